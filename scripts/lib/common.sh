@@ -1,0 +1,42 @@
+# Shared by scripts/run and scripts/test: checks for the tools the project needs, and PostgreSQL.
+
+PG_HOST=127.0.0.1
+PG_PORT=5432
+
+fail() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+require_build_tools() {
+    command -v java >/dev/null || fail "Java 17 is not installed. On Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless"
+    command -v mvn >/dev/null || fail "Maven is not installed. On Debian/Ubuntu: sudo apt-get install -y maven"
+    local major
+    major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    [ "$major" = "17" ] || fail "Java 17 is required (Payara Micro 6 misbehaves on newer Java); 'java' is version $major. Set JAVA_HOME/PATH to a JDK 17."
+}
+
+postgres_is_up() {
+    pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null
+}
+
+# Starts the machine's PostgreSQL cluster when it is down; says exactly what to do when there is none.
+ensure_postgres() {
+    command -v pg_isready >/dev/null || fail "PostgreSQL is not installed. On Debian/Ubuntu: sudo apt-get install -y postgresql (then run this again)"
+    postgres_is_up && return 0
+    local version
+    version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$version" ] || fail "PostgreSQL client tools exist but no server cluster does. On Debian/Ubuntu: sudo apt-get install -y postgresql"
+    echo "PostgreSQL on $PG_HOST:$PG_PORT is down; starting cluster $version/main ..." >&2
+    if [ "$(id -u)" -eq 0 ]; then
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    else
+        sudo pg_ctlcluster --skip-systemctl-redirect "$version" main start \
+            || fail "could not start PostgreSQL; run: sudo pg_ctlcluster $version main start"
+    fi
+    for _ in $(seq 1 30); do
+        postgres_is_up && return 0
+        sleep 1
+    done
+    fail "PostgreSQL did not come up on $PG_HOST:$PG_PORT within 30 s (see /var/log/postgresql/)"
+}

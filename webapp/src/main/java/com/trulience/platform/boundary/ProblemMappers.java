@@ -1,0 +1,49 @@
+package com.trulience.platform.boundary;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns every exception that leaves a resource into a problem document. */
+public final class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {
+    }
+
+    @Provider
+    public static class HttpErrors implements ExceptionMapper<WebApplicationException> {
+
+        @Context
+        HttpServletRequest request;
+
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            String detail = status >= 500 ? null : e.getMessage();
+            return Problem.of(status, detail, request.getRequestURI()).toResponse();
+        }
+    }
+
+    @Provider
+    public static class UnexpectedErrors implements ExceptionMapper<Throwable> {
+
+        @Context
+        HttpServletRequest request;
+
+        @Override
+        public Response toResponse(Throwable e) {
+            // The client gets a reference to the log line, never internals.
+            String reference = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Unexpected error " + reference + " on " + request.getRequestURI(), e);
+            return Problem.of(500, "Unexpected error; reference " + reference, request.getRequestURI()).toResponse();
+        }
+    }
+}

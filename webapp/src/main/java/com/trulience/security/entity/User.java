@@ -1,0 +1,62 @@
+package com.trulience.security.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+
+@Entity
+@Table(name = "users")
+@NamedQuery(name = User.BY_USERNAME, query = "SELECT u FROM User u WHERE u.username = :username")
+@NamedQuery(name = User.COUNT_BY_ROLE, query = "SELECT COUNT(u) FROM User u WHERE u.role = :role")
+public class User {
+
+    public static final String BY_USERNAME = "User.byUsername";
+    public static final String COUNT_BY_ROLE = "User.countByRole";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    private String username;
+
+    @Column(name = "password_hash")
+    private String passwordHash;
+
+    private Role role;
+
+    @Column(name = "created_at", insertable = false, updatable = false)
+    private OffsetDateTime createdAt;
+
+    @Column(name = "updated_at", insertable = false, updatable = false)
+    private OffsetDateTime updatedAt;
+
+    protected User() {
+    }
+
+    public User(String username, String passwordHash, Role role) {
+        this.username = username;
+        this.passwordHash = passwordHash;
+        this.role = role;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String passwordHash() {
+        return passwordHash;
+    }
+
+    public Role role() {
+        return role;
+    }
+}

@@ -1,0 +1,234 @@
+package com.trulience.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.trulience.testing.TcpProxy;
+import com.trulience.testing.TestDatabase;
+import com.trulience.testing.TrulienceWar;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import org.htmlunit.WebClient;
+import org.htmlunit.html.HtmlPage;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The built WAR in Payara Micro on its own PostgreSQL database: schema at start-up, health, the security
+ * foundation (Basic for the API, form login for pages) and problem documents.
+ */
+@ExtendWith(ArquillianExtension.class)
+class PlatformIT {
+
+    private static final String DATABASE = "trulience_it_platform";
+    private static final String ADMIN_PASSWORD = "it-admin-" + Long.toHexString(new SecureRandom().nextLong());
+    private static final String VIEWER_PASSWORD = "it-viewer-password";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static TcpProxy database;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws IOException {
+        TestDatabase.recreate(DATABASE);
+        // The application reaches PostgreSQL through a relay the test can cut.
+        database = new TcpProxy(TestDatabase.PORT);
+        return TrulienceWar.withConfig(Map.of(
+                "trulience.db.url", "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + DATABASE,
+                "trulience.db.user", TestDatabase.USER,
+                "trulience.db.password", "unused-with-trust-auth",
+                "trulience.admin.password", ADMIN_PASSWORD));
+    }
+
+    @Test
+    void migratesTheSchemaAtStartupAndReportsReady() throws Exception {
+        var ready = get("health/ready", null);
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"name\":\"database\",\"status\":\"UP\""), ready.body());
+        assertEquals(200, get("health/live", null).statusCode());
+        int migrations = new File("../db").list((dir, name) -> name.matches("V\\d+__.*\\.sql")).length;
+        assertEquals(String.valueOf(migrations), query("SELECT COUNT(*) FROM flyway_schema_history WHERE success"));
+    }
+
+    @Test
+    void createsTheFirstAdminWithAPbkdf2HashOfTheConfiguredPassword() throws Exception {
+        String hash = query("SELECT password_hash FROM users WHERE username = 'admin' AND role = 'admin'");
+        String[] parts = hash.split(":");
+        assertEquals("PBKDF2WithHmacSHA256", parts[0]);
+        assertTrue(Integer.parseInt(parts[1]) >= 600_000, hash);
+        assertTrue(!hash.contains(ADMIN_PASSWORD));
+        assertEquals(200, get("api/v1/admin/workers", basic("admin", ADMIN_PASSWORD)).statusCode());
+    }
+
+    @Test
+    void adminApiAnswers401WithoutCredentialsAsAProblemDocument() throws Exception {
+        var response = get("api/v1/admin/workers", null);
+        assertEquals(401, response.statusCode());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+        assertTrue(response.body().contains("\"status\":401"), response.body());
+    }
+
+    @Test
+    void adminApiAnswers401ForAWrongPasswordOrMalformedCredentials() throws Exception {
+        assertEquals(401, get("api/v1/admin/workers", basic("admin", "not-the-password")).statusCode());
+        assertEquals(401, get("api/v1/admin/workers", basic("nobody", ADMIN_PASSWORD)).statusCode());
+        assertEquals(401, get("api/v1/admin/workers", "Basic !!!not-base64").statusCode());
+    }
+
+    @Test
+    void adminApiAnswers403ForAViewerAnd200ForTheAdmin() throws Exception {
+        execute("INSERT INTO users (username, password_hash, role) VALUES ('viewer', '" + pbkdf2(VIEWER_PASSWORD)
+                + "', 'viewer') ON CONFLICT (username) DO NOTHING");
+        var forbidden = get("api/v1/admin/workers", basic("viewer", VIEWER_PASSWORD));
+        assertEquals(403, forbidden.statusCode());
+        assertTrue(forbidden.body().contains("\"status\":403"), forbidden.body());
+
+        execute("INSERT INTO workers (name, hostname) VALUES ('gpu-01', 'gpu-01.lab') ON CONFLICT (name) DO NOTHING");
+        var ok = get("api/v1/admin/workers", basic("admin", ADMIN_PASSWORD));
+        assertEquals(200, ok.statusCode());
+        assertTrue(ok.body().contains("\"name\":\"gpu-01\""), ok.body());
+        assertTrue(ok.body().contains("\"status\":\"offline\""), ok.body());
+    }
+
+    @Test
+    void unknownPathsAnswer404ProblemDocuments() throws Exception {
+        var response = get("no/such/page", null);
+        assertEquals(404, response.statusCode());
+        assertTrue(response.body().contains("\"title\":\"Not Found\""), response.body());
+    }
+
+    @Test
+    void dashboardSendsAnAnonymousBrowserToTheLoginPage() throws Exception {
+        try (var browser = browser()) {
+            HtmlPage page = browser.getPage(new URL(base, "admin/hardware.xhtml"));
+            assertTrue(page.getUrl().getPath().endsWith("/login.xhtml"), page.getUrl().toString());
+            assertEquals("Sign in - Trulience Hardware Monitor", page.getTitleText());
+            assertTrue(page.getElementById("login:username") != null && page.getElementById("login:password") != null);
+        }
+    }
+
+    @Test
+    void formLoginSignsTheAdminInWithANewSessionAndLogoutSignsOut() throws Exception {
+        try (var browser = browser()) {
+            HtmlPage login = browser.getPage(new URL(base, "login.xhtml"));
+            String sessionBefore = browser.getCookieManager().getCookie("JSESSIONID").getValue();
+            HtmlPage hardware = signIn(login, "admin", ADMIN_PASSWORD);
+
+            assertTrue(hardware.getUrl().getPath().endsWith("/admin/hardware.xhtml"), hardware.getUrl().toString());
+            assertTrue(hardware.asNormalizedText().contains("Signed in as admin"), hardware.asNormalizedText());
+            assertNotEquals(sessionBefore, browser.getCookieManager().getCookie("JSESSIONID").getValue());
+
+            HtmlPage afterLogout = hardware.getHtmlElementById("topbar:logout").click();
+            assertTrue(afterLogout.getUrl().getPath().endsWith("/login.xhtml"), afterLogout.getUrl().toString());
+            HtmlPage again = browser.getPage(new URL(base, "admin/hardware.xhtml"));
+            assertTrue(again.getUrl().getPath().endsWith("/login.xhtml"), again.getUrl().toString());
+        }
+    }
+
+    @Test
+    void formLoginWithAWrongPasswordStaysOnTheLoginPageWithAMessage() throws Exception {
+        try (var browser = browser()) {
+            HtmlPage result = signIn(browser.getPage(new URL(base, "login.xhtml")), "admin", "wrong");
+            assertTrue(result.getUrl().getPath().endsWith("/login.xhtml"), result.getUrl().toString());
+            assertTrue(result.asNormalizedText().contains("Wrong username or password."), result.asNormalizedText());
+        }
+    }
+
+    @Test
+    void readinessIsDownWhileTheDatabaseIsUnreachableAndUpAgainWithoutARestart() throws Exception {
+        try {
+            database.cut();
+            var down = get("health/ready", null);
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(down.body().contains("PostgreSQL unreachable"), down.body());
+        } finally {
+            database.restore();
+        }
+        var deadline = Instant.now().plusSeconds(30);
+        HttpResponse<String> ready;
+        do {
+            ready = get("health/ready", null);
+        } while (ready.statusCode() != 200 && Instant.now().isBefore(deadline) && pause());
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals(200, get("api/v1/admin/workers", basic("admin", ADMIN_PASSWORD)).statusCode());
+    }
+
+    private static HtmlPage signIn(HtmlPage login, String username, String password) throws IOException {
+        login.getHtmlElementById("login:username").type(username);
+        login.getHtmlElementById("login:password").type(password);
+        return login.getHtmlElementById("login:submit").click();
+    }
+
+    private static WebClient browser() {
+        var browser = new WebClient();
+        browser.getOptions().setCssEnabled(false);
+        browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
+        return browser;
+    }
+
+    private HttpResponse<String> get(String path, String authorization) throws Exception {
+        var request = HttpRequest.newBuilder(new URL(base, path).toURI()).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String username, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The stored format of Jakarta Security's Pbkdf2PasswordHash: algorithm:iterations:salt:hash. */
+    private static String pbkdf2(String password) throws Exception {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        var spec = new PBEKeySpec(password.toCharArray(), salt, 600_000, 256);
+        byte[] hash = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        var base64 = Base64.getEncoder();
+        return "PBKDF2WithHmacSHA256:600000:" + base64.encodeToString(salt) + ":" + base64.encodeToString(hash);
+    }
+
+    private static String query(String sql) throws SQLException {
+        try (var connection = DriverManager.getConnection(TestDatabase.url(DATABASE), TestDatabase.USER, TestDatabase.PASSWORD);
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (var connection = DriverManager.getConnection(TestDatabase.url(DATABASE), TestDatabase.USER, TestDatabase.PASSWORD);
+             var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(500);
+        return true;
+    }
+}

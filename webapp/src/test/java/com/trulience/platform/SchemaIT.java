@@ -1,0 +1,206 @@
+package com.trulience.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.trulience.alerts.entity.Alert;
+import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.metrics.entity.GpuMetric;
+import com.trulience.metrics.entity.GpuMetricHourly;
+import com.trulience.restarts.entity.RestartLog;
+import com.trulience.security.entity.User;
+import com.trulience.testing.TestDatabase;
+import com.trulience.workers.entity.Worker;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Table;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The migrations in db/ on the real PostgreSQL: tables, seeded defaults, the rules the database enforces. */
+class SchemaIT {
+
+    private static final String DATABASE = "trulience_it_schema";
+    private static Connection db;
+
+    @BeforeAll
+    static void migrate() throws SQLException {
+        String url = TestDatabase.recreate(DATABASE);
+        var result = Flyway.configure()
+                .dataSource(url, TestDatabase.USER, TestDatabase.PASSWORD)
+                .locations("filesystem:../db")
+                .load()
+                .migrate();
+        assertTrue(result.success);
+        db = DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD);
+    }
+
+    @AfterAll
+    static void close() throws SQLException {
+        db.close();
+    }
+
+    @Test
+    void createsEveryTable() throws SQLException {
+        var tables = strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                + "AND table_name <> 'flyway_schema_history'");
+        assertEquals(new TreeSet<>(List.of("alerts", "gpu_metrics", "gpu_metrics_hourly", "metric_thresholds",
+                "restart_logs", "users", "worker_services", "workers")), new TreeSet<>(tables));
+    }
+
+    @Test
+    void seedsTheThreeGlobalDefaultThresholds() throws SQLException {
+        var rows = strings("SELECT metric_name || ' ' || warning_value || '/' || critical_value || ' ' || is_enabled "
+                + "FROM metric_thresholds WHERE worker_id IS NULL ORDER BY metric_name");
+        assertEquals(List.of("temperature_celsius 70/85 true", "utilization_percent 95/99 true",
+                "vram_used_percent 85/95 true"), rows);
+    }
+
+    @Test
+    void gpuMetricsIsAppendOnlyWithTheSeedsColumns() throws SQLException {
+        var columns = strings("SELECT column_name || ':' || data_type FROM information_schema.columns "
+                + "WHERE table_name = 'gpu_metrics' ORDER BY ordinal_position");
+        assertEquals(List.of("id:bigint", "worker_id:bigint", "gpu_index:smallint", "vram_used_mb:integer",
+                "vram_total_mb:integer", "temperature_celsius:smallint", "utilization_percent:smallint",
+                "power_draw_watts:smallint", "fan_speed_percent:smallint", "recorded_at:timestamp with time zone",
+                "created_at:timestamp with time zone"), columns);
+        assertEquals(Set.of("idx_gpu_metrics_worker_recorded", "idx_gpu_metrics_recorded_at", "gpu_metrics_pkey"),
+                Set.copyOf(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'gpu_metrics'")));
+    }
+
+    @Test
+    void restartStatusesAreLimitedToTheProtocolsSix() throws SQLException {
+        long worker = insertWorker("restart-check");
+        long user = id("INSERT INTO users (username, password_hash, role) VALUES ('restarter', 'x', 'admin') RETURNING id");
+        for (String status : List.of("initiated", "waiting_for_job", "stopping", "restarting", "completed", "failed")) {
+            execute("INSERT INTO restart_logs (worker_id, service_name, initiated_by, status) VALUES ("
+                    + worker + ", 'comfyui', " + user + ", '" + status + "')");
+        }
+        assertRejected("INSERT INTO restart_logs (worker_id, service_name, initiated_by, status) VALUES ("
+                + worker + ", 'comfyui', " + user + ", 'rebooting')");
+        assertEquals("initiated", strings("SELECT status FROM restart_logs WHERE id = (SELECT MIN(id) FROM restart_logs)").get(0));
+    }
+
+    @Test
+    void allowsOneOpenAlertPerWorkerGpuAndMetric() throws SQLException {
+        long worker = insertWorker("alert-check");
+        String open = "INSERT INTO alerts (worker_id, gpu_index, metric_name, severity) VALUES (" + worker + ", %s, '%s', 'warning')";
+        execute(open.formatted("0", "temperature_celsius"));
+        assertRejected(open.formatted("0", "temperature_celsius"));
+        execute(open.formatted("1", "temperature_celsius"));
+        execute(open.formatted("NULL", "worker_offline"));
+        assertRejected(open.formatted("NULL", "worker_offline"));
+        execute("UPDATE alerts SET state = 'resolved', resolved_at = NOW() WHERE worker_id = " + worker + " AND gpu_index = 0");
+        execute(open.formatted("0", "temperature_celsius"));
+        assertRejected("INSERT INTO alerts (worker_id, gpu_index, metric_name, severity) VALUES (" + worker + ", 2, 'x', 'fatal')");
+    }
+
+    @Test
+    void keepsOneThresholdPerScopeAndMetric() throws SQLException {
+        assertRejected("INSERT INTO metric_thresholds (worker_id, metric_name, warning_value, critical_value) "
+                + "VALUES (NULL, 'temperature_celsius', 60, 80)");
+        long worker = insertWorker("threshold-check");
+        execute("INSERT INTO metric_thresholds (worker_id, metric_name, warning_value, critical_value) VALUES ("
+                + worker + ", 'temperature_celsius', 60, 80)");
+        assertRejected("INSERT INTO metric_thresholds (worker_id, metric_name, warning_value, critical_value) VALUES ("
+                + worker + ", 'vram_used_percent', 90, 80)");
+    }
+
+    @Test
+    void updatedAtFollowsEveryUpdate() throws SQLException {
+        execute("UPDATE metric_thresholds SET updated_at = '2000-01-01' WHERE metric_name = 'utilization_percent' AND worker_id IS NULL");
+        execute("UPDATE metric_thresholds SET warning_value = 96 WHERE metric_name = 'utilization_percent' AND worker_id IS NULL");
+        assertEquals("true", strings("SELECT (updated_at > NOW() - INTERVAL '1 minute')::text FROM metric_thresholds "
+                + "WHERE metric_name = 'utilization_percent' AND worker_id IS NULL").get(0));
+        execute("UPDATE metric_thresholds SET warning_value = 95 WHERE metric_name = 'utilization_percent' AND worker_id IS NULL");
+    }
+
+    @Test
+    void usersHaveOneOfTwoRolesAndUniqueNames() throws SQLException {
+        execute("INSERT INTO users (username, password_hash, role) VALUES ('viewer-1', 'x', 'viewer')");
+        assertRejected("INSERT INTO users (username, password_hash, role) VALUES ('viewer-1', 'x', 'viewer')");
+        assertRejected("INSERT INTO users (username, password_hash, role) VALUES ('root-1', 'x', 'root')");
+    }
+
+    @Test
+    void everyEntityMapsEveryColumnOfItsTable() throws SQLException {
+        for (Class<?> entity : List.of(User.class, Worker.class, GpuMetric.class, GpuMetricHourly.class,
+                MetricThreshold.class, Alert.class, RestartLog.class)) {
+            Map<String, Set<String>> mapped = new HashMap<>();
+            collectColumns(entity, entity.getAnnotation(Table.class).name(), mapped);
+            for (var table : mapped.entrySet()) {
+                var actual = new TreeSet<>(strings("SELECT column_name FROM information_schema.columns WHERE table_name = '"
+                        + table.getKey() + "'"));
+                assertEquals(actual, new TreeSet<>(table.getValue()), entity.getSimpleName() + " vs table " + table.getKey());
+            }
+        }
+    }
+
+    private static void collectColumns(Class<?> type, String table, Map<String, Set<String>> mapped) {
+        var columns = mapped.computeIfAbsent(table, key -> new TreeSet<>());
+        for (Field field : type.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            if (field.isAnnotationPresent(EmbeddedId.class)) {
+                collectColumns(field.getType(), table, mapped);
+            } else if (field.isAnnotationPresent(CollectionTable.class)) {
+                var collection = field.getAnnotation(CollectionTable.class);
+                var elementColumns = mapped.computeIfAbsent(collection.name(), key -> new TreeSet<>());
+                elementColumns.add(collection.joinColumns()[0].name());
+                elementColumns.add(field.getAnnotation(Column.class).name());
+            } else {
+                var column = field.getAnnotation(Column.class);
+                columns.add(column == null || column.name().isEmpty() ? field.getName() : column.name());
+            }
+        }
+    }
+
+    private long insertWorker(String name) throws SQLException {
+        return id("INSERT INTO workers (name) VALUES ('" + name + "') RETURNING id");
+    }
+
+    private static long id(String sql) throws SQLException {
+        try (var statement = db.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (var statement = db.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static void assertRejected(String sql) {
+        var error = assertThrows(SQLException.class, () -> execute(sql), sql);
+        assertTrue(Set.of("23505", "23514").contains(error.getSQLState()),
+                "expected a unique or check violation, got " + error.getSQLState() + ": " + error.getMessage());
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        try (var statement = db.createStatement(); var rows = statement.executeQuery(sql)) {
+            var values = new ArrayList<String>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        }
+    }
+}

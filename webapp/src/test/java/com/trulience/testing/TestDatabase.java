@@ -1,0 +1,36 @@
+package com.trulience.testing;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/** A fresh, empty PostgreSQL database per test class, on the real server the README names. */
+public final class TestDatabase {
+
+    public static final String HOST = System.getProperty("trulience.test.db.host", "127.0.0.1");
+    public static final int PORT = Integer.getInteger("trulience.test.db.port", 5432);
+    public static final String USER = System.getProperty("trulience.test.db.user", "postgres");
+    public static final String PASSWORD = System.getProperty("trulience.test.db.password", "");
+
+    private TestDatabase() {
+    }
+
+    /** Drops and re-creates database {@code name}; returns its JDBC URL. */
+    public static String recreate(String name) {
+        if (!name.matches("[a-z0-9_]{1,63}")) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        try (var connection = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
+             var statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create test database " + name + " on " + HOST + ":" + PORT
+                    + " (is PostgreSQL running? scripts/test starts it)", e);
+        }
+        return url(name);
+    }
+
+    public static String url(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
+    }
+}
