@@ -4,21 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.testing.Api;
 import com.trulience.testing.TcpProxy;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -43,7 +37,6 @@ class PlatformIT {
     private static final String DATABASE = "trulience_it_platform";
     private static final String ADMIN_PASSWORD = "it-admin-" + Long.toHexString(new SecureRandom().nextLong());
     private static final String VIEWER_PASSWORD = "it-viewer-password";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static TcpProxy database;
 
@@ -190,15 +183,11 @@ class PlatformIT {
     }
 
     private HttpResponse<String> get(String path, String authorization) throws Exception {
-        var request = HttpRequest.newBuilder(new URL(base, path).toURI()).timeout(Duration.ofSeconds(10));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Api(base, authorization).get(path);
     }
 
     private static String basic(String username, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return Api.basic(username, password);
     }
 
     /** The stored format of Jakarta Security's Pbkdf2PasswordHash: algorithm:iterations:salt:hash. */
@@ -211,20 +200,12 @@ class PlatformIT {
         return "PBKDF2WithHmacSHA256:600000:" + base64.encodeToString(salt) + ":" + base64.encodeToString(hash);
     }
 
-    private static String query(String sql) throws SQLException {
-        try (var connection = DriverManager.getConnection(TestDatabase.url(DATABASE), TestDatabase.USER, TestDatabase.PASSWORD);
-             var statement = connection.createStatement();
-             var rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
+    private static String query(String sql) {
+        return TestDatabase.query(DATABASE, sql);
     }
 
-    private static void execute(String sql) throws SQLException {
-        try (var connection = DriverManager.getConnection(TestDatabase.url(DATABASE), TestDatabase.USER, TestDatabase.PASSWORD);
-             var statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+    private static void execute(String sql) {
+        TestDatabase.execute(DATABASE, sql);
     }
 
     private static boolean pause() throws InterruptedException {

@@ -8,16 +8,19 @@ import com.trulience.alerts.entity.Alert;
 import com.trulience.alerts.entity.MetricThreshold;
 import com.trulience.metrics.entity.GpuMetric;
 import com.trulience.metrics.entity.GpuMetricHourly;
+import com.trulience.metrics.entity.LatestGpuMetric;
 import com.trulience.restarts.entity.RestartLog;
 import com.trulience.security.entity.User;
 import com.trulience.testing.TestDatabase;
 import com.trulience.workers.entity.Worker;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Table;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -59,8 +62,8 @@ class SchemaIT {
     void createsEveryTable() throws SQLException {
         var tables = strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history'");
-        assertEquals(new TreeSet<>(List.of("alerts", "gpu_metrics", "gpu_metrics_hourly", "metric_thresholds",
-                "restart_logs", "users", "worker_services", "workers")), new TreeSet<>(tables));
+        assertEquals(new TreeSet<>(List.of("alerts", "gpu_metrics", "gpu_metrics_hourly", "gpu_metrics_latest",
+                "metric_thresholds", "restart_logs", "users", "worker_gpus", "worker_services", "workers")), new TreeSet<>(tables));
     }
 
     @Test
@@ -72,15 +75,21 @@ class SchemaIT {
     }
 
     @Test
-    void gpuMetricsIsAppendOnlyWithTheSeedsColumns() throws SQLException {
+    void gpuMetricsHasTheSeedsColumnsAndRefusesADuplicateSample() throws SQLException {
         var columns = strings("SELECT column_name || ':' || data_type FROM information_schema.columns "
                 + "WHERE table_name = 'gpu_metrics' ORDER BY ordinal_position");
         assertEquals(List.of("id:bigint", "worker_id:bigint", "gpu_index:smallint", "vram_used_mb:integer",
                 "vram_total_mb:integer", "temperature_celsius:smallint", "utilization_percent:smallint",
                 "power_draw_watts:smallint", "fan_speed_percent:smallint", "recorded_at:timestamp with time zone",
                 "created_at:timestamp with time zone"), columns);
-        assertEquals(Set.of("idx_gpu_metrics_worker_recorded", "idx_gpu_metrics_recorded_at", "gpu_metrics_pkey"),
+        // V7 replaced the seed's (worker_id, recorded_at) index by a unique one that also serves its queries.
+        assertEquals(Set.of("uq_gpu_metrics_sample", "idx_gpu_metrics_recorded_at", "gpu_metrics_pkey"),
                 Set.copyOf(strings("SELECT indexname FROM pg_indexes WHERE tablename = 'gpu_metrics'")));
+        long worker = insertWorker("sample-check");
+        String sample = "INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius, "
+                + "utilization_percent, recorded_at) VALUES (" + worker + ", 0, 1, 2, 40, 5, '2026-11-28T05:00:00Z')";
+        execute(sample);
+        assertRejected(sample);
     }
 
     @Test
@@ -140,7 +149,7 @@ class SchemaIT {
     @Test
     void everyEntityMapsEveryColumnOfItsTable() throws SQLException {
         for (Class<?> entity : List.of(User.class, Worker.class, GpuMetric.class, GpuMetricHourly.class,
-                MetricThreshold.class, Alert.class, RestartLog.class)) {
+                LatestGpuMetric.class, MetricThreshold.class, Alert.class, RestartLog.class)) {
             Map<String, Set<String>> mapped = new HashMap<>();
             collectColumns(entity, entity.getAnnotation(Table.class).name(), mapped);
             for (var table : mapped.entrySet()) {
@@ -161,9 +170,13 @@ class SchemaIT {
                 collectColumns(field.getType(), table, mapped);
             } else if (field.isAnnotationPresent(CollectionTable.class)) {
                 var collection = field.getAnnotation(CollectionTable.class);
-                var elementColumns = mapped.computeIfAbsent(collection.name(), key -> new TreeSet<>());
-                elementColumns.add(collection.joinColumns()[0].name());
-                elementColumns.add(field.getAnnotation(Column.class).name());
+                mapped.computeIfAbsent(collection.name(), key -> new TreeSet<>()).add(collection.joinColumns()[0].name());
+                var element = (Class<?>) ((ParameterizedType) field.getGenericType()).getActualTypeArguments()[0];
+                if (element.isAnnotationPresent(Embeddable.class)) {
+                    collectColumns(element, collection.name(), mapped);
+                } else {
+                    mapped.get(collection.name()).add(field.getAnnotation(Column.class).name());
+                }
             } else {
                 var column = field.getAnnotation(Column.class);
                 columns.add(column == null || column.name().isEmpty() ? field.getName() : column.name());

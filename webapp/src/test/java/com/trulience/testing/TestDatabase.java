@@ -30,6 +30,26 @@ public final class TestDatabase {
         return url(name);
     }
 
+    /** The first column of the first row of a query on {@code database}, as text. */
+    public static String query(String database, String sql) {
+        try (var connection = DriverManager.getConnection(url(database), USER, PASSWORD);
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery(sql)) {
+            return rows.next() ? rows.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public static void execute(String database, String sql) {
+        try (var connection = DriverManager.getConnection(url(database), USER, PASSWORD);
+             var statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     public static String url(String database) {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
     }

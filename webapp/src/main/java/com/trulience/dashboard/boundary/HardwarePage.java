@@ -7,7 +7,6 @@ import jakarta.inject.Named;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.Serializable;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 /** The landing page: the fleet at a glance. Gauges and live push come with the [dashboard] issue. */
@@ -30,6 +29,6 @@ public class HardwarePage implements Serializable {
     }
 
     public String status(Worker worker) {
-        return worker.isOnline(OffsetDateTime.now()) ? "online" : "offline";
+        return worker.online() ? "online" : "offline";
     }
 }

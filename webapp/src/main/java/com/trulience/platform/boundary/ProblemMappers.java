@@ -1,6 +1,7 @@
 package com.trulience.platform.boundary;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -29,6 +30,19 @@ public final class ProblemMappers {
             int status = e.getResponse().getStatus();
             String detail = status >= 500 ? null : e.getMessage();
             return Problem.of(status, detail, request.getRequestURI()).toResponse();
+        }
+    }
+
+    /** A body the JSON binding could not read is the client's mistake, not the server's. */
+    @Provider
+    public static class UnreadableBodies implements ExceptionMapper<ProcessingException> {
+
+        @Context
+        HttpServletRequest request;
+
+        @Override
+        public Response toResponse(ProcessingException e) {
+            return Problem.of(400, "the request body is not valid JSON for this endpoint", request.getRequestURI()).toResponse();
         }
     }
 

@@ -1,5 +1,6 @@
 package com.trulience.security.boundary;
 
+import com.trulience.security.control.AgentTokenCredential;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -15,14 +16,16 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * The application's one mechanism (EE 10 allows one): HTTP Basic for the API, form login with a session
- * for the pages. An API client never gets a redirect or a session; a browser never gets a Basic prompt.
+ * The application's one mechanism (EE 10 allows one): HTTP Basic for the API, a bearer token for agents on
+ * the WebSocket handshake, form login with a session for the pages. An API client or agent never gets a
+ * redirect or a session; a browser never gets a Basic prompt.
  */
 @ApplicationScoped
 public class AuthenticationMechanism implements HttpAuthenticationMechanism {
 
     static final String LOGIN_PAGE = "/login.xhtml";
     private static final String BASIC = "Basic ";
+    private static final String BEARER = "Bearer ";
 
     @Inject
     IdentityStoreHandler identityStores;
@@ -34,8 +37,11 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
                 && context.getAuthParameters().getCredential() instanceof UsernamePasswordCredential credential) {
             return formLogin(request, credential, context);
         }
-        if (isApi(request)) {
+        if (isUnder(request, "/api/")) {
             return api(request, response, context);
+        }
+        if (isUnder(request, "/ws/")) {
+            return agent(request, response, context);
         }
         var session = request.getSession(false);
         if (session != null && session.getAttribute(SignedInCaller.SESSION_ATTRIBUTE) instanceof SignedInCaller caller) {
@@ -77,6 +83,23 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
         return context.isProtected() ? unauthorized(response, context) : context.doNothing();
     }
 
+    /** Rejected before the upgrade: a WebSocket client sees the HTTP status, not a closed socket. */
+    private AuthenticationStatus agent(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+        if (!SameOrigin.allows(request)) {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            return AuthenticationStatus.SEND_FAILURE;
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            var result = identityStores.validate(new AgentTokenCredential(authorization.substring(BEARER.length()).trim()));
+            if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+                return context.notifyContainerAboutLogin(result);
+            }
+        }
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"trulience-agents\"");
+        return context.responseUnauthorized();
+    }
+
     private static AuthenticationStatus unauthorized(HttpServletResponse response, HttpMessageContext context) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"trulience\", charset=\"UTF-8\"");
         return context.responseUnauthorized();
@@ -92,7 +115,7 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
         }
     }
 
-    private static boolean isApi(HttpServletRequest request) {
-        return request.getRequestURI().startsWith(request.getContextPath() + "/api/");
+    private static boolean isUnder(HttpServletRequest request, String prefix) {
+        return request.getRequestURI().startsWith(request.getContextPath() + prefix);
     }
 }

@@ -12,20 +12,25 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
+/**
+ * A GPU machine whose agent may connect with its token. Liveness ({@code online}, {@code lastSeenAt}) is
+ * written by SQL in the ingestion path and by the liveness timer, so that every backend node agrees.
+ */
 @Entity
 @Table(name = "workers")
 @NamedQuery(name = Worker.ALL, query = "SELECT w FROM Worker w ORDER BY w.name")
+@NamedQuery(name = Worker.BY_TOKEN_HASH, query = "SELECT w FROM Worker w WHERE w.tokenHash = :tokenHash")
+@NamedQuery(name = Worker.COUNT_BY_NAME, query = "SELECT COUNT(w) FROM Worker w WHERE w.name = :name")
 public class Worker {
 
     public static final String ALL = "Worker.all";
-
-    /** Three missed samples at the default 5 s interval, plus slack. */
-    public static final Duration OFFLINE_AFTER = Duration.ofSeconds(20);
+    public static final String BY_TOKEN_HASH = "Worker.byTokenHash";
+    public static final String COUNT_BY_NAME = "Worker.countByName";
+    public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -35,6 +40,7 @@ public class Worker {
 
     private String hostname;
 
+    /** SHA-256 of the agent's token; null once revoked. */
     @Column(name = "token_hash")
     private String tokenHash;
 
@@ -50,8 +56,19 @@ public class Worker {
     @OrderBy
     private List<String> services = new ArrayList<>();
 
-    @Column(name = "last_seen_at")
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "worker_gpus", joinColumns = @JoinColumn(name = "worker_id"))
+    @OrderBy("gpuIndex")
+    private List<WorkerGpu> gpus = new ArrayList<>();
+
+    @Column(name = "last_seen_at", insertable = false, updatable = false)
     private OffsetDateTime lastSeenAt;
+
+    @Column(insertable = false, updatable = false)
+    private boolean online;
+
+    @Column(name = "interval_seconds")
+    private int intervalSeconds = 5;
 
     @Column(name = "created_at", insertable = false, updatable = false)
     private OffsetDateTime createdAt;
@@ -65,6 +82,25 @@ public class Worker {
     public Worker(String name, String tokenHash) {
         this.name = name;
         this.tokenHash = tokenHash;
+    }
+
+    /** What the agent announced in its hello replaces what an earlier hello said. */
+    public void announce(String hostname, String agentVersion, String driverVersion, int intervalSeconds,
+                         List<String> services, List<WorkerGpu> gpus) {
+        this.hostname = hostname;
+        this.agentVersion = agentVersion;
+        this.driverVersion = driverVersion;
+        this.intervalSeconds = intervalSeconds;
+        this.services = new ArrayList<>(services);
+        this.gpus = new ArrayList<>(gpus);
+    }
+
+    public void replaceToken(String tokenHash) {
+        this.tokenHash = tokenHash;
+    }
+
+    public void revokeToken() {
+        this.tokenHash = null;
     }
 
     public Long id() {
@@ -91,12 +127,24 @@ public class Worker {
         return List.copyOf(services);
     }
 
+    public List<WorkerGpu> gpus() {
+        return List.copyOf(gpus);
+    }
+
+    public boolean hasToken() {
+        return tokenHash != null;
+    }
+
     public OffsetDateTime lastSeenAt() {
         return lastSeenAt;
     }
 
-    public boolean isOnline(OffsetDateTime now) {
-        return lastSeenAt != null && lastSeenAt.isAfter(now.minus(OFFLINE_AFTER));
+    public boolean online() {
+        return online;
+    }
+
+    public int intervalSeconds() {
+        return intervalSeconds;
     }
 
     public OffsetDateTime createdAt() {

@@ -1,0 +1,120 @@
+package com.trulience.agents.control;
+
+import com.trulience.metrics.control.BatchWriter;
+import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.workers.control.WorkerRegistry;
+import com.trulience.workers.entity.WorkerCameOnline;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Session;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * One frame from an agent, start to finish: parse, check it against the token's worker, hand it on, answer.
+ * Invalid frames get an {@code error} frame and the socket stays open; a frame that claims another worker's
+ * identity closes it (1008).
+ */
+@ApplicationScoped
+public class AgentProtocol {
+
+    private static final Logger LOG = Logger.getLogger(AgentProtocol.class.getName());
+
+    @Inject
+    BatchWriter writer;
+
+    @Inject
+    WorkerRegistry registry;
+
+    @Inject
+    Event<WorkerCameOnline> cameOnline;
+
+    @Inject
+    @ConfigProperty(name = "trulience.hourly.retention.days", defaultValue = "90")
+    int hourlyRetentionDays;
+
+    public void handle(long workerId, String text, Session session) {
+        JsonObject json;
+        try {
+            json = Json.createReader(new StringReader(text)).readObject();
+        } catch (JsonException | IllegalStateException notJsonObject) {
+            send(session, error(null, "invalid_json", "the frame is not a JSON object", null));
+            return;
+        }
+        Long seq = seqOf(json);
+        try {
+            if (json.getJsonNumber("worker_id") != null && json.getJsonNumber("worker_id").longValue() != workerId) {
+                AgentSessions.close(session, CloseCodes.VIOLATED_POLICY, "worker_id does not match the token");
+                return;
+            }
+            String type = json.get("type") instanceof JsonString value ? value.getString() : null;
+            switch (type == null ? "" : type) {
+                case "hello" -> hello(workerId, json);
+                case "gpu_metrics" -> metrics(workerId, json, seq, session);
+                default -> send(session, error(seq, "unknown_type", "type must be hello or gpu_metrics", "type"));
+            }
+        } catch (InvalidFrame invalid) {
+            LOG.fine(() -> "worker " + workerId + " sent an invalid frame: " + invalid.getMessage());
+            send(session, error(seq, "invalid_payload", invalid.getMessage(), invalid.field()));
+        } catch (ClassCastException wrongType) {
+            send(session, error(seq, "invalid_payload", "worker_id must be an integer", "worker_id"));
+        }
+    }
+
+    private void hello(long workerId, JsonObject json) {
+        if (registry.hello(FrameParser.hello(json))) {
+            cameOnline.fireAsync(new WorkerCameOnline(workerId));
+        }
+    }
+
+    private void metrics(long workerId, JsonObject json, Long seq, Session session) {
+        var now = Instant.now();
+        MetricsBatch batch = FrameParser.metrics(json, now, now.minus(Duration.ofDays(hourlyRetentionDays)));
+        writer.submit(batch).whenComplete((committed, failure) -> {
+            if (failure == null) {
+                send(session, Json.createObjectBuilder().add("type", "ack").add("seq", seq).build().toString());
+            } else {
+                // Not an error frame: the agent would drop the batch. Closing makes it reconnect and send it again.
+                AgentSessions.close(session, CloseCodes.TRY_AGAIN_LATER, "could not store the batch, send it again later");
+            }
+        });
+    }
+
+    private static Long seqOf(JsonObject json) {
+        var seq = json.get("seq");
+        return seq instanceof jakarta.json.JsonNumber number && number.isIntegral() ? number.longValue() : null;
+    }
+
+    private static String error(Long seq, String code, String message, String field) {
+        var frame = Json.createObjectBuilder().add("type", "error");
+        if (seq == null) {
+            frame.addNull("seq");
+        } else {
+            frame.add("seq", seq);
+        }
+        frame.add("code", code).add("message", message);
+        if (field != null) {
+            frame.add("field", field);
+        }
+        return frame.build().toString();
+    }
+
+    /** Sends are serialized per socket: acks come from writer threads while the socket's own thread may answer too. */
+    private static void send(Session session, String text) {
+        if (!session.isOpen()) {
+            return;
+        }
+        synchronized (session) {
+            session.getAsyncRemote().sendText(text);
+        }
+    }
+}

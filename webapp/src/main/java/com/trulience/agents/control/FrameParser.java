@@ -1,0 +1,110 @@
+package com.trulience.agents.control;
+
+import com.trulience.metrics.entity.GpuSample;
+import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.workers.entity.WorkerGpu;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Reads and validates the agent's frames (DESIGN.md section 2); anything off is an {@link InvalidFrame}. */
+public final class FrameParser {
+
+    public static final int MAX_GPUS = 64;
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
+    static final int DEFAULT_INTERVAL_SECONDS = 5;
+
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
+    private static final Pattern VERSION = Pattern.compile("[\\p{Graph}]{1,64}");
+    private static final Pattern TEXT = Pattern.compile("[\\p{Print}&&[^<>]]{1,96}");
+    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._-]{1,64}");
+    private static final int MAX_SERVICES = 32;
+
+    private FrameParser() {
+    }
+
+    public static Hello hello(JsonObject json) {
+        var frame = Frame.of(json);
+        long workerId = frame.requiredLong("worker_id", 1, Long.MAX_VALUE);
+        var indexes = new HashSet<Integer>();
+        List<WorkerGpu> gpus = frame.list("gpus", MAX_GPUS, false, element -> {
+            var gpu = element.object();
+            int index = gpu.requiredInt("gpu_index", 0, MAX_GPUS - 1);
+            if (!indexes.add(index)) {
+                throw new InvalidFrame(gpu.name("gpu_index"), "must be unique");
+            }
+            return new WorkerGpu((short) index, gpu.requiredString("name", TEXT, "1-96 printable characters"),
+                    gpu.optionalString("uuid", TEXT, "1-96 printable characters"),
+                    gpu.optionalInt("power_limit_watts", 0, Short.MAX_VALUE));
+        });
+        List<String> services = frame.list("services", MAX_SERVICES, false,
+                element -> element.string(SERVICE, "a service name of 1-64 letters, digits, '@', '.', '_' or '-'"));
+        if (new HashSet<>(services).size() != services.size()) {
+            throw new InvalidFrame("services", "must not repeat a service");
+        }
+        Integer interval = frame.optionalInt("metrics_interval_secs", 1, 3600);
+        return new Hello(workerId,
+                frame.requiredString("hostname", HOSTNAME, "a host name of at most 253 letters, digits, '.' or '-'"),
+                frame.requiredString("agent_version", VERSION, "1-64 printable characters without spaces"),
+                frame.optionalString("driver_version", VERSION, "1-64 printable characters without spaces"),
+                interval == null ? DEFAULT_INTERVAL_SECONDS : interval, gpus, services);
+    }
+
+    /**
+     * @param now    the server's clock, to refuse a batch from the future
+     * @param oldest the oldest timestamp still kept anywhere (the hourly summaries' retention)
+     */
+    public static MetricsBatch metrics(JsonObject json, Instant now, Instant oldest) {
+        var frame = Frame.of(json);
+        long workerId = frame.requiredLong("worker_id", 1, Long.MAX_VALUE);
+        long seq = frame.requiredLong("seq", 0, Long.MAX_VALUE);
+        Instant recordedAt = timestamp(frame, now, oldest);
+        var indexes = new HashSet<Integer>();
+        List<GpuSample> samples = frame.list("metrics", MAX_GPUS, true, element -> {
+            var gpu = element.object();
+            int index = gpu.requiredInt("gpu_index", 0, MAX_GPUS - 1);
+            if (!indexes.add(index)) {
+                throw new InvalidFrame(gpu.name("gpu_index"), "must be unique");
+            }
+            int total = gpu.requiredInt("vram_total_mb", 1, Integer.MAX_VALUE);
+            int used = gpu.requiredInt("vram_used_mb", 0, Integer.MAX_VALUE);
+            if (used > total) {
+                throw new InvalidFrame(gpu.name("vram_used_mb"), "must not exceed vram_total_mb");
+            }
+            return new GpuSample(index, used, total,
+                    gpu.requiredInt("temperature_celsius", -40, 150),
+                    gpu.requiredInt("utilization_percent", 0, 100),
+                    gpu.optionalInt("power_draw_watts", 0, Short.MAX_VALUE),
+                    gpu.optionalInt("fan_speed_percent", 0, 100));
+        });
+        List<Integer> lost = frame.list("lost_gpus", MAX_GPUS, false, element -> {
+            int index = element.integer(0, MAX_GPUS - 1);
+            if (!indexes.add(index)) {
+                throw new InvalidFrame(element.path(), "must be a GPU that is not also in metrics");
+            }
+            return index;
+        });
+        return new MetricsBatch(workerId, seq, recordedAt, samples, lost);
+    }
+
+    private static Instant timestamp(Frame frame, Instant now, Instant oldest) {
+        String text = frame.requiredString("timestamp", Pattern.compile(".{1,40}"), "an ISO-8601 UTC timestamp");
+        Instant timestamp;
+        try {
+            timestamp = Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidFrame("timestamp", "must be an ISO-8601 UTC timestamp such as 2026-11-28T05:00:00Z");
+        }
+        if (timestamp.isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            throw new InvalidFrame("timestamp", "is more than 5 minutes ahead of the server's clock (" + now + "); check the worker's NTP");
+        }
+        if (timestamp.isBefore(oldest)) {
+            throw new InvalidFrame("timestamp", "is older than the retention of hourly summaries (" + oldest + ")");
+        }
+        return timestamp;
+    }
+}

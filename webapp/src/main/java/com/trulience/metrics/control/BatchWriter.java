@@ -1,0 +1,158 @@
+package com.trulience.metrics.control;
+
+import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.platform.control.DatabaseMigration;
+import com.trulience.workers.entity.WorkerCameOnline;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Group commit: frames from all agents queue here, and each writer thread stores everything that queued while
+ * it was busy in one transaction, then completes each frame's future (the socket then acks it). Under load the
+ * groups grow by themselves; when idle a frame is written at once, without a linger delay.
+ */
+@Startup
+@Singleton
+@DependsOn("DatabaseMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class BatchWriter {
+
+    static final int WRITERS = 2;
+    static final int QUEUE_CAPACITY = 20_000;
+    static final int MAX_ROWS_PER_TRANSACTION = 8_000;
+    private static final Duration ENQUEUE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = Logger.getLogger(BatchWriter.class.getName());
+
+    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    Event<MetricsStored> stored;
+
+    @Inject
+    Event<WorkerCameOnline> cameOnline;
+
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    private record Pending(MetricsBatch batch, CompletableFuture<Void> committed) {
+    }
+
+    @PostConstruct
+    void start() {
+        for (int i = 0; i < WRITERS; i++) {
+            var writer = threads.newThread(this::writeUntilStopped);
+            writer.setName("trulience-batch-writer-" + i);
+            writer.start();
+            writers.add(writer);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        writers.forEach(Thread::interrupt);
+    }
+
+    /**
+     * Queues a batch; the future completes once its rows are committed, or fails when they could not be (the
+     * agent keeps the batch and sends it again). When the queue stays full the batch is refused, which tells
+     * the agent to back off.
+     */
+    public CompletableFuture<Void> submit(MetricsBatch batch) {
+        var pending = new Pending(batch, new CompletableFuture<>());
+        try {
+            if (!queue.offer(pending, ENQUEUE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                pending.committed().completeExceptionally(new Overloaded());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.committed().completeExceptionally(e);
+        }
+        return pending.committed();
+    }
+
+    /** The backend cannot take more frames right now. */
+    public static class Overloaded extends RuntimeException {
+        Overloaded() {
+            super("the backend's write queue is full");
+        }
+    }
+
+    private void writeUntilStopped() {
+        var group = new ArrayList<Pending>();
+        while (running) {
+            try {
+                group.add(queue.take());
+                int rows = group.get(0).batch().samples().size();
+                while (rows < MAX_ROWS_PER_TRANSACTION) {
+                    var next = queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    group.add(next);
+                    rows += next.batch().samples().size();
+                }
+                write(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Batch writer failed; it goes on with the next frames", e);
+                group.forEach(pending -> pending.committed().completeExceptionally(e));
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> group) {
+        var batches = group.stream().map(Pending::batch).toList();
+        List<Long> backOnline;
+        try (var connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                MetricsSql.insert(connection, batches);
+                backOnline = MetricsSql.markSeen(connection, batches);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            LOG.warning(() -> "Could not store " + group.size() + " frame(s); their agents will send them again: " + e.getMessage());
+            group.forEach(pending -> pending.committed().completeExceptionally(e));
+            return;
+        }
+        group.forEach(pending -> pending.committed().complete(null));
+        batches.forEach(batch -> stored.fireAsync(new MetricsStored(batch)));
+        backOnline.forEach(workerId -> cameOnline.fireAsync(new WorkerCameOnline(workerId)));
+    }
+}

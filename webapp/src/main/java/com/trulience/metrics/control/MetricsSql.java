@@ -1,0 +1,113 @@
+package com.trulience.metrics.control;
+
+import com.trulience.metrics.entity.GpuSample;
+import com.trulience.metrics.entity.MetricsBatch;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The statements of the write path. Rows travel as one array per column through {@code unnest}, so a whole
+ * group is one round trip, whatever its size; a replayed sample hits the unique index and is skipped.
+ */
+final class MetricsSql {
+
+    private static final String INSERT = """
+            WITH sample AS (
+                SELECT * FROM unnest(?::bigint[], ?::smallint[], ?::integer[], ?::integer[], ?::smallint[],
+                                     ?::smallint[], ?::smallint[], ?::smallint[], ?::text[]::timestamptz[])
+                    AS s(worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
+                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at)
+            ), stored AS (
+                INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
+                                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at)
+                SELECT * FROM sample
+                ON CONFLICT (worker_id, recorded_at, gpu_index) DO NOTHING
+            )
+            INSERT INTO gpu_metrics_latest AS latest
+            SELECT DISTINCT ON (worker_id, gpu_index) * FROM sample
+            ORDER BY worker_id, gpu_index, recorded_at DESC
+            ON CONFLICT (worker_id, gpu_index) DO UPDATE SET
+                vram_used_mb = EXCLUDED.vram_used_mb, vram_total_mb = EXCLUDED.vram_total_mb,
+                temperature_celsius = EXCLUDED.temperature_celsius, utilization_percent = EXCLUDED.utilization_percent,
+                power_draw_watts = EXCLUDED.power_draw_watts, fan_speed_percent = EXCLUDED.fan_speed_percent,
+                recorded_at = EXCLUDED.recorded_at
+            WHERE latest.recorded_at < EXCLUDED.recorded_at
+            """;
+
+    // Rows are locked in id order so that two writers (or two nodes) never deadlock on them.
+    private static final String MARK_SEEN = """
+            WITH previous AS (
+                SELECT id, online FROM workers WHERE id = ANY(?) ORDER BY id FOR UPDATE
+            )
+            UPDATE workers w SET last_seen_at = NOW(), online = true
+            FROM previous WHERE w.id = previous.id
+            RETURNING w.id, previous.online
+            """;
+
+    private MetricsSql() {
+    }
+
+    static void insert(Connection connection, List<MetricsBatch> batches) throws SQLException {
+        int rows = batches.stream().mapToInt(batch -> batch.samples().size()).sum();
+        if (rows == 0) {
+            return;
+        }
+        var workerIds = new Long[rows];
+        var gpuIndexes = new Short[rows];
+        var vramUsed = new Integer[rows];
+        var vramTotal = new Integer[rows];
+        var temperatures = new Short[rows];
+        var utilizations = new Short[rows];
+        var powers = new Short[rows];
+        var fans = new Short[rows];
+        var recordedAt = new String[rows];
+        int row = 0;
+        for (var batch : batches) {
+            // ISO-8601 text, so that no time zone of the JVM or the session can shift it
+            String timestamp = batch.recordedAt().toString();
+            for (GpuSample sample : batch.samples()) {
+                workerIds[row] = batch.workerId();
+                gpuIndexes[row] = (short) sample.gpuIndex();
+                vramUsed[row] = sample.vramUsedMb();
+                vramTotal[row] = sample.vramTotalMb();
+                temperatures[row] = (short) sample.temperatureCelsius();
+                utilizations[row] = (short) sample.utilizationPercent();
+                powers[row] = sample.powerDrawWatts() == null ? null : sample.powerDrawWatts().shortValue();
+                fans[row] = sample.fanSpeedPercent() == null ? null : sample.fanSpeedPercent().shortValue();
+                recordedAt[row] = timestamp;
+                row++;
+            }
+        }
+        try (var statement = connection.prepareStatement(INSERT)) {
+            statement.setArray(1, connection.createArrayOf("bigint", workerIds));
+            statement.setArray(2, connection.createArrayOf("smallint", gpuIndexes));
+            statement.setArray(3, connection.createArrayOf("integer", vramUsed));
+            statement.setArray(4, connection.createArrayOf("integer", vramTotal));
+            statement.setArray(5, connection.createArrayOf("smallint", temperatures));
+            statement.setArray(6, connection.createArrayOf("smallint", utilizations));
+            statement.setArray(7, connection.createArrayOf("smallint", powers));
+            statement.setArray(8, connection.createArrayOf("smallint", fans));
+            statement.setArray(9, connection.createArrayOf("text", recordedAt));
+            statement.executeUpdate();
+        }
+    }
+
+    /** Records that the workers were heard from; returns those that had been offline. */
+    static List<Long> markSeen(Connection connection, List<MetricsBatch> batches) throws SQLException {
+        Long[] workerIds = batches.stream().map(MetricsBatch::workerId).distinct().toArray(Long[]::new);
+        var backOnline = new ArrayList<Long>();
+        try (var statement = connection.prepareStatement(MARK_SEEN)) {
+            statement.setArray(1, connection.createArrayOf("bigint", workerIds));
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    if (!rows.getBoolean(2)) {
+                        backOnline.add(rows.getLong(1));
+                    }
+                }
+            }
+        }
+        return backOnline;
+    }
+}

@@ -1,0 +1,5 @@
+package com.trulience.workers.entity;
+
+/** A worker's agent disconnected or fell silent for three of its intervals. */
+public record WorkerWentOffline(long workerId, String reason) {
+}

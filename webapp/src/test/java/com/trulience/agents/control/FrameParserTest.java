@@ -1,0 +1,116 @@
+package com.trulience.agents.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameParserTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T05:00:30Z");
+    private static final Instant OLDEST = NOW.minus(Duration.ofDays(90));
+
+    private static final String GPU = """
+            {"gpu_index":0,"vram_used_mb":40213,"vram_total_mb":81559,"temperature_celsius":61,
+             "utilization_percent":97,"power_draw_watts":512,"fan_speed_percent":null}""";
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    private static JsonObject metrics(String gpus, String extra) {
+        return json("{\"type\":\"gpu_metrics\",\"worker_id\":7,\"seq\":1042,\"timestamp\":\"2026-11-28T05:00:00Z\","
+                + "\"metrics\":[" + gpus + "]" + extra + "}");
+    }
+
+    private static InvalidFrame rejected(JsonObject frame) {
+        return assertThrows(InvalidFrame.class, () -> FrameParser.metrics(frame, NOW, OLDEST));
+    }
+
+    @Test
+    void readsTheDesignsExampleFrame() {
+        var batch = FrameParser.metrics(metrics(GPU, ""), NOW, OLDEST);
+        assertEquals(7, batch.workerId());
+        assertEquals(1042, batch.seq());
+        assertEquals(Instant.parse("2026-11-28T05:00:00Z"), batch.recordedAt());
+        var gpu = batch.samples().get(0);
+        assertEquals(40213, gpu.vramUsedMb());
+        assertEquals(512, gpu.powerDrawWatts());
+        assertNull(gpu.fanSpeedPercent());
+        assertEquals(List.of(), batch.lostGpus());
+    }
+
+    @Test
+    void namesTheFieldThatIsOutOfRange() {
+        assertEquals("metrics[0].utilization_percent", rejected(metrics(GPU.replace("97", "101"), "")).field());
+        assertEquals("metrics[0].temperature_celsius", rejected(metrics(GPU.replace(":61", ":151"), "")).field());
+        assertEquals("metrics[0].temperature_celsius", rejected(metrics(GPU.replace(":61", ":-41"), "")).field());
+        assertEquals("metrics[0].power_draw_watts", rejected(metrics(GPU.replace("512", "-1"), "")).field());
+        assertEquals("metrics[0].vram_used_mb", rejected(metrics(GPU.replace("40213", "90000"), "")).field());
+        assertEquals("metrics[1].gpu_index", rejected(metrics(GPU + "," + GPU, "")).field());
+    }
+
+    @Test
+    void refusesWrongTypes() {
+        var error = rejected(metrics(GPU.replace("97", "\"97\""), ""));
+        assertEquals("metrics[0].utilization_percent must be an integer", error.getMessage());
+        assertEquals("metrics[0].utilization_percent", rejected(metrics(GPU.replace("97", "97.5"), "")).field());
+        assertEquals("metrics", rejected(json("{\"worker_id\":7,\"seq\":1,\"timestamp\":\"2026-11-28T05:00:00Z\"}")).field());
+        assertEquals("seq", rejected(json("{\"worker_id\":7,\"seq\":1e40,\"timestamp\":\"2026-11-28T05:00:00Z\",\"metrics\":[]}")).field());
+    }
+
+    @Test
+    void refusesMoreThan64Gpus() {
+        String many = String.join(",", java.util.Collections.nCopies(65, GPU));
+        assertEquals("metrics", rejected(metrics(many, "")).field());
+    }
+
+    @Test
+    void refusesTimestampsFromTheFutureOrBeyondRetention() {
+        var ahead = FrameParser.MAX_CLOCK_AHEAD.plusSeconds(1);
+        var future = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(ahead).toString());
+        assertEquals("timestamp", rejected(json(future)).field());
+        var ancient = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", OLDEST.minusSeconds(1).toString());
+        assertEquals("timestamp", rejected(json(ancient)).field());
+        var garbage = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", "yesterday");
+        assertEquals("timestamp", rejected(json(garbage)).field());
+    }
+
+    @Test
+    void acceptsALateBatchInsideRetention() {
+        var late = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.minus(Duration.ofDays(3)).toString());
+        assertEquals(NOW.minus(Duration.ofDays(3)), FrameParser.metrics(json(late), NOW, OLDEST).recordedAt());
+    }
+
+    @Test
+    void readsLostGpusButNotOnesThatAlsoReportedValues() {
+        assertEquals(List.of(3), FrameParser.metrics(metrics(GPU, ",\"lost_gpus\":[3]"), NOW, OLDEST).lostGpus());
+        assertEquals("lost_gpus[0]", rejected(metrics(GPU, ",\"lost_gpus\":[0]")).field());
+    }
+
+    @Test
+    void readsAHelloWithDefaultsAndRefusesUnsafeServiceNames() {
+        var hello = FrameParser.hello(json("""
+                {"type":"hello","worker_id":7,"hostname":"gpu-07","agent_version":"1.0.0","driver_version":"550.54.15",
+                 "gpus":[{"gpu_index":0,"name":"NVIDIA H100 80GB HBM3","uuid":"GPU-1","power_limit_watts":700}],
+                 "services":["comfyui"]}"""));
+        assertEquals("gpu-07", hello.hostname());
+        assertEquals(FrameParser.DEFAULT_INTERVAL_SECONDS, hello.intervalSeconds());
+        assertEquals(700, hello.gpus().get(0).powerLimitWatts());
+        assertEquals(List.of("comfyui"), hello.services());
+
+        var shell = assertThrows(InvalidFrame.class, () -> FrameParser.hello(json("""
+                {"worker_id":7,"hostname":"gpu-07","agent_version":"1.0.0","services":["comfyui; reboot"]}""")));
+        assertEquals("services[0]", shell.field());
+        var host = assertThrows(InvalidFrame.class, () -> FrameParser.hello(json("""
+                {"worker_id":7,"hostname":"<script>","agent_version":"1.0.0"}""")));
+        assertEquals("hostname", host.field());
+    }
+}

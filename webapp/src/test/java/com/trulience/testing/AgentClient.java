@@ -1,0 +1,119 @@
+package com.trulience.testing;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client speaking for one agent: sends frames, collects answers and the close code. */
+public final class AgentClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final WebSocket socket;
+    private final BlockingQueue<String> received;
+    private final CompletableFuture<Integer> closeCode;
+
+    private AgentClient(WebSocket socket, BlockingQueue<String> received, CompletableFuture<Integer> closeCode) {
+        this.socket = socket;
+        this.received = received;
+        this.closeCode = closeCode;
+    }
+
+    public static URI metricsUri(URL base) {
+        return URI.create(base.toString().replaceFirst("^http", "ws") + "ws/metrics");
+    }
+
+    public static AgentClient connect(URL base, String token) {
+        return connect(base, token, null);
+    }
+
+    public static AgentClient connect(URL base, String token, String origin) {
+        var received = new LinkedBlockingQueue<String>();
+        var closeCode = new CompletableFuture<Integer>();
+        var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        var socket = builder.buildAsync(metricsUri(base), new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    received.add(text.toString());
+                    text.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeCode.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closeCode.completeExceptionally(error);
+            }
+        }).join();
+        return new AgentClient(socket, received, closeCode);
+    }
+
+    /** The HTTP status the handshake was refused with. */
+    public static int refusedStatus(URL base, String token, String origin) {
+        try {
+            connect(base, token, origin).close();
+            return 101;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    public AgentClient send(String frame) {
+        socket.sendText(frame, true).join();
+        return this;
+    }
+
+    /** The next frame from the backend, waiting up to 10 s. */
+    public String next() throws InterruptedException {
+        String frame = received.poll(10, TimeUnit.SECONDS);
+        if (frame == null) {
+            throw new AssertionError("no frame from the backend within 10 s");
+        }
+        return frame;
+    }
+
+    /** The close code the backend closed with, waiting up to 10 s. */
+    public int closedWith() throws Exception {
+        return closeCode.get(10, TimeUnit.SECONDS);
+    }
+
+    public boolean isOpen() {
+        return !socket.isInputClosed() && !closeCode.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package com.trulience.testing;
+
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** HTTP calls to the deployed backend, optionally as a user with HTTP Basic. */
+public record Api(URL base, String authorization) {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static Api anonymous(URL base) {
+        return new Api(base, null);
+    }
+
+    public static Api as(URL base, String username, String password) {
+        return new Api(base, basic(username, password));
+    }
+
+    public static String basic(String username, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return send(request(path).GET());
+    }
+
+    public HttpResponse<String> post(String path, String json) throws Exception {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> delete(String path) throws Exception {
+        return send(request(path).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path) throws Exception {
+        var request = HttpRequest.newBuilder(new URL(base, path).toURI()).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request;
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
