@@ -1,0 +1,23 @@
+package com.trulience.agent.collect;
+
+/**
+ * One GPU in one sample. Optional metrics the GPU or driver cannot give are null. A lost GPU
+ * (a required read failed) carries only its identity.
+ */
+public record GpuReading(
+        int index,
+        String name,
+        String uuid,
+        boolean lost,
+        int vramUsedMib,
+        int vramTotalMib,
+        int temperatureCelsius,
+        int utilizationPercent,
+        Integer powerDrawWatts,
+        Integer powerLimitWatts,
+        Integer fanSpeedPercent) {
+
+    static GpuReading lost(int index, String name, String uuid) {
+        return new GpuReading(index, name, uuid, true, 0, 0, 0, 0, null, null, null);
+    }
+}

@@ -1,0 +1,240 @@
+package com.trulience.agent.collect;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import com.trulience.agent.nvml.Nvml;
+import com.trulience.agent.nvml.NvmlReturn;
+import com.trulience.agent.nvml.NvmlUnavailable;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This machine's GPUs as NVML (real or simulated) shows them: opened once, sampled every
+ * interval, closed at the end. Sampling is single-threaded: the native structs are reused.
+ */
+public final class Gpus implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Gpus.class.getName());
+    private static final int SUCCESS = NvmlReturn.SUCCESS.code;
+    private static final String UNKNOWN = "unknown";
+
+    private enum OptionalMetric { POWER, POWER_LIMIT, FAN }
+
+    private record Device(int index, Pointer handle, String name, String uuid, Integer powerLimitWatts) {
+    }
+
+    private final Nvml nvml;
+    private final String driverVersion;
+    private final List<Device> devices = new ArrayList<>();
+    private final BitSet lost = new BitSet();
+    private final Set<OptionalMetric> missingSymbols = EnumSet.noneOf(OptionalMetric.class);
+    private final Set<String> loggedOnce = new HashSet<>();
+    private boolean legacyTemperatureGone;
+    private final Nvml.MemoryInfo memory = new Nvml.MemoryInfo();
+    private final Nvml.Utilization utilization = new Nvml.Utilization();
+    private final Nvml.Temperature temperature = new Nvml.Temperature();
+    private final IntByReference value = new IntByReference();
+
+    private Gpus(Nvml nvml, String driverVersion) {
+        this.nvml = nvml;
+        this.driverVersion = driverVersion;
+    }
+
+    /** No GPUs at all: what the agent reports while NVML is unavailable. */
+    public static Gpus none() {
+        return new Gpus(null, UNKNOWN);
+    }
+
+    /**
+     * Loads the driver's NVML ({@code library} overrides the platform's name) and opens it.
+     *
+     * @throws NvmlUnavailable with the sentence for the operator
+     */
+    public static Gpus open(String library) {
+        String name = library != null && !library.isBlank() ? library : Nvml.defaultLibraryName();
+        Nvml nvml;
+        try {
+            nvml = Nvml.load(name);
+        } catch (UnsatisfiedLinkError e) {
+            throw NvmlUnavailable.libraryNotFound(name, e);
+        }
+        try {
+            return open(nvml);
+        } catch (UnsatisfiedLinkError e) {
+            throw NvmlUnavailable.tooOld(name, e);
+        }
+    }
+
+    /** Opens an already loaded NVML (or the simulated one). */
+    public static Gpus open(Nvml nvml) {
+        int rc = nvml.nvmlInit_v2();
+        if (rc != SUCCESS) {
+            throw NvmlUnavailable.failed(NvmlReturn.of(rc), nvml.nvmlErrorString(rc));
+        }
+        try {
+            return discover(nvml);
+        } catch (RuntimeException | Error e) {
+            nvml.nvmlShutdown();
+            throw e;
+        }
+    }
+
+    private static Gpus discover(Nvml nvml) {
+        byte[] text = new byte[Nvml.DEVICE_NAME_BUFFER_SIZE];
+        String driver = nvml.nvmlSystemGetDriverVersion(text, Nvml.SYSTEM_DRIVER_VERSION_BUFFER_SIZE) == SUCCESS
+                ? string(text) : UNKNOWN;
+        var count = new IntByReference();
+        int rc = nvml.nvmlDeviceGetCount_v2(count);
+        if (rc != SUCCESS) {
+            throw NvmlUnavailable.failed(NvmlReturn.of(rc), nvml.nvmlErrorString(rc));
+        }
+        var gpus = new Gpus(nvml, driver);
+        var handle = new PointerByReference();
+        for (int index = 0; index < Units.unsigned(count.getValue()); index++) {
+            int handleRc = nvml.nvmlDeviceGetHandleByIndex_v2(index, handle);
+            if (handleRc != SUCCESS) {
+                gpus.devices.add(new Device(index, null, UNKNOWN, UNKNOWN, null));
+                gpus.markLost(gpus.devices.get(index), handleRc);
+                continue;
+            }
+            Pointer device = handle.getValue();
+            String name = nvml.nvmlDeviceGetName(device, text, Nvml.DEVICE_NAME_BUFFER_SIZE) == SUCCESS
+                    ? string(text) : UNKNOWN;
+            String uuid = nvml.nvmlDeviceGetUUID(device, text, Nvml.DEVICE_UUID_BUFFER_SIZE) == SUCCESS
+                    ? string(text) : UNKNOWN;
+            Integer limit = gpus.optional(OptionalMetric.POWER_LIMIT, index, device);
+            gpus.devices.add(new Device(index, device, name, uuid, limit == null ? null : Units.milliwattsToWatts(limit)));
+        }
+        return gpus;
+    }
+
+    public String driverVersion() {
+        return driverVersion;
+    }
+
+    /** Every GPU now; a GPU whose required reads fail is marked lost, the others still count. */
+    public Sample sample() {
+        var readings = new ArrayList<GpuReading>(devices.size());
+        for (Device device : devices) {
+            readings.add(read(device));
+        }
+        return new Sample(Instant.now(), readings);
+    }
+
+    private GpuReading read(Device device) {
+        Pointer handle = device.handle();
+        if (handle == null) {
+            return GpuReading.lost(device.index(), device.name(), device.uuid());
+        }
+        int rc = nvml.nvmlDeviceGetMemoryInfo(handle, memory);
+        int celsius = 0;
+        if (rc == SUCCESS) {
+            rc = readTemperature(handle);
+            celsius = legacyTemperatureGone ? temperature.temperature : Units.unsigned(value.getValue());
+        }
+        if (rc == SUCCESS) {
+            rc = nvml.nvmlDeviceGetUtilizationRates(handle, utilization);
+        }
+        if (rc != SUCCESS) {
+            markLost(device, rc);
+            return GpuReading.lost(device.index(), device.name(), device.uuid());
+        }
+        if (lost.get(device.index())) {
+            lost.clear(device.index());
+            LOG.info(() -> "GPU " + device.index() + " answers again");
+        }
+        Integer power = optional(OptionalMetric.POWER, device.index(), handle);
+        Integer fan = optional(OptionalMetric.FAN, device.index(), handle);
+        return new GpuReading(device.index(), device.name(), device.uuid(), false,
+                Units.bytesToMib(memory.usedBytes()), Units.bytesToMib(memory.totalBytes()), celsius,
+                Units.unsigned(utilization.gpuPercent()), power == null ? null : Units.milliwattsToWatts(power),
+                device.powerLimitWatts(), fan == null ? null : Units.unsigned(fan));
+    }
+
+    /** Leaves the reading in {@code value}, or in {@code temperature} once the legacy call is gone. */
+    private int readTemperature(Pointer handle) {
+        if (!legacyTemperatureGone) {
+            try {
+                int rc = nvml.nvmlDeviceGetTemperature(handle, Nvml.TEMPERATURE_GPU, value);
+                if (rc != NvmlReturn.DEPRECATED.code) {
+                    return rc;
+                }
+            } catch (UnsatisfiedLinkError e) {
+                // NVML 13 may drop the deprecated call; nvmlDeviceGetTemperatureV replaces it.
+            }
+            legacyTemperatureGone = true;
+        }
+        temperature.version = Nvml.Temperature.VERSION_1;
+        temperature.sensorType = Nvml.TEMPERATURE_GPU;
+        return nvml.nvmlDeviceGetTemperatureV(handle, temperature);
+    }
+
+    /** The raw value, or null where the GPU, the driver or our permissions do not give it. */
+    private Integer optional(OptionalMetric metric, int index, Pointer handle) {
+        if (missingSymbols.contains(metric)) {
+            return null;
+        }
+        int rc;
+        try {
+            rc = switch (metric) {
+                case POWER -> nvml.nvmlDeviceGetPowerUsage(handle, value);
+                case POWER_LIMIT -> nvml.nvmlDeviceGetEnforcedPowerLimit(handle, value);
+                case FAN -> nvml.nvmlDeviceGetFanSpeed(handle, value);
+            };
+        } catch (UnsatisfiedLinkError e) {
+            // Looking a missing symbol up again every sample would cost an exception each time.
+            missingSymbols.add(metric);
+            LOG.info(() -> "This NVIDIA driver has no call for " + metric.name().toLowerCase()
+                    + ": it is reported as null");
+            return null;
+        }
+        if (rc == SUCCESS) {
+            return value.getValue();
+        }
+        var code = NvmlReturn.of(rc);
+        if (code != NvmlReturn.NOT_SUPPORTED && code != NvmlReturn.NO_PERMISSION && loggedOnce.add(index + metric.name() + rc)) {
+            LOG.warning(() -> "GPU " + index + " gave no " + metric.name().toLowerCase() + " ("
+                    + code.describe() + "): reported as null");
+        }
+        return null;
+    }
+
+    private void markLost(Device device, int rc) {
+        if (!lost.get(device.index())) {
+            lost.set(device.index());
+            LOG.warning(() -> "GPU " + device.index() + " (" + device.name() + ", " + device.uuid()
+                    + ") does not answer (" + NvmlReturn.of(rc).describe() + "): it is reported as lost");
+        }
+    }
+
+    public List<String> describe() {
+        return devices.stream()
+                .map(d -> "GPU " + d.index() + " " + d.name() + " " + d.uuid())
+                .toList();
+    }
+
+    /** Pairs the nvmlInit_v2 of {@link #open}. */
+    @Override
+    public void close() {
+        if (nvml != null) {
+            int rc = nvml.nvmlShutdown();
+            if (rc != SUCCESS) {
+                LOG.log(Level.FINE, () -> "nvmlShutdown: " + NvmlReturn.of(rc).describe());
+            }
+        }
+    }
+
+    private static String string(byte[] text) {
+        return Native.toString(text, StandardCharsets.UTF_8);
+    }
+}

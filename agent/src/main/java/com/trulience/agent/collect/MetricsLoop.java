@@ -1,0 +1,92 @@
+package com.trulience.agent.collect;
+
+import com.trulience.agent.nvml.NvmlUnavailable;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Samples the GPUs every interval and hands each {@code gpu_metrics} frame to a sink (for now
+ * a log line; the WebSocket link later). While NVML is unavailable it reports zero GPUs and
+ * tries again every {@link #RETRY}, since the driver often comes up after the agent at boot.
+ */
+public final class MetricsLoop implements AutoCloseable {
+
+    static final Duration RETRY = Duration.ofMinutes(1);
+    private static final Logger LOG = Logger.getLogger(MetricsLoop.class.getName());
+
+    private final Supplier<Gpus> opener;
+    private final long workerId;
+    private final Duration interval;
+    private final Consumer<String> sink;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            task -> new Thread(task, "metrics"));
+    private Gpus gpus = Gpus.none();
+    private String unavailable = "";
+    private long lastAttemptNanos;
+    private long seq;
+
+    public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, Consumer<String> sink) {
+        this.opener = opener;
+        this.workerId = workerId;
+        this.interval = interval;
+        this.sink = sink;
+    }
+
+    public void start() {
+        timer.execute(() -> {
+            open();
+            if (unavailable.isEmpty()) {
+                LOG.info(() -> "Collecting every " + interval.toSeconds() + " s from " + gpus.describe().size()
+                        + " GPU(s), driver " + gpus.driverVersion() + ": " + String.join("; ", gpus.describe()));
+            }
+        });
+        timer.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void open() {
+        lastAttemptNanos = System.nanoTime();
+        try {
+            gpus = opener.get();
+            if (!unavailable.isEmpty()) {
+                LOG.info(() -> "NVML is available now with " + gpus.describe().size() + " GPU(s)");
+            }
+            unavailable = "";
+        } catch (NvmlUnavailable e) {
+            if (!Objects.equals(unavailable, e.getMessage())) {
+                LOG.warning(() -> e.getMessage() + " Until then the agent reports zero GPUs and retries every "
+                        + RETRY.toMinutes() + " minute(s).");
+            }
+            unavailable = e.getMessage();
+        }
+    }
+
+    private void tick() {
+        try {
+            if (!unavailable.isEmpty() && System.nanoTime() - lastAttemptNanos >= RETRY.toNanos()) {
+                open();
+            }
+            sink.accept(MetricsPayload.json(workerId, ++seq, gpus.sample()));
+        } catch (RuntimeException | LinkageError e) {
+            // A throwing task would silently end the schedule: log and keep the agent alive.
+            LOG.log(Level.WARNING, "Collecting the GPU metrics failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdown();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        gpus.close();
+    }
+}

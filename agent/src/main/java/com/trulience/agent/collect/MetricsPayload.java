@@ -1,0 +1,74 @@
+package com.trulience.agent.collect;
+
+import jakarta.json.Json;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+import java.io.StringWriter;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * The {@code gpu_metrics} frame of DESIGN.md section 2.
+ *
+ * <p>A lost GPU (one whose required reads failed in this sample) is left out of
+ * {@code metrics}, whose entries must all be complete rows, and its index is listed in
+ * {@code "lost_gpus":[...]}; the key is written only when a GPU is lost, so a healthy
+ * machine's frame is exactly the documented one.
+ */
+public final class MetricsPayload {
+
+    // Looking the JSON provider up costs far more than writing a frame: do it once.
+    private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+
+    private MetricsPayload() {
+    }
+
+    public static String json(long workerId, long seq, Sample sample) {
+        var out = new StringWriter(256);
+        try (JsonGenerator json = GENERATORS.createGenerator(out)) {
+            json.writeStartObject()
+                    .write("type", "gpu_metrics")
+                    .write("worker_id", workerId)
+                    .write("seq", seq)
+                    .write("timestamp", DateTimeFormatter.ISO_INSTANT.format(sample.takenAt().truncatedTo(ChronoUnit.SECONDS)))
+                    .writeStartArray("metrics");
+            boolean anyLost = false;
+            for (GpuReading gpu : sample.gpus()) {
+                if (gpu.lost()) {
+                    anyLost = true;
+                    continue;
+                }
+                json.writeStartObject()
+                        .write("gpu_index", gpu.index())
+                        .write("vram_used_mb", gpu.vramUsedMib())
+                        .write("vram_total_mb", gpu.vramTotalMib())
+                        .write("temperature_celsius", gpu.temperatureCelsius())
+                        .write("utilization_percent", gpu.utilizationPercent());
+                writeNullable(json, "power_draw_watts", gpu.powerDrawWatts());
+                writeNullable(json, "fan_speed_percent", gpu.fanSpeedPercent());
+                json.writeEnd();
+            }
+            json.writeEnd();
+            if (anyLost) {
+                json.writeStartArray("lost_gpus");
+                for (GpuReading gpu : sample.gpus()) {
+                    if (gpu.lost()) {
+                        json.write(gpu.index());
+                    }
+                }
+                json.writeEnd();
+            }
+            json.writeEnd();
+        }
+        return out.toString();
+    }
+
+    private static void writeNullable(JsonGenerator json, String name, Integer value) {
+        if (value == null) {
+            json.writeNull(name);
+        } else {
+            json.write(name, value.intValue());
+        }
+    }
+}

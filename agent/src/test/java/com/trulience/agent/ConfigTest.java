@@ -1,0 +1,84 @@
+package com.trulience.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void usesDefaultsWhenNothingIsSet() {
+        Config config = Config.load(directory, Map.of());
+
+        assertEquals(new Config(Optional.empty(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
+                Optional.empty(), 0), config);
+    }
+
+    @Test
+    void readsEveryVariable() {
+        Config config = Config.load(directory, Map.of(
+                "BACKEND_WS_URL", "wss://monitor.example.com/ws/metrics",
+                "WORKER_ID", "7",
+                "AGENT_TOKEN", "s3cret",
+                "METRICS_INTERVAL_SECS", "2",
+                "NVML_LIBRARY", "/opt/nvidia/libnvidia-ml.so.1",
+                "SIMULATE_GPUS", "3"));
+
+        assertEquals(new Config(Optional.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
+                Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3), config);
+    }
+
+    @Test
+    void readsTheDotEnvFileAndLetsTheEnvironmentWin() throws IOException {
+        Files.writeString(directory.resolve(".env"), "WORKER_ID=12\nMETRICS_INTERVAL_SECS=10\n# comment\nAGENT_TOKEN=\n");
+
+        Config config = Config.load(directory, Map.of("METRICS_INTERVAL_SECS", "3"));
+
+        assertEquals(OptionalLong.of(12), config.workerId());
+        assertEquals(Duration.ofSeconds(3), config.interval());
+        assertEquals(Optional.empty(), config.agentToken(), "empty means unset");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "WORKER_ID             | seven",
+            "WORKER_ID             | 0",
+            "WORKER_ID             | -3",
+            "METRICS_INTERVAL_SECS | 0",
+            "METRICS_INTERVAL_SECS | 1.5",
+            "METRICS_INTERVAL_SECS | 3601",
+            "SIMULATE_GPUS         | many",
+            "SIMULATE_GPUS         | 65",
+            "BACKEND_WS_URL        | http://monitor.example.com/ws/metrics",
+            "BACKEND_WS_URL        | monitor.example.com"})
+    void refusesAnInvalidValueNamingTheVariable(String variable, String value) {
+        var refusal = assertThrows(Config.Invalid.class, () -> Config.load(directory, Map.of(variable, value)));
+
+        assertTrue(refusal.getMessage().startsWith(variable + " must be"), refusal.getMessage());
+        assertTrue(refusal.getMessage().contains("'" + value + "'"), refusal.getMessage());
+    }
+
+    @Test
+    void keepsTheTokenOutOfItsText() {
+        Config config = Config.load(directory, Map.of("AGENT_TOKEN", "s3cret-token"));
+
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+    }
+}

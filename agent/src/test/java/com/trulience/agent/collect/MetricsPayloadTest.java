@@ -1,0 +1,71 @@
+package com.trulience.agent.collect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MetricsPayloadTest {
+
+    private static final Instant AT = Instant.parse("2026-11-28T05:00:00.987654Z");
+    private static final GpuReading H100 = new GpuReading(0, "NVIDIA H100 80GB HBM3", "GPU-a", false,
+            40213, 81559, 61, 97, 512, 700, null);
+    private static final GpuReading L40S = new GpuReading(1, "NVIDIA L40S", "GPU-b", false,
+            1024, 46068, 44, 0, null, null, 30);
+
+    @Test
+    void writesTheDocumentedFrameWithNullsForMissingOptionalMetrics() {
+        String json = MetricsPayload.json(7, 1042, new Sample(AT, List.of(H100, L40S)));
+
+        assertEquals("{\"type\":\"gpu_metrics\",\"worker_id\":7,\"seq\":1042,\"timestamp\":\"2026-11-28T05:00:00Z\","
+                + "\"metrics\":[{\"gpu_index\":0,\"vram_used_mb\":40213,\"vram_total_mb\":81559,\"temperature_celsius\":61,"
+                + "\"utilization_percent\":97,\"power_draw_watts\":512,\"fan_speed_percent\":null},"
+                + "{\"gpu_index\":1,\"vram_used_mb\":1024,\"vram_total_mb\":46068,\"temperature_celsius\":44,"
+                + "\"utilization_percent\":0,\"power_draw_watts\":null,\"fan_speed_percent\":30}]}", json);
+    }
+
+    @Test
+    void leavesLostGpusOutOfTheMetricsAndListsTheirIndexes() {
+        var lost = GpuReading.lost(2, "NVIDIA H100 80GB HBM3", "GPU-c");
+        JsonObject frame = parse(MetricsPayload.json(7, 1, new Sample(AT, List.of(H100, lost, L40S))));
+
+        assertEquals(List.of(0, 1), frame.getJsonArray("metrics").getValuesAs(JsonObject.class).stream()
+                .map(gpu -> gpu.getInt("gpu_index")).toList());
+        assertEquals(Json.createArrayBuilder().add(2).build(), frame.getJsonArray("lost_gpus"));
+    }
+
+    @Test
+    void writesNoLostGpusKeyWhenAllGpusAnswer() {
+        assertFalse(parse(MetricsPayload.json(7, 1, new Sample(AT, List.of(H100)))).containsKey("lost_gpus"));
+    }
+
+    @Test
+    void writesAnEmptyMetricsArrayForAMachineWithoutGpus() {
+        JsonObject frame = parse(MetricsPayload.json(3, 9, new Sample(AT, List.of())));
+
+        assertTrue(frame.getJsonArray("metrics").isEmpty());
+        assertEquals(9, frame.getJsonNumber("seq").longValue());
+    }
+
+    @Test
+    void writesLargeWorkerIdsAndSequencesAsJsonNumbers() {
+        JsonObject frame = parse(MetricsPayload.json(Long.MAX_VALUE, 4_000_000_000L, new Sample(AT, List.of(L40S))));
+
+        assertEquals(Long.MAX_VALUE, frame.getJsonNumber("worker_id").longValueExact());
+        assertEquals(4_000_000_000L, frame.getJsonNumber("seq").longValueExact());
+        assertEquals(JsonValue.NULL, frame.getJsonArray("metrics").getJsonObject(0).get("power_draw_watts"));
+    }
+
+    private static JsonObject parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+}
