@@ -4,6 +4,7 @@ import com.trulience.workers.control.WorkerRegistry;
 import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -42,6 +43,15 @@ public class AgentSessions {
         // A reconnect may already have opened the next socket: the worker is offline only without one.
         if (remaining == null && registry.disconnected(workerId)) {
             wentOffline.fireAsync(new WorkerWentOffline(workerId, "connection closed: " + why));
+        }
+    }
+
+    /** A silent agent's socket is dead or hung: close it so that the agent, if alive, reconnects. */
+    void closeSilent(@ObservesAsync WorkerWentOffline offline) {
+        if (offline.reason().equals(WorkerWentOffline.SILENT)) {
+            for (var session : open.getOrDefault(offline.workerId(), Set.of())) {
+                close(session, CloseReason.CloseCodes.GOING_AWAY, offline.reason());
+            }
         }
     }
 

@@ -152,7 +152,7 @@ public class BatchWriter {
             return;
         }
         group.forEach(pending -> pending.committed().complete(null));
-        batches.forEach(batch -> stored.fireAsync(new MetricsStored(batch)));
+        stored.fireAsync(new MetricsStored(batches));
         backOnline.forEach(workerId -> cameOnline.fireAsync(new WorkerCameOnline(workerId)));
     }
 }

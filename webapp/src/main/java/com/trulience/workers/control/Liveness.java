@@ -31,6 +31,6 @@ public class Liveness {
                         WHERE online AND last_seen_at < NOW() - make_interval(secs => 3 * interval_seconds)
                         RETURNING id""")
                 .getResultList();
-        silent.forEach(id -> wentOffline.fireAsync(new WorkerWentOffline(id.longValue(), "no data for 3 intervals")));
+        silent.forEach(id -> wentOffline.fireAsync(new WorkerWentOffline(id.longValue(), WorkerWentOffline.SILENT)));
     }
 }
