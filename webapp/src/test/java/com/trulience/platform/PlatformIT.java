@@ -49,7 +49,7 @@ class PlatformIT {
         // The application reaches PostgreSQL through a relay the test can cut.
         database = new TcpProxy(TestDatabase.PORT);
         return TrulienceWar.withConfig(Map.of(
-                "trulience.db.url", "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + DATABASE,
+                "trulience.db.url", "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + TestDatabase.name(DATABASE),
                 "trulience.db.user", TestDatabase.USER,
                 "trulience.db.password", "unused-with-trust-auth",
                 "trulience.admin.password", ADMIN_PASSWORD));

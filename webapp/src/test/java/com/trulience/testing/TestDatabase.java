@@ -14,8 +14,17 @@ public final class TestDatabase {
     private TestDatabase() {
     }
 
-    /** Drops and re-creates database {@code name}; returns its JDBC URL. */
+    /** Lets two checkouts on one machine run their suites side by side without dropping each other's databases. */
+    private static final String SUFFIX = System.getenv().getOrDefault("TRULIENCE_TEST_DB_SUFFIX", "");
+
+    /** The database a test class calls {@code name}, with this checkout's suffix. */
+    public static String name(String name) {
+        return name + SUFFIX;
+    }
+
+    /** Drops and re-creates database {@code name} (plus the checkout's suffix); returns its JDBC URL. */
     public static String recreate(String name) {
+        name = name(name);
         if (!name.matches("[a-z0-9_]{1,63}")) {
             throw new IllegalArgumentException("not a plain database name: " + name);
         }
@@ -32,7 +41,7 @@ public final class TestDatabase {
 
     /** The first column of the first row of a query on {@code database}, as text. */
     public static String query(String database, String sql) {
-        try (var connection = DriverManager.getConnection(url(database), USER, PASSWORD);
+        try (var connection = DriverManager.getConnection(url(name(database)), USER, PASSWORD);
              var statement = connection.createStatement();
              var rows = statement.executeQuery(sql)) {
             return rows.next() ? rows.getString(1) : null;
@@ -42,7 +51,7 @@ public final class TestDatabase {
     }
 
     public static void execute(String database, String sql) {
-        try (var connection = DriverManager.getConnection(url(database), USER, PASSWORD);
+        try (var connection = DriverManager.getConnection(url(name(database)), USER, PASSWORD);
              var statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
