@@ -13,17 +13,21 @@
  *   driver <version>                 nvmlSystemGetDriverVersion
  *   gpu <i> name <text...>
  *   gpu <i> uuid <text>
- *   gpu <i> memory <total> <free> <used>     bytes
+ *   gpu <i> memory <total> <free> <used>     bytes, as nvmlDeviceGetMemoryInfo (v1) reports them
+ *   gpu <i> reserved <bytes>         driver-reserved memory, part of v1's used; the _v2 call
+ *                                    reports it apart and leaves it out of used (default 0)
  *   gpu <i> temperature <celsius>
  *   gpu <i> utilization <gpu%> <memory%>
  *   gpu <i> power <milliwatts>
  *   gpu <i> power_limit <milliwatts>
  *   gpu <i> fan <percent>
- *   gpu <i> fail <call> <code>       call: handle name uuid memory temperature utilization
- *                                          power power_limit fan, or "all" (every device call)
+ *   gpu <i> fail <call> <code>       call: handle name uuid memory (both versions) memory_v2
+ *                                          temperature utilization power power_limit fan, or
+ *                                          "all" (every device call)
  *
  * Compiled with -DOMIT_OPTIONAL it lacks nvmlDeviceGetFanSpeed and the deprecated
- * nvmlDeviceGetTemperature (NVML 13 style), to test missing symbols.
+ * nvmlDeviceGetTemperature (NVML 13 style), and nvmlDeviceGetMemoryInfo_v2 (drivers before
+ * it), to test missing symbols.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,14 +48,15 @@ enum {
 #define MAX_GPUS 64
 
 enum call { C_HANDLE, C_NAME, C_UUID, C_MEMORY, C_TEMPERATURE, C_UTILIZATION, C_POWER,
-            C_POWER_LIMIT, C_FAN, C_COUNT };
+            C_POWER_LIMIT, C_FAN, C_MEMORY_V2, C_COUNT };
 static const char *CALL_NAMES[C_COUNT] = { "handle", "name", "uuid", "memory", "temperature",
-                                           "utilization", "power", "power_limit", "fan" };
+                                           "utilization", "power", "power_limit", "fan",
+                                           "memory_v2" };
 
 struct nvmlDevice_st {
     char name[96];
     char uuid[96];
-    unsigned long long total, free, used;
+    unsigned long long total, free, used, reserved;
     unsigned int temperature, util_gpu, util_memory, power_mw, power_limit_mw, fan;
     nvmlReturn_t fail[C_COUNT];
     nvmlReturn_t fail_all;
@@ -59,6 +64,11 @@ struct nvmlDevice_st {
 typedef struct nvmlDevice_st *nvmlDevice_t;
 
 typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
+typedef struct {
+    unsigned int version;
+    unsigned long long total, reserved, free, used;
+} nvmlMemory_v2_t;
+#define nvmlMemory_v2 ((unsigned int)(sizeof(nvmlMemory_v2_t) | (2u << 24)))
 typedef struct { unsigned int gpu, memory; } nvmlUtilization_t;
 typedef struct { unsigned int version; int sensorType; int temperature; } nvmlTemperature_v1_t;
 typedef nvmlTemperature_v1_t nvmlTemperature_t;
@@ -107,6 +117,7 @@ static int apply_gpu_line(char *rest) {
     if (!strcmp(key, "uuid")) { snprintf(g->uuid, sizeof g->uuid, "%s", value); return 0; }
     if (!strcmp(key, "memory"))
         return sscanf(value, "%llu %llu %llu", &g->total, &g->free, &g->used) == 3 ? 0 : -1;
+    if (!strcmp(key, "reserved")) return sscanf(value, "%llu", &g->reserved) == 1 ? 0 : -1;
     if (!strcmp(key, "temperature")) return sscanf(value, "%u", &g->temperature) == 1 ? 0 : -1;
     if (!strcmp(key, "utilization"))
         return sscanf(value, "%u %u", &g->util_gpu, &g->util_memory) == 2 ? 0 : -1;
@@ -240,6 +251,19 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) 
 }
 
 #ifndef OMIT_OPTIONAL
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
+    nvmlReturn_t rc = check(device, C_MEMORY);
+    if (rc == NVML_SUCCESS) rc = check(device, C_MEMORY_V2);
+    if (rc) return rc;
+    if (memory == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    if (memory->version != nvmlMemory_v2) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+    memory->total = device->total;
+    memory->reserved = device->reserved;
+    memory->free = device->free;
+    memory->used = device->used > device->reserved ? device->used - device->reserved : 0;
+    return NVML_SUCCESS;
+}
+
 nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensorType, unsigned int *temp) {
     nvmlReturn_t rc = check(device, C_TEMPERATURE);
     if (rc) return rc;

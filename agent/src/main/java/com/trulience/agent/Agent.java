@@ -1,15 +1,22 @@
 package com.trulience.agent;
 
+import com.sun.jna.Platform;
 import com.trulience.agent.collect.Gpus;
 import com.trulience.agent.collect.MetricsLoop;
 import com.trulience.agent.collect.MetricsPayload;
 import com.trulience.agent.collect.SimulatedNvml;
+import com.trulience.agent.link.Backoff;
+import com.trulience.agent.link.Hello;
+import com.trulience.agent.link.Link;
+import com.trulience.agent.link.Outbox;
 import com.trulience.agent.nvml.NvmlUnavailable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,12 +39,14 @@ public final class Agent {
 
             Settings come from environment variables or a .env file in the working directory:
               BACKEND_WS_URL, WORKER_ID, AGENT_TOKEN, METRICS_INTERVAL_SECS (default 5),
-              NVML_LIBRARY (path of libnvidia-ml.so.1 / nvml.dll), SIMULATE_GPUS (0-64)
+              NVML_LIBRARY (path of libnvidia-ml.so.1 / nvml.dll), SIMULATE_GPUS (0-64),
+              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), ALLOWED_SERVICES (comma-separated)
 
             Exit codes: 0 done, 1 NVML unusable (--once), 2 bad option or setting.
             """;
 
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
 
     private Agent() {
     }
@@ -65,6 +74,9 @@ public final class Agent {
         Config config;
         try {
             config = Config.load(Path.of(System.getProperty("user.dir")), System.getenv());
+            if (option.isEmpty()) {
+                config.requireLinkSettings();
+            }
         } catch (Config.Invalid e) {
             System.err.println(e.getMessage());
             System.exit(EXIT_USAGE);
@@ -73,7 +85,13 @@ public final class Agent {
         if (option.equals("--once")) {
             System.exit(once(config, System.out, System.err));
         }
-        serve(config);
+        try {
+            Running service = serve(config, Backoff.standard(), KEEP_ALIVE);
+            Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
+        } catch (Outbox.Unusable e) {
+            System.err.println(e.getMessage());
+            System.exit(EXIT_USAGE);
+        }
     }
 
     /** One frame on {@code out}; exit code. */
@@ -88,14 +106,43 @@ public final class Agent {
         }
     }
 
-    /** Runs until the JVM is stopped; the metrics thread keeps it alive. */
-    static void serve(Config config) {
+    /**
+     * Starts collecting, and sending when BACKEND_WS_URL is set; runs until closed (the metrics
+     * thread keeps the JVM alive). {@code backoff} and {@code keepAlive} are the tests' hooks.
+     */
+    static Running serve(Config config, Backoff backoff, Duration keepAlive) {
         LOG.info(() -> "trulience-agent " + version() + " starting with " + config);
-        // Until the WebSocket link exists the frames only go to the log.
-        var loop = new MetricsLoop(() -> open(config), config.workerId().orElse(0), config.interval(),
-                frame -> LOG.fine(frame));
-        Runtime.getRuntime().addShutdownHook(new Thread(loop::close, "shutdown"));
+        long workerId = config.workerId().orElse(0);
+        if (config.backendUrl().isEmpty()) {
+            LOG.warning("BACKEND_WS_URL is unset: GPU metrics are collected but not sent anywhere");
+            var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), frame -> LOG.fine(frame));
+            loop.start();
+            return new Running(loop, null, null);
+        }
+        Path directory = config.bufferDir().orElseGet(() -> Outbox.defaultDirectory(System.getenv(), Platform.isWindows(),
+                Path.of(System.getProperty("user.home")), Files::isWritable));
+        var outbox = Outbox.open(directory, Outbox.capacity(config.bufferMaxHours(), config.interval()));
+        LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + config.bufferMaxHours() + " h of batches");
+        var link = new Link(config.backendUrl().get(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
+        var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
+        String hostname = Hello.localHostname(System.getenv());
+        link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
+                config.allowedServices()));
         loop.start();
+        return new Running(loop, link, outbox);
+    }
+
+    /** The running parts; {@code link} and {@code outbox} are null when nothing is sent. */
+    record Running(MetricsLoop loop, Link link, Outbox outbox) implements AutoCloseable {
+        @Override
+        public void close() {
+            // Collection stops first, so that every batch it made is in the outbox for the next start.
+            loop.close();
+            if (link != null) {
+                link.close();
+                outbox.close();
+            }
+        }
     }
 
     static Gpus open(Config config) {

@@ -36,7 +36,7 @@ class AgentTest {
             command.addAll(List.of(args));
             var builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
             builder.environment().keySet().removeIf(name -> name.matches(
-                    "BACKEND_WS_URL|WORKER_ID|AGENT_TOKEN|METRICS_INTERVAL_SECS|NVML_LIBRARY|SIMULATE_GPUS|FAKE_NVML_SCRIPT"));
+                    "BACKEND_WS_URL|WORKER_ID|AGENT_TOKEN|METRICS_INTERVAL_SECS|NVML_LIBRARY|SIMULATE_GPUS|FAKE_NVML_SCRIPT|BUFFER_.*|ALLOWED_SERVICES"));
             builder.environment().putAll(environment);
             Path err = workingDirectory.resolve("stderr.txt");
             Process process = builder.redirectError(err.toFile()).start();
@@ -117,6 +117,26 @@ class AgentTest {
 
         assertEquals(2, run.exitCode());
         assertTrue(run.err().startsWith("METRICS_INTERVAL_SECS must be"), run.err());
+    }
+
+    @Test
+    void refusesToServeABackendWithoutTheWorkersToken() {
+        Run run = agent(Map.of("BACKEND_WS_URL", "ws://127.0.0.1:9/ws/metrics", "WORKER_ID", "3", "SIMULATE_GPUS", "1"));
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("BACKEND_WS_URL is set, so WORKER_ID and AGENT_TOKEN must be set too"), run.err());
+    }
+
+    @Test
+    void refusesABufferDirAnotherAgentHolds() throws IOException {
+        Path buffer = workingDirectory.resolve("outbox");
+        try (var held = com.trulience.agent.link.Outbox.open(buffer, 10)) {
+            Run run = agent(Map.of("BACKEND_WS_URL", "ws://127.0.0.1:9/ws/metrics", "WORKER_ID", "3", "AGENT_TOKEN", "t",
+                    "SIMULATE_GPUS", "1", "BUFFER_DIR", buffer.toString()));
+
+            assertEquals(2, run.exitCode());
+            assertTrue(run.err().contains("is in use by another trulience-agent"), run.err());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.trulience.agent;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -28,7 +30,7 @@ class ConfigTest {
         Config config = Config.load(directory, Map.of());
 
         assertEquals(new Config(Optional.empty(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Optional.empty(), 0), config);
+                Optional.empty(), 0, Optional.empty(), 24, List.of()), config);
     }
 
     @Test
@@ -39,10 +41,14 @@ class ConfigTest {
                 "AGENT_TOKEN", "s3cret",
                 "METRICS_INTERVAL_SECS", "2",
                 "NVML_LIBRARY", "/opt/nvidia/libnvidia-ml.so.1",
-                "SIMULATE_GPUS", "3"));
+                "SIMULATE_GPUS", "3",
+                "BUFFER_DIR", "/srv/agent-outbox",
+                "BUFFER_MAX_HOURS", "48",
+                "ALLOWED_SERVICES", " comfyui, comfyui@2 ,"));
 
         assertEquals(new Config(Optional.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
-                Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3), config);
+                Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3,
+                Optional.of(Path.of("/srv/agent-outbox")), 48, List.of("comfyui", "comfyui@2")), config);
     }
 
     @Test
@@ -67,12 +73,34 @@ class ConfigTest {
             "SIMULATE_GPUS         | many",
             "SIMULATE_GPUS         | 65",
             "BACKEND_WS_URL        | http://monitor.example.com/ws/metrics",
-            "BACKEND_WS_URL        | monitor.example.com"})
+            "BACKEND_WS_URL        | monitor.example.com",
+            "BUFFER_MAX_HOURS      | 0",
+            "BUFFER_MAX_HOURS      | 169",
+            "ALLOWED_SERVICES      | comfyui;rm -rf",
+            "ALLOWED_SERVICES      | comfy ui"})
     void refusesAnInvalidValueNamingTheVariable(String variable, String value) {
         var refusal = assertThrows(Config.Invalid.class, () -> Config.load(directory, Map.of(variable, value)));
 
         assertTrue(refusal.getMessage().startsWith(variable + " must be"), refusal.getMessage());
         assertTrue(refusal.getMessage().contains("'" + value + "'"), refusal.getMessage());
+    }
+
+    @Test
+    void refusesAServiceNamedTwice() {
+        var refusal = assertThrows(Config.Invalid.class,
+                () -> Config.load(directory, Map.of("ALLOWED_SERVICES", "comfyui,comfyui")));
+
+        assertTrue(refusal.getMessage().startsWith("ALLOWED_SERVICES names a service twice"), refusal.getMessage());
+    }
+
+    @Test
+    void needsWorkerIdAndTokenWhenABackendIsSet() {
+        Config config = Config.load(directory, Map.of("BACKEND_WS_URL", "ws://127.0.0.1:8080/ws/metrics", "WORKER_ID", "3"));
+
+        var refusal = assertThrows(Config.Invalid.class, config::requireLinkSettings);
+
+        assertTrue(refusal.getMessage().contains("AGENT_TOKEN"), refusal.getMessage());
+        assertDoesNotThrow(() -> Config.load(directory, Map.of()).requireLinkSettings(), "without a backend, nothing else");
     }
 
     @Test

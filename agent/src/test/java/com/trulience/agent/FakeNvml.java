@@ -42,7 +42,7 @@ public final class FakeNvml {
         return new FakeNvml(directory().resolve("libnvidia-ml.so.1").toAbsolutePath());
     }
 
-    /** Lacks nvmlDeviceGetFanSpeed and the deprecated nvmlDeviceGetTemperature. */
+    /** Lacks nvmlDeviceGetFanSpeed, the deprecated nvmlDeviceGetTemperature and nvmlDeviceGetMemoryInfo_v2. */
     public static FakeNvml withoutOptionalSymbols() {
         return new FakeNvml(directory().resolve("without-optional/libnvidia-ml.so.1").toAbsolutePath());
     }

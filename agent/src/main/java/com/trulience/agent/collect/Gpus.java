@@ -40,7 +40,11 @@ public final class Gpus implements AutoCloseable {
     private final Set<OptionalMetric> missingSymbols = EnumSet.noneOf(OptionalMetric.class);
     private final Set<String> loggedOnce = new HashSet<>();
     private boolean legacyTemperatureGone;
+    private boolean memoryV1Only;
     private final Nvml.MemoryInfo memory = new Nvml.MemoryInfo();
+    private final Nvml.MemoryInfoV2 memoryV2 = new Nvml.MemoryInfoV2();
+    private long usedBytes;
+    private long totalBytes;
     private final Nvml.Utilization utilization = new Nvml.Utilization();
     private final Nvml.Temperature temperature = new Nvml.Temperature();
     private final IntByReference value = new IntByReference();
@@ -136,7 +140,7 @@ public final class Gpus implements AutoCloseable {
         if (handle == null) {
             return GpuReading.lost(device.index(), device.name(), device.uuid());
         }
-        int rc = nvml.nvmlDeviceGetMemoryInfo(handle, memory);
+        int rc = readMemory(handle);
         int celsius = 0;
         if (rc == SUCCESS) {
             rc = readTemperature(handle);
@@ -156,9 +160,36 @@ public final class Gpus implements AutoCloseable {
         Integer power = optional(OptionalMetric.POWER, device.index(), handle);
         Integer fan = optional(OptionalMetric.FAN, device.index(), handle);
         return new GpuReading(device.index(), device.name(), device.uuid(), false,
-                Units.bytesToMib(memory.usedBytes()), Units.bytesToMib(memory.totalBytes()), celsius,
+                Units.bytesToMib(usedBytes), Units.bytesToMib(totalBytes), celsius,
                 Units.unsigned(utilization.gpuPercent()), power == null ? null : Units.milliwattsToWatts(power),
                 device.powerLimitWatts(), fan == null ? null : Units.unsigned(fan));
+    }
+
+    /** Leaves the reading in {@code usedBytes} and {@code totalBytes}. */
+    private int readMemory(Pointer handle) {
+        if (!memoryV1Only) {
+            try {
+                int rc = nvml.nvmlDeviceGetMemoryInfo_v2(handle, memoryV2.prepare());
+                if (rc == SUCCESS) {
+                    usedBytes = memoryV2.usedBytes();
+                    totalBytes = memoryV2.totalBytes();
+                    return rc;
+                }
+                var code = NvmlReturn.of(rc);
+                if (code != NvmlReturn.ARGUMENT_VERSION_MISMATCH && code != NvmlReturn.NOT_SUPPORTED
+                        && code != NvmlReturn.FUNCTION_NOT_FOUND) {
+                    return rc;
+                }
+            } catch (UnsatisfiedLinkError e) {
+                // Drivers before the _v2 call: v1 counts the driver's reserved memory as used.
+            }
+            memoryV1Only = true;
+            LOG.info("This NVIDIA driver has no nvmlDeviceGetMemoryInfo_v2: VRAM used includes the memory the driver reserves");
+        }
+        int rc = nvml.nvmlDeviceGetMemoryInfo(handle, memory);
+        usedBytes = memory.usedBytes();
+        totalBytes = memory.totalBytes();
+        return rc;
     }
 
     /** Leaves the reading in {@code value}, or in {@code temperature} once the legacy call is gone. */
@@ -215,6 +246,14 @@ public final class Gpus implements AutoCloseable {
             LOG.warning(() -> "GPU " + device.index() + " (" + device.name() + ", " + device.uuid()
                     + ") does not answer (" + NvmlReturn.of(rc).describe() + "): it is reported as lost");
         }
+    }
+
+    /** Names and UUIDs as read at start; null where NVML did not give them. */
+    public Inventory inventory() {
+        return new Inventory(UNKNOWN.equals(driverVersion) ? null : driverVersion, devices.stream()
+                .map(d -> new Inventory.Gpu(d.index(), d.name(), UNKNOWN.equals(d.uuid()) ? null : d.uuid(),
+                        d.powerLimitWatts()))
+                .toList());
     }
 
     public List<String> describe() {

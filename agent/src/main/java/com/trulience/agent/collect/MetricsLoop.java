@@ -6,14 +6,17 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Samples the GPUs every interval and hands each {@code gpu_metrics} frame to a sink (for now
- * a log line; the WebSocket link later). While NVML is unavailable it reports zero GPUs and
+ * Samples the GPUs every interval and hands each {@code gpu_metrics} frame, with its {@code seq},
+ * to a sink (the outbox, which the link sends from). While NVML is unavailable it reports zero GPUs and
  * tries again every {@link #RETRY}, since the driver often comes up after the agent at boot.
  */
 public final class MetricsLoop implements AutoCloseable {
@@ -24,19 +27,32 @@ public final class MetricsLoop implements AutoCloseable {
     private final Supplier<Gpus> opener;
     private final long workerId;
     private final Duration interval;
-    private final Consumer<String> sink;
+    private final LongSupplier seqs;
+    private final BiConsumer<Long, String> sink;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             task -> new Thread(task, "metrics"));
     private Gpus gpus = Gpus.none();
     private String unavailable = "";
     private long lastAttemptNanos;
-    private long seq;
+    private volatile Inventory inventory = Inventory.NONE;
 
+    /** Numbers the frames 1, 2, 3, ... */
     public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, Consumer<String> sink) {
+        this(opener, workerId, interval, new AtomicLong()::incrementAndGet, (seq, frame) -> sink.accept(frame));
+    }
+
+    public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, LongSupplier seqs,
+            BiConsumer<Long, String> sink) {
         this.opener = opener;
         this.workerId = workerId;
         this.interval = interval;
+        this.seqs = seqs;
         this.sink = sink;
+    }
+
+    /** The GPUs as last opened; {@link Inventory#NONE} until NVML answers. */
+    public Inventory inventory() {
+        return inventory;
     }
 
     public void start() {
@@ -54,6 +70,7 @@ public final class MetricsLoop implements AutoCloseable {
         lastAttemptNanos = System.nanoTime();
         try {
             gpus = opener.get();
+            inventory = gpus.inventory();
             if (!unavailable.isEmpty()) {
                 LOG.info(() -> "NVML is available now with " + gpus.describe().size() + " GPU(s)");
             }
@@ -72,7 +89,9 @@ public final class MetricsLoop implements AutoCloseable {
             if (!unavailable.isEmpty() && System.nanoTime() - lastAttemptNanos >= RETRY.toNanos()) {
                 open();
             }
-            sink.accept(MetricsPayload.json(workerId, ++seq, gpus.sample()));
+            Sample sample = gpus.sample();
+            long seq = seqs.getAsLong();
+            sink.accept(seq, MetricsPayload.json(workerId, seq, sample));
         } catch (RuntimeException | LinkageError e) {
             // A throwing task would silently end the schedule: log and keep the agent alive.
             LOG.log(Level.WARNING, "Collecting the GPU metrics failed", e);

@@ -130,6 +130,19 @@ public final class SimulatedNvml implements Nvml {
     }
 
     @Override
+    public int nvmlDeviceGetMemoryInfo_v2(Pointer device, MemoryInfoV2 memory) {
+        int rc = check(device);
+        if (rc == 0) {
+            memory.total = TOTAL_BYTES;
+            memory.reserved = 0;
+            memory.used = (long) (TOTAL_BYTES * (0.2 + 0.6 * wave(device, 1800)));
+            memory.free = memory.total - memory.used;
+            memory.write();
+        }
+        return rc;
+    }
+
+    @Override
     public int nvmlDeviceGetTemperature(Pointer device, int sensorType, IntByReference celsius) {
         int rc = check(device);
         if (rc == 0) {

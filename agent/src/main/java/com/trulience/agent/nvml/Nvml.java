@@ -44,7 +44,11 @@ public interface Nvml extends Library {
 
     int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
 
+    /** Counts driver-reserved memory as used: only the fallback for drivers without {@code _v2}. */
     int nvmlDeviceGetMemoryInfo(Pointer device, MemoryInfo memory);
+
+    /** What nvidia-smi shows: {@code used} leaves out the memory the driver reserves for itself. */
+    int nvmlDeviceGetMemoryInfo_v2(Pointer device, MemoryInfoV2 memory);
 
     /** Deprecated in NVML 13: {@link #nvmlDeviceGetTemperatureV} is the fallback. */
     int nvmlDeviceGetTemperature(Pointer device, int sensorType, IntByReference celsius);
@@ -75,6 +79,44 @@ public interface Nvml extends Library {
 
         public MemoryInfo() {
             setAutoSynch(false);
+        }
+
+        public long totalBytes() {
+            return getPointer().getLong(totalOffset);
+        }
+
+        public long usedBytes() {
+            return getPointer().getLong(usedOffset);
+        }
+    }
+
+    /**
+     * nvmlMemory_v2_t: bytes, unsigned; read like {@link MemoryInfo}. The version must be in
+     * native memory before each call, since automatic sync is off.
+     */
+    @FieldOrder({"version", "total", "reserved", "free", "used"})
+    class MemoryInfoV2 extends Structure {
+        /** NVML_STRUCT_VERSION(Memory, 2): 40 bytes (4 of them padding after version). */
+        public static final int VERSION_2 = 40 | (2 << 24);
+
+        public int version = VERSION_2;
+        public long total;
+        public long reserved;
+        public long free;
+        public long used;
+
+        private final int totalOffset = fieldOffset("total");
+        private final int usedOffset = fieldOffset("used");
+
+        public MemoryInfoV2() {
+            setAutoSynch(false);
+            prepare();
+        }
+
+        /** Writes the version field to native memory. */
+        public MemoryInfoV2 prepare() {
+            getPointer().setInt(0, VERSION_2);
+            return this;
         }
 
         public long totalBytes() {

@@ -163,6 +163,57 @@ class GpusTest {
         }
     }
 
+    // Seen on an H200 with driver 580.159.04: nvidia-smi said 0 MiB used, the v1 call 615 MiB.
+    private static final String[] IDLE_H200_WITH_RESERVED_MEMORY = {
+            "count 1",
+            "gpu 0 memory 150754820096 150109945856 644874240",
+            "gpu 0 reserved 644874240"};
+
+    @Test
+    void reportsVramUsedWithoutTheDriversReservedMemoryAsNvidiaSmiDoes() {
+        fake.script(IDLE_H200_WITH_RESERVED_MEMORY);
+        try (Gpus gpus = open()) {
+            GpuReading gpu = gpus.sample().gpus().get(0);
+
+            assertEquals(0, gpu.vramUsedMib());
+            assertEquals(143771, gpu.vramTotalMib());
+        }
+    }
+
+    @Test
+    void fallsBackToTheV1MemoryCallWhereTheDriverLacksV2() {
+        var old = FakeNvml.withoutOptionalSymbols();
+        old.script(IDLE_H200_WITH_RESERVED_MEMORY);
+        try (Gpus gpus = Gpus.open(old.path())) {
+            for (int round = 0; round < 2; round++) {
+                GpuReading gpu = gpus.sample().gpus().get(0);
+
+                assertFalse(gpu.lost());
+                assertEquals(615, gpu.vramUsedMib());
+                assertEquals(143771, gpu.vramTotalMib());
+            }
+        }
+    }
+
+    @Test
+    void fallsBackToTheV1MemoryCallWhenTheDriverRefusesTheV2StructVersion() {
+        fake.script(String.join("\n", IDLE_H200_WITH_RESERVED_MEMORY), "gpu 0 fail memory_v2 25");
+        try (Gpus gpus = open()) {
+            GpuReading gpu = gpus.sample().gpus().get(0);
+
+            assertFalse(gpu.lost());
+            assertEquals(615, gpu.vramUsedMib());
+        }
+    }
+
+    @Test
+    void describesNvmlMemoryV2WithTheHeadersSizeAndVersion() {
+        var memory = new com.trulience.agent.nvml.Nvml.MemoryInfoV2();
+
+        assertEquals(40, memory.size());
+        assertEquals(40 | (2 << 24), memory.getPointer().getInt(0));
+    }
+
     @Test
     void pairsInitWithShutdown() {
         fake.script("count 1");

@@ -1,0 +1,43 @@
+package com.trulience.agent.link;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.io.StringReader;
+
+/** A frame from the backend (DESIGN.md section 2), parsed apart from the socket so it is tested on strings. */
+sealed interface BackendFrame {
+
+    /** The batch {@code seq} is stored. */
+    record Ack(long seq) implements BackendFrame {
+    }
+
+    /** The backend refused a frame; {@code seq} is null when it was not a batch (e.g. the hello). */
+    record Error(Long seq, String code, String message, String field) implements BackendFrame {
+    }
+
+    /** Anything else, e.g. a type of a newer backend; {@code type} describes it for the log. */
+    record Other(String type) implements BackendFrame {
+    }
+
+    static BackendFrame parse(String text) {
+        JsonObject json;
+        try {
+            json = Json.createReader(new StringReader(text)).readObject();
+        } catch (JsonException | IllegalStateException e) {
+            return new Other("(not a JSON object)");
+        }
+        String type = json.get("type") instanceof JsonString value ? value.getString() : "(no type)";
+        Long seq = json.get("seq") instanceof JsonNumber number && number.isIntegral() ? number.longValue() : null;
+        if (type.equals("ack") && seq != null) {
+            return new Ack(seq);
+        }
+        if (type.equals("error")) {
+            return new Error(seq, json.getString("code", "unknown"), json.getString("message", ""),
+                    json.get("field") instanceof JsonString field ? field.getString() : null);
+        }
+        return new Other(type.equals("ack") ? "ack without seq" : type);
+    }
+}

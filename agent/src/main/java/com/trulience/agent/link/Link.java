@@ -1,0 +1,422 @@
+package com.trulience.agent.link;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket to the backend: connects with the agent's token, says {@code hello}, sends every
+ * batch of the {@link Outbox} in seq order and removes it when the backend acknowledges (or
+ * refuses) it, and reconnects forever after any failure, replaying what is still unacknowledged.
+ *
+ * <p>Everything that touches the connection's state runs on one thread, "link": the socket's
+ * callbacks and the metrics thread only hand work to it, so no locks are needed and collecting
+ * never waits for the network. Log lines are written on changes of state, not per batch or per
+ * failed attempt.
+ */
+public final class Link implements AutoCloseable {
+
+    /** Batches sent and not yet acknowledged at most; the rest wait in the outbox. */
+    static final int WINDOW = 64;
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger LOG = Logger.getLogger(Link.class.getName());
+
+    private enum Trouble { NETWORK, CONFIGURATION }
+
+    private final URI url;
+    private final String token;
+    private final Outbox outbox;
+    private final Backoff backoff;
+    private final Duration keepAlive;
+    private final HttpClient client;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
+        var t = new Thread(task, "link");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+    private volatile int connections;
+
+    // Owned by the link thread.
+    private Supplier<String> hello;
+    private int generation;
+    private WebSocket socket;
+    private boolean sending;
+    private String sentHello;
+    private long cursor;
+    private final TreeSet<Long> awaiting = new TreeSet<>();
+    private boolean replaying;
+    private long connectedAt;
+    private long lastHeard;
+    private long lastAck;
+    /** The failure last logged; cleared once the backend acknowledges a batch again. */
+    private String lastTrouble;
+    private Trouble lastTroubleKind;
+    private final Set<String> loggedOnce = new HashSet<>();
+
+    /**
+     * @param keepAlive how often to ping; a connection silent for three of these, or with
+     *                  batches unacknowledged that long, is given up and opened again
+     */
+    public Link(URI url, String token, Outbox outbox, Backoff backoff, Duration keepAlive) {
+        this.url = url;
+        this.token = token;
+        this.outbox = outbox;
+        this.backoff = backoff;
+        this.keepAlive = keepAlive;
+        this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /** Connects; {@code hello} gives the current hello frame, sent again whenever it changes. */
+    public void start(Supplier<String> hello) {
+        onLinkThread(() -> {
+            this.hello = hello;
+            connect();
+        });
+        thread.scheduleWithFixedDelay(() -> {
+            try {
+                keepAlive();
+            } catch (RuntimeException e) {
+                // A throwing scheduled task is never run again: keep the keep-alive alive.
+                LOG.log(Level.FINE, "keep-alive", e);
+            }
+        }, keepAlive.toMillis(), keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stores the batch and sends it when the link is up; returns at once. */
+    public void submit(long seq, String frame) {
+        outbox.put(seq, frame);
+        onLinkThread(this::sendNext);
+    }
+
+    /** Successful connections so far. */
+    public int connections() {
+        return connections;
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        int attempt = ++generation;
+        client.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .buildAsync(url, new Listener(attempt))
+                .whenComplete((socket, failure) -> {
+                    if (failure != null) {
+                        onLinkThread(() -> failed(attempt, failure));
+                    }
+                });
+    }
+
+    private void opened(int attempt, WebSocket opened) {
+        if (attempt != generation || closed) {
+            opened.abort();
+            return;
+        }
+        socket = opened;
+        connections++;
+        connectedAt = lastHeard = lastAck = System.nanoTime();
+        sending = false;
+        sentHello = null;
+        cursor = 0;
+        awaiting.clear();
+        int pending = outbox.size();
+        // While the backend keeps closing for the same configuration error, one round was logged.
+        Level level = lastTroubleKind == Trouble.CONFIGURATION ? Level.FINE : Level.INFO;
+        LOG.log(level, () -> "Connected to " + url);
+        replaying = pending > 0;
+        if (replaying) {
+            LOG.log(level, () -> "Replaying " + pending + " batch(es) not yet acknowledged, oldest first");
+        }
+        sendNext();
+    }
+
+    private void sendNext() {
+        if (socket == null || sending) {
+            return;
+        }
+        String helloNow = hello.get();
+        if (!helloNow.equals(sentHello)) {
+            send(helloNow, () -> sentHello = helloNow);
+            return;
+        }
+        while (awaiting.size() < WINDOW) {
+            OptionalLong next = outbox.firstAfter(cursor);
+            if (next.isEmpty()) {
+                return;
+            }
+            long seq = next.getAsLong();
+            cursor = seq;
+            var frame = outbox.read(seq);
+            if (frame.isPresent()) {
+                if (awaiting.isEmpty()) {
+                    lastAck = System.nanoTime();
+                }
+                awaiting.add(seq);
+                send(frame.get(), null);
+                return;
+            }
+        }
+    }
+
+    /** The JDK's WebSocket takes one text at a time: the next is sent when this one is written. */
+    private void send(String text, Runnable whenSent) {
+        int attempt = generation;
+        sending = true;
+        try {
+            socket.sendText(text, true).whenComplete((ignored, failure) -> onLinkThread(() -> {
+                if (attempt != generation) {
+                    return;
+                }
+                sending = false;
+                if (failure != null) {
+                    lost(attempt, "sending failed: " + describe(failure), Trouble.NETWORK);
+                    return;
+                }
+                if (whenSent != null) {
+                    whenSent.run();
+                }
+                sendNext();
+            }));
+        } catch (IllegalStateException e) {
+            lost(attempt, "sending failed: " + describe(e), Trouble.NETWORK);
+        }
+    }
+
+    private void received(int attempt, String text) {
+        if (attempt != generation) {
+            return;
+        }
+        lastHeard = System.nanoTime();
+        BackendFrame frame = BackendFrame.parse(text);
+        if (frame instanceof BackendFrame.Ack ack) {
+            lastAck = lastHeard;
+            lastTrouble = null;
+            lastTroubleKind = null;
+            settled(ack.seq());
+        } else if (frame instanceof BackendFrame.Error error) {
+            refused(error);
+        } else if (frame instanceof BackendFrame.Other other && loggedOnce.add("type " + other.type())) {
+            LOG.info(() -> "Ignoring frames of type '" + other.type() + "' from the backend: this agent does not know them");
+        }
+    }
+
+    private void settled(long seq) {
+        awaiting.remove(seq);
+        outbox.remove(seq);
+        if (replaying && outbox.size() == 0) {
+            replaying = false;
+            LOG.info("Caught up: every batch collected while disconnected is acknowledged");
+        }
+        sendNext();
+    }
+
+    /** Sending it again would fail again: the batch is dropped, the connection kept. */
+    private void refused(BackendFrame.Error error) {
+        String detail = error.code() + (error.field() == null ? "" : ", " + error.field()) + ": " + error.message();
+        if (error.seq() == null) {
+            if (loggedOnce.add("error " + detail)) {
+                LOG.warning(() -> "The backend refused a frame that was not a batch (" + detail + ")");
+            }
+            return;
+        }
+        // The first of a kind is a warning; a repeat (one per batch) would flood the log.
+        Level level = loggedOnce.add("error " + error.code() + " " + error.field()) ? Level.WARNING : Level.FINE;
+        LOG.log(level, () -> "The backend refused batch seq " + error.seq() + " (" + detail + "); it is dropped");
+        settled(error.seq());
+    }
+
+    private void closedByBackend(int attempt, int code, String reason) {
+        String why = "closed by the backend (" + code + (reason.isBlank() ? "" : " " + reason) + ")";
+        if (code == WebSocket.NORMAL_CLOSURE && closed) {
+            return;
+        }
+        // 1008: the token was revoked or rotated, or the frames claim another WORKER_ID.
+        lost(attempt, code == 1008 ? why + ": check WORKER_ID and AGENT_TOKEN" : why,
+                code == 1008 ? Trouble.CONFIGURATION : Trouble.NETWORK);
+    }
+
+    private void failed(int attempt, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof WebSocketHandshakeException handshake) {
+            int status = handshake.getResponse().statusCode();
+            if (status == 401) {
+                lost(attempt, "the backend refused AGENT_TOKEN (HTTP 401): check WORKER_ID and AGENT_TOKEN,"
+                        + " or get a new token for this worker", Trouble.CONFIGURATION);
+            } else {
+                lost(attempt, "the backend answered the handshake with HTTP " + status
+                        + (status >= 400 && status < 500 ? ": check BACKEND_WS_URL" : ""),
+                        status >= 400 && status < 500 ? Trouble.CONFIGURATION : Trouble.NETWORK);
+            }
+            return;
+        }
+        lost(attempt, describe(cause), Trouble.NETWORK);
+    }
+
+    private void lost(int attempt, String why, Trouble trouble) {
+        if (attempt != generation || closed) {
+            return;
+        }
+        generation++;
+        boolean wasConnected = socket != null;
+        if (wasConnected) {
+            socket.abort();
+            socket = null;
+        }
+        sending = false;
+        awaiting.clear();
+        if (wasConnected && System.nanoTime() - connectedAt >= backoff.stableAfter().toNanos()) {
+            backoff.reset();
+        }
+        Duration delay = trouble == Trouble.CONFIGURATION ? backoff.slow() : backoff.next();
+        String retry = trouble == Trouble.CONFIGURATION
+                ? "a configuration error; retrying about every " + backoff.slow().toSeconds() + " s"
+                : "reconnecting with back-off; batches wait in the outbox (" + outbox.size() + " now)";
+        String line = (wasConnected ? "Disconnected: " : "Cannot connect to " + url + ": ") + why + "; " + retry;
+        // The same failure on every attempt is one state, logged once.
+        Level level = !why.equals(lastTrouble) ? (trouble == Trouble.CONFIGURATION ? Level.SEVERE : Level.WARNING) : Level.FINE;
+        LOG.log(level, line);
+        lastTrouble = why;
+        lastTroubleKind = trouble;
+        thread.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void keepAlive() {
+        if (socket == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        long limit = 3 * keepAlive.toNanos();
+        if (now - lastHeard > limit) {
+            lost(generation, "no answer from the backend for " + (now - lastHeard) / 1_000_000_000 + " s", Trouble.NETWORK);
+        } else if (!awaiting.isEmpty() && now - lastAck > limit) {
+            lost(generation, "no ack from the backend for " + (now - lastAck) / 1_000_000_000 + " s", Trouble.NETWORK);
+        } else if (!sending) {
+            socket.sendPing(ByteBuffer.allocate(0));
+        }
+    }
+
+    private void onLinkThread(Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    // A throwing task must not end the link: it would never reconnect again.
+                    LOG.log(Level.WARNING, "The link failed unexpectedly", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing: nothing more to do
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    /** Says goodbye to the backend (what is unacknowledged stays in the outbox for the next start). */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.submit(() -> {
+                if (socket != null) {
+                    try {
+                        socket.sendClose(WebSocket.NORMAL_CLOSURE, "agent stopping").get(2, TimeUnit.SECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        socket.abort();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }).get(3, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.fine(() -> "closing the link: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread.shutdownNow();
+    }
+
+    /** One per connection attempt: callbacks of an older socket are recognised and ignored. */
+    private final class Listener implements WebSocket.Listener {
+        private final int attempt;
+        private final StringBuilder text = new StringBuilder();
+
+        Listener(int attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            onLinkThread(() -> opened(attempt, webSocket));
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                String frame = text.toString();
+                text.setLength(0);
+                onLinkThread(() -> received(attempt, frame));
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            onLinkThread(() -> {
+                if (attempt == generation) {
+                    lastHeard = System.nanoTime();
+                }
+            });
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            onLinkThread(() -> closedByBackend(attempt, statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            onLinkThread(() -> failed(attempt, error));
+        }
+    }
+}

@@ -1,0 +1,373 @@
+package com.trulience.agent.link;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
+
+/**
+ * The batches the backend has not acknowledged yet, on disk in {@code BUFFER_DIR}: one file per
+ * batch, {@code <seq>.json} holding exactly the frame, written to a {@code .tmp} file, forced to
+ * disk and renamed into place.
+ *
+ * <p>Why a file per batch rather than an append-only log with a watermark: acks and error frames
+ * remove single batches, not always the oldest (acks follow the backend's group commits, error
+ * frames come at once), and with files that is a delete instead of a compaction. A rename is
+ * atomic on Linux and Windows, so a kill -9 or a power cut leaves a whole batch or a stray
+ * {@code .tmp} (cut at the next start), never half a record; a damaged file (a disk error) fails
+ * to parse and is dropped with a log line when it is read. A day at 5 s is 17,280 files of about
+ * 1 KiB, which any file system lists quickly.
+ *
+ * <p>{@code seq} must keep increasing across restarts even when every batch was acknowledged, so
+ * {@code next-seq} holds a ceiling leased {@value #SEQ_LEASE} at a time: one small atomic write
+ * per thousand batches, and a restart skips at most that many numbers.
+ *
+ * <p>Thread-safe: the metrics thread puts, the link thread reads and removes.
+ */
+public final class Outbox implements AutoCloseable {
+
+    static final long SEQ_LEASE = 1000;
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    private static final String SUFFIX = ".json";
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final String SEQ_FILE = "next-seq";
+
+    /** BUFFER_DIR cannot be used; the message says why and what to do. */
+    public static final class Unusable extends RuntimeException {
+        Unusable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final Path directory;
+    private final int capacity;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    /** Pending batches by seq; the value is the frame itself only while it could not be written. */
+    private final TreeMap<Long, String> pending = new TreeMap<>();
+    private long nextSeq;
+    private long leasedUpTo;
+    private long dropped;
+    private long droppedWhileFull;
+    private String writeProblem;
+
+    private Outbox(Path directory, int capacity, FileChannel lockChannel, FileLock lock) {
+        this.directory = directory;
+        this.capacity = capacity;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** How many batches {@code hours} of collections at {@code interval} are; at least one. */
+    public static int capacity(int hours, Duration interval) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Duration.ofHours(hours).toMillis() / interval.toMillis()));
+    }
+
+    /**
+     * BUFFER_DIR when unset: systemd's {@code StateDirectory} ({@code $STATE_DIRECTORY}), else
+     * {@code /var/lib/trulience-agent} where this user may write, else the user's state directory;
+     * on Windows {@code %ProgramData%\trulience-agent}.
+     */
+    public static Path defaultDirectory(Map<String, String> environment, boolean windows, Path home,
+            Predicate<Path> writable) {
+        if (windows) {
+            return Path.of(environment.getOrDefault("ProgramData", "C:\\ProgramData"), "trulience-agent");
+        }
+        String stateDirectory = environment.get("STATE_DIRECTORY");
+        if (stateDirectory != null && !stateDirectory.isBlank()) {
+            // systemd passes one path per StateDirectory= entry, separated by colons.
+            return Path.of(stateDirectory.split(":")[0]);
+        }
+        Path system = Path.of("/var/lib/trulience-agent");
+        if (writable.test(system) || (!Files.exists(system) && writable.test(system.getParent()))) {
+            return system;
+        }
+        String xdg = environment.get("XDG_STATE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/state")).resolve("trulience-agent");
+    }
+
+    /**
+     * Opens (creating it) and locks the directory, cuts what a crash left half-written, and finds
+     * the pending batches.
+     *
+     * @throws Unusable when it cannot be created, written or locked
+     */
+    public static Outbox open(Path directory, int capacity) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(directory);
+            channel = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new Unusable("BUFFER_DIR " + directory.toAbsolutePath() + " is in use by another trulience-agent:"
+                        + " give each agent its own BUFFER_DIR.", null);
+            }
+            var outbox = new Outbox(directory, capacity, channel, lock);
+            outbox.load();
+            return outbox;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new Unusable("BUFFER_DIR " + directory.toAbsolutePath() + " cannot be used (" + e
+                    + "): make it a directory this user can write, or set BUFFER_DIR to one.", e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private void load() throws IOException {
+        int torn = 0;
+        long highest = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(TEMP_SUFFIX)) {
+                    Files.deleteIfExists(file);
+                    torn += name.endsWith(SUFFIX + TEMP_SUFFIX) ? 1 : 0;
+                } else if (name.endsWith(SUFFIX)) {
+                    OptionalLong seq = seqOf(name);
+                    if (seq.isPresent()) {
+                        pending.put(seq.getAsLong(), null);
+                        highest = Math.max(highest, seq.getAsLong());
+                    }
+                }
+            }
+        }
+        if (torn > 0) {
+            int count = torn;
+            LOG.warning(() -> "Cut " + count + " half-written batch file(s) left by a crash in " + directory);
+        }
+        nextSeq = Math.max(highest + 1, readSeqCeiling());
+        leaseSeqs();
+        if (!pending.isEmpty()) {
+            LOG.info(() -> "Outbox " + directory + " holds " + pending.size() + " batch(es) not yet acknowledged (seq "
+                    + pending.firstKey() + " to " + pending.lastKey() + "); they are sent first");
+        }
+    }
+
+    private long readSeqCeiling() {
+        Path file = directory.resolve(SEQ_FILE);
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (NoSuchFileException e) {
+            return 1;
+        } catch (IOException | NumberFormatException e) {
+            LOG.warning(() -> file + " is unreadable (" + e + "): seq goes on after the pending batches");
+            return 1;
+        }
+    }
+
+    private void leaseSeqs() throws IOException {
+        leasedUpTo = nextSeq + SEQ_LEASE;
+        writeAtomically(directory.resolve(SEQ_FILE), Long.toString(leasedUpTo));
+    }
+
+    /** The seq of the next batch; never one used before in this directory. */
+    public synchronized long nextSeq() {
+        if (nextSeq >= leasedUpTo) {
+            try {
+                leaseSeqs();
+            } catch (IOException e) {
+                noteWriteProblem(e);
+            }
+        }
+        return nextSeq++;
+    }
+
+    /** Keeps the batch until {@link #remove}; when full, the oldest batch makes room. */
+    public synchronized void put(long seq, String frame) {
+        while (pending.size() >= capacity) {
+            long oldest = pending.firstKey();
+            delete(oldest);
+            dropped++;
+            if (droppedWhileFull++ == 0) {
+                LOG.warning(() -> "The outbox is full (" + capacity + " batches, BUFFER_MAX_HOURS): the oldest"
+                        + " batches are dropped from now on, starting with seq " + oldest);
+            }
+        }
+        try {
+            writeAtomically(file(seq), frame);
+            pending.put(seq, null);
+            if (writeProblem != null) {
+                LOG.info(() -> "The outbox in " + directory + " can be written again");
+                writeProblem = null;
+            }
+        } catch (IOException e) {
+            // Kept in memory meanwhile: lost only if the agent also stops before it is sent.
+            pending.put(seq, frame);
+            noteWriteProblem(e);
+        }
+    }
+
+    private void noteWriteProblem(IOException e) {
+        String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!problem.equals(writeProblem)) {
+            writeProblem = problem;
+            LOG.warning(() -> "The outbox in " + directory + " cannot be written (" + problem
+                    + "): batches are kept in memory until it can");
+        }
+    }
+
+    /** The first pending seq after {@code seq}. */
+    public synchronized OptionalLong firstAfter(long seq) {
+        Long next = pending.higherKey(seq);
+        return next == null ? OptionalLong.empty() : OptionalLong.of(next);
+    }
+
+    /** The frame of a pending batch; empty when it is gone, or damaged (then it is dropped). */
+    public synchronized Optional<String> read(long seq) {
+        if (!pending.containsKey(seq)) {
+            return Optional.empty();
+        }
+        String inMemory = pending.get(seq);
+        if (inMemory != null) {
+            return Optional.of(inMemory);
+        }
+        String frame;
+        try {
+            frame = Files.readString(file(seq), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return drop(seq, e.toString());
+        }
+        if (!isFrame(frame, seq)) {
+            return drop(seq, "not the gpu_metrics frame of this seq");
+        }
+        return Optional.of(frame);
+    }
+
+    private Optional<String> drop(long seq, String why) {
+        LOG.warning(() -> "Dropped the damaged batch file " + file(seq) + " (" + why + ")");
+        delete(seq);
+        dropped++;
+        return Optional.empty();
+    }
+
+    private static boolean isFrame(String text, long seq) {
+        try {
+            JsonObject json = Json.createReader(new StringReader(text)).readObject();
+            return "gpu_metrics".equals(json.getString("type", null))
+                    && json.get("seq") instanceof JsonNumber number && number.longValue() == seq;
+        } catch (JsonException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** Forgets a batch: the backend acknowledged or refused it. */
+    public synchronized boolean remove(long seq) {
+        if (!pending.containsKey(seq)) {
+            return false;
+        }
+        delete(seq);
+        if (droppedWhileFull > 0 && pending.size() < capacity) {
+            long count = droppedWhileFull;
+            LOG.info(() -> "The outbox has room again; " + count + " oldest batch(es) were dropped while it was full");
+            droppedWhileFull = 0;
+        }
+        return true;
+    }
+
+    private void delete(long seq) {
+        pending.remove(seq);
+        try {
+            Files.deleteIfExists(file(seq));
+        } catch (IOException e) {
+            LOG.warning(() -> "Could not delete " + file(seq) + " (" + e + "); it may be sent again after a restart");
+        }
+    }
+
+    public synchronized int size() {
+        return pending.size();
+    }
+
+    /** Batches dropped since start: oldest ones while full, plus damaged files. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** The last seq handed out by {@link #nextSeq}, 0 before the first. */
+    public synchronized long lastSeq() {
+        return nextSeq - 1;
+    }
+
+    public synchronized List<Long> seqs() {
+        return List.copyOf(pending.keySet());
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    private Path file(long seq) {
+        return directory.resolve(String.format("%019d", seq) + SUFFIX);
+    }
+
+    private static OptionalLong seqOf(String name) {
+        try {
+            return OptionalLong.of(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            var bytes = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(false);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it too
+        }
+        closeQuietly(lockChannel);
+    }
+}

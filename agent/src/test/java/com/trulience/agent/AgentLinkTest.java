@@ -1,0 +1,167 @@
+package com.trulience.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.trulience.agent.link.Backoff;
+import com.trulience.agent.link.TestBackend;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole agent, collecting simulated GPUs, against a real WebSocket server. */
+class AgentLinkTest {
+
+    @TempDir
+    Path buffer;
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    private Config config(URI url, Duration interval) {
+        return new Config(Optional.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
+                Optional.of(buffer), 24, List.of("comfyui", "comfyui@2"));
+    }
+
+    private static Backoff fast() {
+        return new Backoff(Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMinutes(1),
+                new Random());
+    }
+
+    @Test
+    void storesExactlyTheCollectedBatchesAfterTheBackendWasDownForAStretchOfCollections() {
+        try (var backend = TestBackend.start();
+                var agent = Agent.serve(config(backend.url(), Duration.ofMillis(200)), fast(), Duration.ofSeconds(5))) {
+            Await.until("5 batches stored", () -> backend.stored().size() >= 5, () -> backend.messages().toString());
+
+            backend.stop();
+            long lastBeforeOutage = agent.outbox().lastSeq();
+            Await.until("10 collections during the outage", () -> agent.outbox().lastSeq() >= lastBeforeOutage + 10,
+                    () -> agent.outbox().seqs().toString());
+            backend.startAgain();
+            long lastOfOutage = agent.outbox().lastSeq();
+            Await.until("5 more batches after the outage", () -> backend.stored().size() >= lastOfOutage + 5,
+                    () -> backend.stored().keySet().toString());
+            agent.loop().close();
+            long collected = agent.outbox().lastSeq();
+            Await.until("the outbox emptied", () -> agent.outbox().size() == 0, () -> agent.outbox().seqs().toString());
+
+            TreeMap<Long, String> stored = backend.stored();
+            assertEquals(LongStream.rangeClosed(1, collected).boxed().toList(), List.copyOf(stored.keySet()),
+                    "every collected batch stored once, none missing");
+            List<Long> order = backend.storeOrder();
+            assertEquals(order.stream().sorted().toList(), order, "stored in collection order");
+            List<Instant> timestamps = stored.values().stream().map(f -> Instant.parse(json(f).getString("timestamp"))).toList();
+            assertEquals(timestamps.stream().sorted().toList(), timestamps, "original collection timestamps");
+            assertTrue(stored.values().stream().allMatch(f -> json(f).getJsonArray("metrics").size() == 2));
+            assertEquals(2, backend.connections());
+            System.out.printf("acceptance: %d batches collected, %d during the outage, %d stored (distinct seqs), "
+                            + "%d received in all, %d resent after an ack%n", collected, lastOfOutage - lastBeforeOutage,
+                    stored.size(), backend.batches().size(), backend.resentAfterAck());
+        }
+    }
+
+    @Test
+    void announcesTheWorkerItsGpusAndItsAllowedServicesFirst() {
+        try (var backend = TestBackend.start();
+                var agent = Agent.serve(config(backend.url(), Duration.ofSeconds(1)), fast(), Duration.ofSeconds(5))) {
+            Await.until("one batch stored", () -> backend.stored().size() >= 1, () -> backend.messages().toString());
+
+            JsonObject hello = json(backend.messages().get(0));
+            assertEquals("hello", hello.getString("type"));
+            assertEquals(7, hello.getInt("worker_id"));
+            assertEquals(Agent.version(), hello.getString("agent_version"));
+            assertEquals("simulated", hello.getString("driver_version"));
+            assertEquals(1, hello.getInt("metrics_interval_secs"));
+            assertEquals(List.of(0, 1), hello.getJsonArray("gpus").stream()
+                    .map(g -> g.asJsonObject().getInt("gpu_index")).toList());
+            assertEquals(350, hello.getJsonArray("gpus").getJsonObject(0).getInt("power_limit_watts"));
+            assertEquals(List.of("comfyui", "comfyui@2"), hello.getJsonArray("services").getValuesAs(
+                    jakarta.json.JsonString::getString));
+            assertTrue(hello.getString("hostname").matches("[A-Za-z0-9][A-Za-z0-9.-]{0,252}"));
+        }
+    }
+
+    @Test
+    void replaysTheUnacknowledgedBatchesOfAnAgentKilledWithSigkill() throws Exception {
+        try (var backend = TestBackend.start()) {
+            backend.answer = batch -> null;
+            Process first = agentProcess(backend.url(), "first.log");
+            try {
+                Await.until("3 batches sent and not acknowledged", () -> backend.batches().size() >= 3,
+                        () -> backend.messages() + " " + log("first.log"));
+            } finally {
+                first.destroyForcibly();
+                assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            }
+            TreeMap<Long, String> unacknowledged = new TreeMap<>();
+            for (String batch : backend.batches()) {
+                unacknowledged.put(json(batch).getJsonNumber("seq").longValue(), batch);
+            }
+            List<Long> inOutbox = batchFiles();
+            assertTrue(inOutbox.containsAll(unacknowledged.keySet()), inOutbox + " vs sent " + unacknowledged.keySet());
+
+            backend.answer = batch -> TestBackend.ack(batch.getJsonNumber("seq").longValue());
+            Process second = agentProcess(backend.url(), "second.log");
+            try {
+                Await.until("the killed agent's batches stored", () -> backend.stored().keySet().containsAll(inOutbox)
+                        && backend.stored().lastKey() > inOutbox.get(inOutbox.size() - 1),
+                        () -> backend.stored().keySet() + " " + log("second.log"));
+            } finally {
+                second.destroy();
+                second.waitFor(30, TimeUnit.SECONDS);
+            }
+            for (var sent : unacknowledged.entrySet()) {
+                assertEquals(sent.getValue(), backend.stored().get(sent.getKey()), "replayed as collected");
+            }
+            assertTrue(log("second.log").contains("holds " + inOutbox.size() + " batch(es) not yet acknowledged"), log("second.log"));
+        }
+    }
+
+    private List<Long> batchFiles() throws IOException {
+        try (Stream<Path> files = Files.list(buffer)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> Long.parseLong(n.substring(0, n.length() - 5))).sorted().toList();
+        }
+    }
+
+    private String log(String name) {
+        try {
+            return Files.readString(buffer.getParent().resolve(name));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private Process agentProcess(URI url, String logName) throws IOException {
+        String classpath = Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator
+                + Files.readString(Path.of("target/test-classpath.txt")).strip();
+        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath, Agent.class.getName()));
+        var builder = new ProcessBuilder(command).directory(buffer.getParent().toFile());
+        builder.environment().keySet().removeIf(name -> name.matches("NVML_LIBRARY|FAKE_NVML_SCRIPT|ALLOWED_SERVICES|BUFFER_.*"));
+        builder.environment().putAll(Map.of("BACKEND_WS_URL", url.toString(), "WORKER_ID", "7", "AGENT_TOKEN", "s3cret",
+                "METRICS_INTERVAL_SECS", "1", "SIMULATE_GPUS", "2", "BUFFER_DIR", buffer.toString()));
+        return builder.redirectErrorStream(true).redirectOutput(buffer.getParent().resolve(logName).toFile()).start();
+    }
+}

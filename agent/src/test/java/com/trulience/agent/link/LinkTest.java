@@ -1,0 +1,208 @@
+package com.trulience.agent.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import com.trulience.agent.Await;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The link against a real WebSocket server, batches put by hand. */
+class LinkTest {
+
+    private static final Duration SLOW = Duration.ofMillis(1500);
+    private static final String HELLO = "{\"type\":\"hello\",\"worker_id\":7,\"hostname\":\"gpu-07\",\"agent_version\":\"0.1.0\","
+            + "\"driver_version\":null,\"metrics_interval_secs\":1,\"gpus\":[],\"services\":[]}";
+
+    @TempDir
+    Path directory;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private Outbox outbox;
+    private final LogLines log = new LogLines(Link.class);
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        log.close();
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    private Link link(java.net.URI url) {
+        outbox = closeLater(Outbox.open(directory, 1000));
+        var link = closeLater(new Link(url, "s3cret", outbox,
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), SLOW, Duration.ofMinutes(1), new Random(1)),
+                Duration.ofSeconds(5)));
+        link.start(() -> HELLO);
+        return link;
+    }
+
+    private static String batch(long seq) {
+        return "{\"type\":\"gpu_metrics\",\"worker_id\":7,\"seq\":" + seq + ",\"timestamp\":\"2026-11-28T05:00:"
+                + String.format("%02d", seq % 60) + "Z\",\"metrics\":[]}";
+    }
+
+    private void submit(Link link, int count) {
+        for (int i = 0; i < count; i++) {
+            long seq = outbox.nextSeq();
+            link.submit(seq, batch(seq));
+        }
+    }
+
+    @Test
+    void saysHelloWithTheTokenThenSendsEachBatchAndForgetsItOnceAcked() {
+        var backend = closeLater(TestBackend.start());
+        var link = link(backend.url());
+
+        submit(link, 3);
+
+        Await.until("3 batches stored and the outbox empty", () -> backend.stored().size() == 3 && outbox.size() == 0,
+                () -> backend.messages() + " outbox " + outbox.seqs());
+        assertEquals(List.of(HELLO, batch(1), batch(2), batch(3)), backend.messages());
+        assertEquals(List.of("Bearer s3cret"), backend.handshakes().get(0).get("Authorization"));
+        assertFalse(backend.handshakes().get(0).containsKey("Origin"), "agents send no Origin");
+        assertEquals(1, link.connections());
+        assertEquals(1, log.count("Connected to " + backend.url()));
+    }
+
+    @Test
+    void dropsABatchTheBackendRefusesAndKeepsTheConnection() {
+        var backend = closeLater(TestBackend.start());
+        backend.answer = batch -> batch.getInt("seq") == 2
+                ? "{\"type\":\"error\",\"seq\":2,\"code\":\"invalid_payload\",\"message\":\"must be 0..100\","
+                        + "\"field\":\"metrics[0].utilization_percent\"}"
+                : TestBackend.ack(batch.getInt("seq"));
+        var link = link(backend.url());
+
+        submit(link, 3);
+
+        Await.until("batches 1 and 3 stored, 2 dropped", () -> outbox.size() == 0 && backend.stored().size() == 2,
+                () -> backend.messages() + " outbox " + outbox.seqs());
+        assertEquals(List.of(1L, 3L), List.copyOf(backend.stored().keySet()));
+        assertEquals(3, backend.batches().size(), "the refused batch is not sent again");
+        assertEquals(1, link.connections());
+        assertEquals(1, log.count("refused batch seq 2 (invalid_payload, metrics[0].utilization_percent: must be 0..100)"),
+                log.shown().toString());
+    }
+
+    @Test
+    void logsAnUnknownFrameTypeOnceAndGoesOn() {
+        var backend = closeLater(TestBackend.start());
+        var link = link(backend.url());
+        submit(link, 1);
+        Await.until("batch 1 stored", () -> outbox.size() == 0, () -> backend.messages().toString());
+
+        String restart = "{\"type\":\"restart\",\"restart_id\":42,\"service_name\":\"comfyui\",\"force\":false}";
+        backend.sendToAgents(restart);
+        backend.sendToAgents(restart);
+        backend.sendToAgents("not json");
+        submit(link, 1);
+
+        Await.until("batch 2 stored", () -> backend.stored().size() == 2 && outbox.size() == 0,
+                () -> backend.messages().toString());
+        Await.until("the unknown type logged", () -> log.count("'restart'") == 1, () -> log.shown().toString());
+        assertEquals(1, log.count("'restart'"));
+        assertEquals(1, link.connections());
+    }
+
+    @Test
+    void reconnectsAndSendsTheBatchAgainWhenTheBackendCouldNotStoreIt() {
+        var backend = closeLater(TestBackend.start());
+        var first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        backend.answer = batch -> first.getAndSet(false) ? "close 1013 could not store the batch, send it again later"
+                : TestBackend.ack(batch.getInt("seq"));
+        var link = link(backend.url());
+
+        submit(link, 1);
+
+        Await.until("batch 1 stored on the second connection", () -> backend.stored().size() == 1 && outbox.size() == 0,
+                () -> backend.messages().toString());
+        assertEquals(2, backend.connections());
+        assertEquals(2, backend.batches().size());
+        assertEquals(List.of(HELLO, batch(1), HELLO, batch(1)), backend.messages(), "hello again on every connect");
+        assertEquals(1, log.count("Disconnected: closed by the backend (1013 could not store"), log.shown().toString());
+        assertEquals(2, log.count("Replaying 1 batch(es)"), log.shown().toString());
+        assertEquals(1, log.count("Caught up"), log.shown().toString());
+    }
+
+    @Test
+    void retriesSlowlyAndLogsOnceWhenTheBackendRefusesTheToken() throws IOException {
+        var attempts = new ArrayList<Long>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/ws/metrics", exchange -> {
+            synchronized (attempts) {
+                attempts.add(System.nanoTime());
+            }
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+        });
+        server.start();
+        closeLater(() -> server.stop(0));
+
+        link(java.net.URI.create("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics"));
+
+        Await.until("three attempts", () -> {
+            synchronized (attempts) {
+                return attempts.size() >= 3;
+            }
+        }, () -> attempts.size() + " attempts");
+        synchronized (attempts) {
+            for (int i = 1; i < attempts.size(); i++) {
+                long gap = attempts.get(i) - attempts.get(i - 1);
+                assertTrue(gap >= SLOW.toNanos() * 9 / 10, "attempt " + i + " came after " + gap / 1_000_000 + " ms");
+            }
+        }
+        assertEquals(1, log.count("refused AGENT_TOKEN (HTTP 401)"), log.shown().toString());
+    }
+
+    @Test
+    void retriesSlowlyWhenTheBackendClosesForPolicy() {
+        var backend = closeLater(TestBackend.start());
+        backend.answer = batch -> "close 1008 worker_id does not match the token";
+        var link = link(backend.url());
+        submit(link, 1);
+
+        Await.until("a second connection", () -> backend.connections() >= 2, () -> backend.connections() + " connections");
+        Await.until("the batch sent twice", () -> backend.batches().size() >= 2, () -> backend.messages().toString());
+        List<Long> at = backend.handshakeTimes();
+        assertTrue(at.get(1) - at.get(0) >= SLOW.toNanos() * 9 / 10, "reconnected after " + (at.get(1) - at.get(0)) / 1_000_000 + " ms");
+
+        assertTrue(log.count("Disconnected: closed by the backend (1008 worker_id does not match the token):"
+                + " check WORKER_ID and AGENT_TOKEN; a configuration error") == 1, log.shown().toString());
+        assertEquals(1, outbox.size(), "kept until the backend takes it");
+    }
+
+    @Test
+    void keepsCollectedBatchesWhileTheBackendIsUnreachableAndSendsThemWhenItAnswers() {
+        var backend = TestBackend.start();
+        backend.stop();
+        var link = link(backend.url());
+        submit(link, 4);
+        Await.until("a failed attempt logged", () -> log.count("Cannot connect to") == 1, () -> log.shown().toString());
+
+        backend.startAgain();
+        closeLater(backend);
+
+        Await.until("all 4 stored", () -> backend.stored().size() == 4 && outbox.size() == 0,
+                () -> backend.messages().toString());
+        assertEquals(List.of(1L, 2L, 3L, 4L), backend.storeOrder());
+        assertEquals(1, log.count("Cannot connect to"), "repeated failures are one state: " + log.shown());
+        assertEquals(1, log.count("Caught up"));
+    }
+}
