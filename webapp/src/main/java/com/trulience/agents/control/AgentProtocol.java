@@ -42,7 +42,7 @@ public class AgentProtocol {
     Event<WorkerCameOnline> cameOnline;
 
     @Inject
-    @ConfigProperty(name = "trulience.hourly.retention.days", defaultValue = "90")
+    @ConfigProperty(name = "hourly.retention.days", defaultValue = "90")
     int hourlyRetentionDays;
 
     public void handle(long workerId, String text, Session session) {

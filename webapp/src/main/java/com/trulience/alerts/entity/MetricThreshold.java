@@ -13,9 +13,11 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "metric_thresholds")
 @NamedQuery(name = MetricThreshold.GLOBAL, query = "SELECT t FROM MetricThreshold t WHERE t.workerId IS NULL ORDER BY t.metricName")
+@NamedQuery(name = MetricThreshold.ALL, query = "SELECT t FROM MetricThreshold t ORDER BY t.metricName")
 public class MetricThreshold {
 
     public static final String GLOBAL = "MetricThreshold.global";
+    public static final String ALL = "MetricThreshold.all";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,0 +1,37 @@
+package com.trulience.metrics.control;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Which table answers a history request and at what resolution: raw rows while the range lies inside the raw
+ * window, hourly summaries beyond it; time buckets (avg and max) whenever more than {@code maxPoints} points
+ * per GPU would come back.
+ */
+public record HistoryQuery(long workerId, Instant since, Instant until, Integer gpuIndex, int maxPoints,
+                           Source source, long bucketSeconds) {
+
+    public enum Source { RAW, HOURLY }
+
+    public static HistoryQuery plan(long workerId, Instant since, Instant until, Integer gpuIndex, int maxPoints,
+                                    Instant rawWindowStart, int sampleIntervalSeconds) {
+        long rangeSeconds = Duration.between(since, until).toSeconds();
+        if (!since.isBefore(rawWindowStart)) {
+            long expectedPoints = rangeSeconds / Math.max(1, sampleIntervalSeconds);
+            long bucket = expectedPoints <= maxPoints ? 0 : ceilDiv(rangeSeconds, maxPoints);
+            return new HistoryQuery(workerId, since, until, gpuIndex, maxPoints, Source.RAW, bucket);
+        }
+        long hours = ceilDiv(rangeSeconds, 3600);
+        long bucket = hours <= maxPoints ? 3600 : ceilDiv(hours, maxPoints) * 3600;
+        return new HistoryQuery(workerId, since, until, gpuIndex, maxPoints, Source.HOURLY, bucket);
+    }
+
+    /** Whether points are buckets (avg and max) rather than single samples. */
+    public boolean aggregated() {
+        return bucketSeconds > 0;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

@@ -1,0 +1,80 @@
+package com.trulience.retention.control;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.logging.Logger;
+
+/**
+ * One retention pass: partitions for the coming hours, every raw hour older than the raw window folded into
+ * gpu_metrics_hourly and dropped, late samples in the default partition folded and deleted, hourly summaries
+ * older than their window deleted. Running it twice changes nothing the second time.
+ */
+public final class Retention {
+
+    static final int HOURS_AHEAD = 3;
+    private static final int DETACH_ATTEMPTS = 20;
+    private static final Duration DETACH_RETRY = Duration.ofMillis(250);
+    private static final Logger LOG = Logger.getLogger(Retention.class.getName());
+
+    /** What a pass did, for the log line and the tests. */
+    public record Summary(int hoursFolded, long rowsFolded, long lateRowsFolded, long hourlyRowsRemoved,
+                          int partitionsCreated, int hoursPostponed, long millis) {
+
+        @Override
+        public String toString() {
+            return "folded %d raw row(s) of %d hour(s) and %d late row(s) into hourly summaries, removed %d hourly row(s), "
+                    .formatted(rowsFolded, hoursFolded, lateRowsFolded, hourlyRowsRemoved)
+                    + "created %d partition(s)%s in %d ms".formatted(partitionsCreated,
+                    hoursPostponed == 0 ? "" : ", postponed " + hoursPostponed + " busy hour(s)", millis);
+        }
+    }
+
+    private Retention() {
+    }
+
+    public static int createPartitionsAhead(Connection connection, Instant now) throws SQLException {
+        return RetentionSql.createPartitionsAhead(connection, now, HOURS_AHEAD);
+    }
+
+    public static Summary run(Connection connection, Instant now, Duration rawWindow, Duration hourlyWindow) throws SQLException {
+        long start = System.nanoTime();
+        int created = createPartitionsAhead(connection, now);
+        Instant rawCutoff = now.minus(rawWindow).truncatedTo(ChronoUnit.HOURS);
+        int hours = 0;
+        int postponed = 0;
+        long folded = 0;
+        for (String partition : RetentionSql.partitions(connection)) {
+            if (RetentionSql.hourOf(partition).plus(1, ChronoUnit.HOURS).isAfter(rawCutoff)) {
+                continue;
+            }
+            if (RetentionSql.isAttached(connection, partition) && !detach(connection, partition)) {
+                postponed++;
+                continue;
+            }
+            folded += RetentionSql.foldAndDrop(connection, partition);
+            hours++;
+        }
+        long late = RetentionSql.foldLateSamples(connection, rawCutoff);
+        long removed = RetentionSql.removeHourlyBefore(connection, now.minus(hourlyWindow).truncatedTo(ChronoUnit.HOURS));
+        return new Summary(hours, folded, late, removed, created, postponed, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static boolean detach(Connection connection, String partition) throws SQLException {
+        for (int attempt = 1; attempt <= DETACH_ATTEMPTS; attempt++) {
+            if (RetentionSql.detach(connection, partition)) {
+                return true;
+            }
+            try {
+                Thread.sleep(DETACH_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        LOG.warning(() -> "Could not detach " + partition + " without waiting on ingestion; the next pass folds it");
+        return false;
+    }
+}

@@ -1,0 +1,198 @@
+package com.trulience.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.trulience.testing.AgentClient;
+import com.trulience.testing.Api;
+import com.trulience.testing.TestDatabase;
+import com.trulience.testing.TrulienceWar;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The metrics query API on the deployed WAR: current view, raw and bucketed history, hourly summaries, bad input. */
+@ExtendWith(ArquillianExtension.class)
+class HistoryIT {
+
+    private static final String DATABASE = "trulience_it_history";
+    private static final String ADMIN_PASSWORD = "history-admin-password";
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return TrulienceWar.withConfig(Map.of(
+                "trulience.db.url", TestDatabase.recreate(DATABASE),
+                "trulience.db.user", TestDatabase.USER,
+                "trulience.admin.password", ADMIN_PASSWORD));
+    }
+
+    /** Worker 1: 24 h of 2 GPUs sampled every 5 s, plus hourly summaries of 3 days before. Worker 2: nothing. */
+    @BeforeAll
+    static void seed() {
+        awaitSchema();
+        TestDatabase.execute(DATABASE, "INSERT INTO workers (id, name, hostname, interval_seconds) VALUES "
+                + "(1, 'gpu-h1', 'h1', 5), (2, 'gpu-h2', 'h2', 5) ON CONFLICT DO NOTHING");
+        TestDatabase.execute(DATABASE, "SELECT setval('workers_id_seq', 100)");
+        TestDatabase.execute(DATABASE, "INSERT INTO worker_gpus VALUES (1, 0, 'NVIDIA H100 80GB HBM3', 'GPU-0', 700), "
+                + "(1, 1, 'NVIDIA H100 80GB HBM3', 'GPU-1', 700) ON CONFLICT DO NOTHING");
+        TestDatabase.execute(DATABASE, "INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius, "
+                + "utilization_percent, power_draw_watts, fan_speed_percent, recorded_at) "
+                + "SELECT 1, g, 40000, 81559, 40 + (s % 40), s % 101, 350, NULL, '" + NOW + "'::timestamptz - make_interval(secs => s * 5) "
+                + "FROM generate_series(1, 17280) s, generate_series(0, 1) g ON CONFLICT DO NOTHING");
+        TestDatabase.execute(DATABASE, "INSERT INTO gpu_metrics_latest VALUES (1, 0, 40000, 81559, 86, 97, 630, NULL, '" + NOW + "'), "
+                + "(1, 1, 20000, 81559, 45, 3, 100, 30, '" + NOW + "') ON CONFLICT DO NOTHING");
+        TestDatabase.execute(DATABASE, "INSERT INTO gpu_metrics_hourly (worker_id, gpu_index, hour, samples, vram_used_mb_min, "
+                + "vram_used_mb_max, vram_used_mb_sum, vram_total_mb, temperature_celsius_min, temperature_celsius_max, "
+                + "temperature_celsius_sum, utilization_percent_min, utilization_percent_max, utilization_percent_sum) "
+                + "SELECT 1, 0, date_trunc('hour', '" + NOW + "'::timestamptz, 'UTC') - make_interval(hours => h), 720, 1, 9, 3600, "
+                + "81559, 50, 70, 720 * 60, 0, 100, 720 * 50 FROM generate_series(26, 98) h ON CONFLICT DO NOTHING");
+    }
+
+    private static void awaitSchema() {
+        var deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if ("t".equals(TestDatabase.query(DATABASE, "SELECT (to_regclass('gpu_metrics_hourly') IS NOT NULL)::text").substring(0, 1))) {
+                    return;
+                }
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Test
+    void currentShowsEveryGpuWithItsWorkerStatusAndEffectiveThresholds() throws Exception {
+        TestDatabase.execute(DATABASE, "INSERT INTO metric_thresholds (worker_id, metric_name, warning_value, critical_value) "
+                + "VALUES (1, 'temperature_celsius', 90, 95) ON CONFLICT DO NOTHING");
+        var response = admin().get("api/v1/admin/workers/metrics/current");
+        assertEquals(200, response.statusCode(), response.body());
+        var workers = json(response.body()).getJsonArray("workers");
+        var first = workers.getJsonObject(0);
+        assertEquals("gpu-h1", first.getString("name"));
+        assertEquals("offline", first.getString("status"));
+        assertEquals(90, first.getJsonObject("thresholds").getJsonObject("temperature_celsius").getInt("warning"));
+        assertEquals(85, first.getJsonObject("thresholds").getJsonObject("vram_used_percent").getInt("warning"));
+        var gpu0 = first.getJsonArray("gpus").getJsonObject(0);
+        assertEquals(86, gpu0.getInt("temperature_celsius"));
+        assertEquals(49.0, gpu0.getJsonNumber("vram_used_percent").doubleValue());
+        assertEquals(90.0, gpu0.getJsonNumber("power_draw_percent").doubleValue());
+        assertEquals("NVIDIA H100 80GB HBM3", gpu0.getString("name"));
+        assertEquals(30, first.getJsonArray("gpus").getJsonObject(1).getInt("fan_speed_percent"));
+        assertEquals(0, workers.getJsonObject(1).getJsonArray("gpus").size());
+        assertEquals(70, workers.getJsonObject(1).getJsonObject("thresholds").getJsonObject("temperature_celsius").getInt("warning"));
+    }
+
+    @Test
+    void lastHourByDefaultComesAsRawSamples() throws Exception {
+        var history = json(admin().get("api/v1/admin/workers/1/metrics").body());
+        assertEquals("raw", history.getString("source"));
+        assertFalse(history.getBoolean("aggregated"));
+        var gpus = history.getJsonArray("gpus");
+        assertEquals(2, gpus.size());
+        // one sample every 5 s for the hour before the request (seeded up to NOW, a few seconds before it)
+        int points = gpus.getJsonObject(0).getJsonArray("time").size();
+        assertTrue(points >= 690 && points <= 720, "points: " + points);
+        assertEquals(points, gpus.getJsonObject(0).getJsonArray("temperature_celsius").size());
+        assertTrue(gpus.getJsonObject(0).getJsonArray("fan_speed_percent").isNull(0));
+        assertFalse(gpus.getJsonObject(0).containsKey("temperature_celsius_max"));
+    }
+
+    @Test
+    void twentyFourHoursOfFiveSecondSamplesComeBackAsAtMost2000BucketsPerGpu() throws Exception {
+        var since = NOW.minus(Duration.ofHours(24)).plusSeconds(60);
+        var history = json(admin().get("api/v1/admin/workers/1/metrics?since=" + since + "&until=" + NOW).body());
+        assertEquals("raw", history.getString("source"));
+        assertTrue(history.getBoolean("aggregated"));
+        for (var gpu : history.getJsonArray("gpus").getValuesAs(JsonObject.class)) {
+            int points = gpu.getJsonArray("time").size();
+            assertTrue(points <= 2_000 && points > 1_900, "points: " + points);
+            var max = gpu.getJsonArray("temperature_celsius_max");
+            var avg = gpu.getJsonArray("temperature_celsius");
+            for (int i = 0; i < points; i++) {
+                assertTrue(max.getJsonNumber(i).doubleValue() >= avg.getJsonNumber(i).doubleValue());
+            }
+        }
+    }
+
+    @Test
+    void oneGpuOnlyWhenAsked() throws Exception {
+        var history = json(admin().get("api/v1/admin/workers/1/metrics?gpu_index=1").body());
+        assertEquals(1, history.getJsonArray("gpus").size());
+        assertEquals(1, history.getJsonArray("gpus").getJsonObject(0).getInt("gpu_index"));
+    }
+
+    @Test
+    void rangesBeyondTheRawWindowComeFromHourlySummaries() throws Exception {
+        var since = NOW.minus(Duration.ofDays(4));
+        var until = NOW.minus(Duration.ofDays(2));
+        var history = json(admin().get("api/v1/admin/workers/1/metrics?since=" + since + "&until=" + until).body());
+        assertEquals("hourly", history.getString("source"));
+        var gpu = history.getJsonArray("gpus").getJsonObject(0);
+        int points = gpu.getJsonArray("time").size();
+        assertTrue(points >= 47 && points <= 49, "points: " + points);
+        assertEquals(60.0, gpu.getJsonArray("temperature_celsius").getJsonNumber(0).doubleValue());
+        assertEquals(70, gpu.getJsonArray("temperature_celsius_max").getInt(0));
+        assertEquals(720, gpu.getJsonArray("samples").getInt(0));
+        assertTrue(gpu.getJsonArray("power_draw_watts").isNull(0));
+    }
+
+    @Test
+    void refusesBadRangesAndUnknownWorkersWithProblemDocuments() throws Exception {
+        assertProblem(400, "api/v1/admin/workers/1/metrics?since=yesterday", "ISO-8601");
+        assertProblem(400, "api/v1/admin/workers/1/metrics?since=" + NOW + "&until=" + NOW.minusSeconds(60), "before until");
+        assertProblem(400, "api/v1/admin/workers/1/metrics?gpu_index=64", "gpu_index");
+        assertProblem(400, "api/v1/admin/workers/1/metrics?max_points=0", "max_points");
+        assertProblem(404, "api/v1/admin/workers/99/metrics", "no worker");
+        assertEquals(401, Api.anonymous(base).get("api/v1/admin/workers/1/metrics").statusCode());
+    }
+
+    @Test
+    void samplesSentOverTheSocketShowUpInCurrentAndHistory() throws Exception {
+        var registered = json(admin().post("api/v1/admin/workers", "{\"name\":\"gpu-live\"}").body());
+        long id = registered.getJsonNumber("id").longValue();
+        try (var agent = AgentClient.connect(base, registered.getString("token"))) {
+            agent.send("{\"type\":\"gpu_metrics\",\"worker_id\":" + id + ",\"seq\":1,\"timestamp\":\"" + NOW.minusSeconds(10)
+                    + "\",\"metrics\":[{\"gpu_index\":0,\"vram_used_mb\":1,\"vram_total_mb\":2,\"temperature_celsius\":77,"
+                    + "\"utilization_percent\":5,\"power_draw_watts\":null,\"fan_speed_percent\":null}]}");
+            assertEquals("{\"type\":\"ack\",\"seq\":1}", agent.next());
+        }
+        var history = json(admin().get("api/v1/admin/workers/" + id + "/metrics").body());
+        assertEquals(77, history.getJsonArray("gpus").getJsonObject(0).getJsonArray("temperature_celsius").getInt(0));
+        assertTrue(admin().get("api/v1/admin/workers/metrics/current").body().contains("\"temperature_celsius\":77"));
+    }
+
+    private void assertProblem(int status, String path, String detail) throws Exception {
+        var response = admin().get(path);
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(response.body().contains(detail), response.body());
+    }
+
+    private Api admin() {
+        return Api.as(base, "admin", ADMIN_PASSWORD);
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+}

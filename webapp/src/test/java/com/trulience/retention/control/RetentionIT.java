@@ -1,0 +1,139 @@
+package com.trulience.retention.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.trulience.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The retention pass on the real PostgreSQL, on a database seeded with old, new and late rows. */
+class RetentionIT {
+
+    private static final String DATABASE = "trulience_it_retention";
+    private static final Duration RAW = Duration.ofHours(24);
+    private static final Duration HOURLY = Duration.ofDays(90);
+
+    private final Instant now = Instant.now();
+    private final Instant oldHour = now.minus(Duration.ofHours(30)).truncatedTo(ChronoUnit.HOURS);
+    private Connection db;
+    private long worker;
+
+    @BeforeEach
+    void migrate() throws SQLException {
+        String url = TestDatabase.recreate(DATABASE);
+        Flyway.configure().dataSource(url, TestDatabase.USER, TestDatabase.PASSWORD).locations("filesystem:../db").load().migrate();
+        db = DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD);
+        worker = Long.parseLong(query("INSERT INTO workers (name) VALUES ('gpu-r') RETURNING id"));
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        db.close();
+    }
+
+    @Test
+    void foldsOldRowsIntoCorrectHourlyFiguresThenRemovesThemAndLeavesNewRowsAlone() throws SQLException {
+        sample(0, oldHour.plusSeconds(5), 60, 90, 300, 40);
+        sample(0, oldHour.plusSeconds(10), 70, 100, null, 50);
+        sample(0, oldHour.plusSeconds(3599), 80, 95, 500, null);
+        sample(1, oldHour.plusSeconds(5), 40, 0, null, null);
+        Instant recent = now.minus(Duration.ofMinutes(30));
+        sample(0, recent, 65, 50, 200, 30);
+
+        var summary = Retention.run(db, now, RAW, HOURLY);
+
+        // the other hours the migration created partitions for are empty: only these four rows were folded
+        assertEquals(4, summary.rowsFolded(), summary.toString());
+        assertEquals("3 60 80 210 90 100 285 2 300 500 800 2 40 50 90",
+                query("SELECT concat_ws(' ', samples, temperature_celsius_min, temperature_celsius_max, temperature_celsius_sum, "
+                        + "utilization_percent_min, utilization_percent_max, utilization_percent_sum, power_draw_samples, "
+                        + "power_draw_watts_min, power_draw_watts_max, power_draw_watts_sum, fan_speed_samples, "
+                        + "fan_speed_percent_min, fan_speed_percent_max, fan_speed_percent_sum) "
+                        + "FROM gpu_metrics_hourly WHERE gpu_index = 0 AND hour = '" + oldHour + "'"));
+        assertEquals("1 0 0", query("SELECT concat_ws(' ', samples, power_draw_samples, fan_speed_samples) "
+                + "FROM gpu_metrics_hourly WHERE gpu_index = 1 AND hour = '" + oldHour + "'"));
+        assertEquals("0", query("SELECT COUNT(*) FROM gpu_metrics WHERE recorded_at < '" + oldHour.plusSeconds(3600) + "'"));
+        assertFalse(exists(RetentionSql.partitionName(oldHour)), "the folded hour's partition is dropped");
+        assertEquals("1", query("SELECT COUNT(*) FROM gpu_metrics WHERE recorded_at = '" + recent + "'"));
+        assertTrue(exists(RetentionSql.partitionName(now.plus(Duration.ofHours(Retention.HOURS_AHEAD)))));
+    }
+
+    @Test
+    void aSecondPassChangesNothing() throws SQLException {
+        sample(0, oldHour.plusSeconds(5), 60, 90, 300, 40);
+        sample(0, now.minus(Duration.ofMinutes(10)), 61, 91, 301, 41);
+        Retention.run(db, now, RAW, HOURLY);
+        String hourly = query("SELECT string_agg(concat_ws(' ', hour, gpu_index, samples, temperature_celsius_sum), ',' ORDER BY hour) FROM gpu_metrics_hourly");
+        String raw = query("SELECT string_agg(concat_ws(' ', recorded_at, temperature_celsius), ',') FROM gpu_metrics");
+
+        var second = Retention.run(db, now, RAW, HOURLY);
+
+        assertEquals(0, second.rowsFolded() + second.lateRowsFolded() + second.hourlyRowsRemoved() + second.hoursFolded());
+        assertEquals(hourly, query("SELECT string_agg(concat_ws(' ', hour, gpu_index, samples, temperature_celsius_sum), ',' ORDER BY hour) FROM gpu_metrics_hourly"));
+        assertEquals(raw, query("SELECT string_agg(concat_ws(' ', recorded_at, temperature_celsius), ',') FROM gpu_metrics"));
+    }
+
+    @Test
+    void aLateBatchAddsToItsHourInsteadOfOverwritingIt() throws SQLException {
+        sample(0, oldHour.plusSeconds(5), 60, 90, 300, 40);
+        Retention.run(db, now, RAW, HOURLY);
+        // replayed after a long outage: its hour's partition is gone, so it lands in the default partition
+        sample(0, oldHour.plusSeconds(20), 90, 10, 100, 20);
+        assertEquals("1", query("SELECT COUNT(*) FROM gpu_metrics_default"));
+
+        var summary = Retention.run(db, now, RAW, HOURLY);
+
+        assertEquals(1, summary.lateRowsFolded());
+        assertEquals("2 60 90 150 100 400", query("SELECT concat_ws(' ', samples, temperature_celsius_min, temperature_celsius_max, "
+                + "temperature_celsius_sum, utilization_percent_sum, power_draw_watts_sum) FROM gpu_metrics_hourly WHERE hour = '" + oldHour + "'"));
+        assertEquals("0", query("SELECT COUNT(*) FROM gpu_metrics_default"));
+    }
+
+    @Test
+    void removesHourlySummariesOlderThanTheirWindow() throws SQLException {
+        Instant ancient = now.minus(Duration.ofDays(91)).truncatedTo(ChronoUnit.HOURS);
+        Instant kept = now.minus(Duration.ofDays(89)).truncatedTo(ChronoUnit.HOURS);
+        for (Instant hour : new Instant[] {ancient, kept}) {
+            query("INSERT INTO gpu_metrics_hourly (worker_id, gpu_index, hour, samples, vram_used_mb_min, vram_used_mb_max, "
+                    + "vram_used_mb_sum, vram_total_mb, temperature_celsius_min, temperature_celsius_max, temperature_celsius_sum, "
+                    + "utilization_percent_min, utilization_percent_max, utilization_percent_sum) VALUES (" + worker + ", 0, '"
+                    + hour + "', 1, 1, 1, 1, 2, 40, 40, 40, 5, 5, 5) RETURNING hour");
+        }
+        assertEquals(1, Retention.run(db, now, RAW, HOURLY).hourlyRowsRemoved());
+        assertEquals("1", query("SELECT COUNT(*) FROM gpu_metrics_hourly WHERE hour = '" + kept + "'"));
+    }
+
+    private void sample(int gpu, Instant at, int temperature, int utilization, Integer power, Integer fan) throws SQLException {
+        try (var statement = db.prepareStatement("INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, "
+                + "temperature_celsius, utilization_percent, power_draw_watts, fan_speed_percent, recorded_at) VALUES (?, ?, 100, 200, ?, ?, ?, ?, ?)")) {
+            statement.setLong(1, worker);
+            statement.setInt(2, gpu);
+            statement.setInt(3, temperature);
+            statement.setInt(4, utilization);
+            statement.setObject(5, power);
+            statement.setObject(6, fan);
+            statement.setTimestamp(7, java.sql.Timestamp.from(at));
+            statement.executeUpdate();
+        }
+    }
+
+    private boolean exists(String table) throws SQLException {
+        return "t".equals(query("SELECT (to_regclass('" + table + "') IS NOT NULL)::text").substring(0, 1));
+    }
+
+    private String query(String sql) throws SQLException {
+        try (var statement = db.createStatement(); var rows = statement.executeQuery(sql)) {
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+}
