@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -66,8 +67,9 @@ public class MetricsHistoryResource {
         if (worker == null) {
             throw new NotFoundException("no worker with id " + workerId);
         }
-        var query = HistoryQuery.plan(workerId, from, to, gpuIndex, points,
-                now.minus(Duration.ofHours(rawRetentionHours)), worker.intervalSeconds());
+        // Retention keeps raw rows back to the start of the hour that far back (it drops whole hours).
+        var rawWindowStart = now.minus(Duration.ofHours(rawRetentionHours)).truncatedTo(ChronoUnit.HOURS);
+        var query = HistoryQuery.plan(workerId, from, to, gpuIndex, points, rawWindowStart, worker.intervalSeconds());
         return output -> {
             try (var connection = dataSource.getConnection(); var json = JSON.createGenerator(output)) {
                 HistoryWriter.write(connection, query, json);

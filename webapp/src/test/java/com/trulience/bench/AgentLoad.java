@@ -1,0 +1,231 @@
+package com.trulience.bench;
+
+import com.trulience.testing.Api;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Simulated agents for benchmarks: each registers a worker of its own through the admin API, connects with its
+ * token over a real WebSocket and sends 8-GPU gpu_metrics frames, timing each until its ack.
+ */
+final class AgentLoad {
+
+    static final int GPUS = 8;
+    static final int IN_FLIGHT_PER_AGENT = 4;
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    private final URL base;
+    private final Api admin;
+    private final Instant epoch;
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+    /** Frames acked per worker, over every run. */
+    final Map<Long, AtomicLong> ackedFrames = new ConcurrentHashMap<>();
+
+    AgentLoad(URL base, Api admin, Instant epoch) {
+        this.base = base;
+        this.admin = admin;
+        this.epoch = epoch;
+    }
+
+    /** One ack: when its frame was sent (System.nanoTime) and how long the ack took. */
+    record Ack(long sentNanos, long latencyNanos) {
+    }
+
+    record Result(long frames, long rows, double seconds, List<Ack> acks) {
+
+        double percentileMs(int percentile) {
+            return percentileMs(percentile, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+
+        /** Percentile of the latencies of frames sent between the two System.nanoTime instants. */
+        double percentileMs(int percentile, long fromNanos, long toNanos) {
+            long[] latencies = acks.stream().filter(ack -> ack.sentNanos() >= fromNanos && ack.sentNanos() <= toNanos)
+                    .mapToLong(Ack::latencyNanos).sorted().toArray();
+            if (latencies.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.ceil(percentile / 100.0 * latencies.length) - 1;
+            return latencies[Math.max(0, Math.min(latencies.length - 1, index))] / 1e6;
+        }
+
+        long count(long fromNanos, long toNanos) {
+            return acks.stream().filter(ack -> ack.sentNanos() >= fromNanos && ack.sentNanos() <= toNanos).count();
+        }
+    }
+
+    /** Runs {@code agents} new agents for {@code seconds}; intervalMs 0 sends as fast as acks allow. */
+    Result run(int agents, int seconds, long intervalMs) throws Exception {
+        var clients = new ArrayList<SimulatedAgent>();
+        for (int i = 0; i < agents; i++) {
+            clients.add(new SimulatedAgent(register()));
+        }
+        var scheduler = Executors.newScheduledThreadPool(2);
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        var senders = Executors.newFixedThreadPool(Math.min(agents, 64));
+        for (var client : clients) {
+            if (intervalMs == 0) {
+                senders.submit(() -> client.sendFlatOut(end));
+            } else {
+                long offset = (long) (Math.random() * intervalMs);
+                scheduler.scheduleAtFixedRate(() -> client.sendIfBefore(end), offset, intervalMs, TimeUnit.MILLISECONDS);
+            }
+        }
+        senders.shutdown();
+        senders.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        while (System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        scheduler.shutdownNow();
+        for (var client : clients) {
+            client.awaitAllAcked();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long frames = clients.stream().mapToLong(client -> client.acked.get()).sum();
+        var acks = clients.stream().flatMap(client -> client.acks.stream()).toList();
+        clients.forEach(SimulatedAgent::close);
+        return new Result(frames, frames * GPUS, elapsed, acks);
+    }
+
+    private final Map<Long, String> tokens = new ConcurrentHashMap<>();
+
+    private long register() throws Exception {
+        var response = admin.post("api/v1/admin/workers", "{\"name\":\"bench-" + System.nanoTime() + "\"}");
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("registration failed: " + response.body());
+        }
+        var body = JSON.createReader(new StringReader(response.body())).readObject();
+        long id = body.getJsonNumber("id").longValue();
+        tokens.put(id, body.getString("token"));
+        return id;
+    }
+
+    private final class SimulatedAgent implements WebSocket.Listener {
+
+        private final long workerId;
+        private final WebSocket socket;
+        private final Semaphore window = new Semaphore(IN_FLIGHT_PER_AGENT);
+        private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+        private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+        private final AtomicLong acked = new AtomicLong();
+        private final AtomicLong seq = new AtomicLong();
+        private final StringBuilder partial = new StringBuilder();
+
+        SimulatedAgent(long workerId) {
+            this.workerId = workerId;
+            ackedFrames.put(workerId, new AtomicLong());
+            this.socket = http.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + tokens.get(workerId))
+                    .buildAsync(URI.create(base.toString().replaceFirst("^http", "ws") + "ws/metrics"), this)
+                    .join();
+        }
+
+        void sendFlatOut(long end) {
+            while (System.nanoTime() < end) {
+                try {
+                    if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        send();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void sendIfBefore(long end) {
+            if (System.nanoTime() < end && window.tryAcquire()) {
+                send();
+            }
+        }
+
+        private synchronized void send() {
+            long next = seq.incrementAndGet();
+            var frame = new StringBuilder(1100).append("{\"type\":\"gpu_metrics\",\"worker_id\":").append(workerId)
+                    .append(",\"seq\":").append(next).append(",\"timestamp\":\"").append(epoch.plusSeconds(next))
+                    .append("\",\"metrics\":[");
+            for (int gpu = 0; gpu < GPUS; gpu++) {
+                frame.append(gpu == 0 ? "" : ",").append("{\"gpu_index\":").append(gpu)
+                        .append(",\"vram_used_mb\":").append(40_000 + next % 1000).append(",\"vram_total_mb\":81559")
+                        .append(",\"temperature_celsius\":").append(50 + next % 30).append(",\"utilization_percent\":")
+                        .append(next % 101).append(",\"power_draw_watts\":").append(300 + next % 400)
+                        .append(",\"fan_speed_percent\":null}");
+            }
+            frame.append("]}");
+            sentAt.put(next, System.nanoTime());
+            socket.sendText(frame, true).join();
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                var message = JSON.createReader(new StringReader(partial.toString())).readObject();
+                partial.setLength(0);
+                if ("ack".equals(message.getString("type"))) {
+                    Long sent = sentAt.remove(message.getJsonNumber("seq").longValue());
+                    if (sent != null) {
+                        acks.add(new Ack(sent, System.nanoTime() - sent));
+                    }
+                    acked.incrementAndGet();
+                    ackedFrames.get(workerId).incrementAndGet();
+                    window.release();
+                } else {
+                    System.err.println("worker " + workerId + ": backend answered " + message);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            if (statusCode != WebSocket.NORMAL_CLOSURE) {
+                System.err.println("worker " + workerId + " closed by backend: " + statusCode + " " + reason);
+            }
+            return null;
+        }
+
+        void awaitAllAcked() throws InterruptedException {
+            if (!window.tryAcquire(IN_FLIGHT_PER_AGENT, 60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("worker " + workerId + ": " + sentAt.size() + " frames never acked");
+            }
+            window.release(IN_FLIGHT_PER_AGENT);
+        }
+
+        void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+        }
+    }
+
+    static Map<String, String> options(String[] args, String... required) {
+        var options = new java.util.HashMap<String, String>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        for (String name : required) {
+            if (!options.containsKey(name)) {
+                throw new IllegalArgumentException("--" + name + " is required");
+            }
+        }
+        return options;
+    }
+}

@@ -1,0 +1,117 @@
+package com.trulience.bench;
+
+import com.trulience.retention.control.Retention;
+import com.trulience.testing.Api;
+import java.net.URL;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Query and retention benchmark (not a test): 1,000 workers x 8 GPUs and >= 5M raw rows; p50/p95 of the current
+ * view (before and after the raw rows exist, to show it stays flat), of a 24 h history, and of a retention pass,
+ * and the ingestion ack latency while the pass runs. Run it through scripts/bench-queries.
+ */
+public final class QueryBench {
+
+    private static final int WORKERS = 1_000;
+
+    public static void main(String[] args) throws Exception {
+        var options = AgentLoad.options(args, "url", "admin-password", "jdbc-url");
+        var base = new URL(options.get("url"));
+        var admin = Api.as(base, "admin", options.get("admin-password"));
+        String jdbcUrl = options.get("jdbc-url");
+        int samplesPerGpu = Integer.parseInt(options.getOrDefault("samples-per-gpu", "650"));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        try (var db = DriverManager.getConnection(jdbcUrl, "postgres", ""); var sql = db.createStatement()) {
+            sql.execute("INSERT INTO workers (name, hostname, interval_seconds, online, last_seen_at) "
+                    + "SELECT 'q-' || w, 'q-' || w, 5, true, NOW() FROM generate_series(1, " + WORKERS + ") w");
+            sql.execute("INSERT INTO worker_gpus SELECT id, g, 'NVIDIA H100 80GB HBM3', 'GPU-' || id || '-' || g, 700 "
+                    + "FROM workers, generate_series(0, 7) g WHERE name LIKE 'q-%'");
+            sql.execute("INSERT INTO gpu_metrics_latest SELECT id, g, 40000, 81559, 60, 90, 500, NULL, '" + now + "' "
+                    + "FROM workers, generate_series(0, 7) g WHERE name LIKE 'q-%'");
+            sql.execute("ANALYZE");
+        }
+        System.out.printf("current, %d workers x 8 GPUs, no raw rows yet: %s%n", WORKERS, timings(admin, "api/v1/admin/workers/metrics/current", 200));
+
+        long seedStart = System.nanoTime();
+        try (var db = DriverManager.getConnection(jdbcUrl, "postgres", ""); var sql = db.createStatement()) {
+            // Every worker's GPUs sampled over the last 26 h (so that 2 hours are old enough to fold), and one
+            // worker, q-1, every 5 s for the last 24 h: the history the benchmark asks for.
+            long spacing = Duration.ofHours(26).toSeconds() / samplesPerGpu;
+            sql.execute("INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius, "
+                    + "utilization_percent, power_draw_watts, fan_speed_percent, recorded_at) "
+                    + "SELECT w.id, g, 40000 + s % 1000, 81559, 40 + s % 45, s % 101, 200 + s % 500, NULL, '" + now
+                    + "'::timestamptz - make_interval(secs => s * " + spacing + " + w.id % " + spacing + ") "
+                    + "FROM workers w, generate_series(0, 7) g, generate_series(1, " + samplesPerGpu + ") s "
+                    + "WHERE w.name LIKE 'q-%' AND w.name <> 'q-1'");
+            sql.execute("INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius, "
+                    + "utilization_percent, power_draw_watts, fan_speed_percent, recorded_at) "
+                    + "SELECT w.id, g, 40000, 81559, 40 + s % 45, s % 101, 300, NULL, '" + now + "'::timestamptz - make_interval(secs => s * 5) "
+                    + "FROM workers w, generate_series(0, 7) g, generate_series(1, 17280) s WHERE w.name = 'q-1'");
+            sql.execute("ANALYZE");
+            try (var rows = sql.executeQuery("SELECT COUNT(*) FROM gpu_metrics")) {
+                rows.next();
+                System.out.printf("seeded %,d raw rows in %.0f s%n", rows.getLong(1), (System.nanoTime() - seedStart) / 1e9);
+            }
+        }
+        System.out.printf("current, %d workers x 8 GPUs, with the raw rows: %s%n", WORKERS, timings(admin, "api/v1/admin/workers/metrics/current", 200));
+        long q1;
+        try (var db = DriverManager.getConnection(jdbcUrl, "postgres", ""); var sql = db.createStatement();
+             var rows = sql.executeQuery("SELECT id FROM workers WHERE name = 'q-1'")) {
+            rows.next();
+            q1 = rows.getLong(1);
+        }
+        String day = "api/v1/admin/workers/" + q1 + "/metrics?since=" + now.minus(Duration.ofHours(24)) + "&until=" + now;
+        System.out.printf("history, 24 h of one worker sampled every 5 s (8 GPUs, bucketed to <= 2,000 points each): %s%n", timings(admin, day, 100));
+
+        // Retention while agents keep sending: the ack latency of the frames sent during the pass.
+        var load = new AgentLoad(base, admin, now.minus(Duration.ofMinutes(30)));
+        int agents = Integer.parseInt(options.getOrDefault("agents", "100"));
+        var running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return load.run(agents, 60, 1_000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(20_000);
+        long passStart = System.nanoTime();
+        Retention.Summary summary;
+        try (var db = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+            summary = Retention.run(db, Instant.now(), Duration.ofHours(24), Duration.ofDays(90));
+        }
+        long passEnd = System.nanoTime();
+        var result = running.join();
+        System.out.printf("retention pass: %s%n", summary);
+        System.out.printf("ingestion (%d agents x 8 GPUs, one frame per second each) during the pass (%.1f s, %d frames): "
+                        + "ack p50 %.1f ms, p99 %.1f ms, max %.1f ms; over the whole 60 s: p99 %.1f ms%n",
+                agents, (passEnd - passStart) / 1e9, result.count(passStart, passEnd), result.percentileMs(50, passStart, passEnd),
+                result.percentileMs(99, passStart, passEnd), result.percentileMs(100, passStart, passEnd), result.percentileMs(99));
+        System.exit(0);
+    }
+
+    private static String timings(Api admin, String path, int requests) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            admin.get(path);
+        }
+        long[] nanos = new long[requests];
+        long bytes = 0;
+        for (int i = 0; i < requests; i++) {
+            long start = System.nanoTime();
+            var response = admin.get(path);
+            nanos[i] = System.nanoTime() - start;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            bytes = response.body().length();
+        }
+        Arrays.sort(nanos);
+        return "p50 %.1f ms, p95 %.1f ms (%d requests, %,d bytes each)".formatted(nanos[requests / 2] / 1e6,
+                nanos[(int) Math.ceil(requests * 0.95) - 1] / 1e6, requests, bytes);
+    }
+}
