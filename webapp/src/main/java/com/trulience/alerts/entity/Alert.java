@@ -33,10 +33,10 @@ import java.time.OffsetDateTime;
 @NamedQuery(name = Alert.RESOLVE, query = """
         UPDATE Alert a SET a.state = 'resolved', a.resolvedAt = :at, a.recoveringSamples = :samples
         WHERE a.id = :id AND a.state = 'open'""")
-// ON CONFLICT: uq_alerts_open refuses a second open alert; whoever inserted first opened it (and notifies).
+// The casts: a null parameter arrives untyped. ON CONFLICT: uq_alerts_open refuses a second open alert; whoever inserted first opened it (and notifies).
 @NamedNativeQuery(name = Alert.OPEN, query = """
         INSERT INTO alerts (worker_id, gpu_index, metric_name, severity, value, threshold_value, message, opened_at, last_notified_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+        VALUES (?1, CAST(?2 AS SMALLINT), ?3, ?4, CAST(?5 AS DOUBLE PRECISION), CAST(?6 AS INTEGER), ?7, ?8, ?8)
         ON CONFLICT DO NOTHING RETURNING id""")
 // Offline is decided by the liveness UPDATE on workers, by whichever node: the alert opens only while the worker
 // is still offline, so that a late event cannot open it after the worker came back.
