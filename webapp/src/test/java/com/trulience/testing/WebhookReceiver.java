@@ -27,8 +27,13 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<JsonObject> refused = new CopyOnWriteArrayList<>();
     private final Set<Long> refuseNextOfWorker = ConcurrentHashMap.newKeySet();
 
+    /** On a random free port. */
     public WebhookReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(0);
+    }
+
+    public WebhookReceiver(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/hook", exchange -> {
             long now = System.nanoTime();
             var json = Json.createReader(new StringReader(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)))
