@@ -68,10 +68,10 @@ class SchemaIT {
     }
 
     @Test
-    void seedsTheThreeGlobalDefaultThresholds() throws SQLException {
+    void seedsTheFourGlobalDefaultThresholds() throws SQLException {
         var rows = strings("SELECT metric_name || ' ' || warning_value || '/' || critical_value || ' ' || is_enabled "
                 + "FROM metric_thresholds WHERE worker_id IS NULL ORDER BY metric_name");
-        assertEquals(List.of("temperature_celsius 70/85 true", "utilization_percent 95/99 true",
+        assertEquals(List.of("power_draw_percent 90/98 true", "temperature_celsius 70/85 true", "utilization_percent 95/99 true",
                 "vram_used_percent 85/95 true"), rows);
     }
 
@@ -121,6 +121,8 @@ class SchemaIT {
         execute("UPDATE alerts SET state = 'resolved', resolved_at = NOW() WHERE worker_id = " + worker + " AND gpu_index = 0");
         execute(open.formatted("0", "temperature_celsius"));
         assertRejected("INSERT INTO alerts (worker_id, gpu_index, metric_name, severity) VALUES (" + worker + ", 2, 'x', 'fatal')");
+        assertEquals("0", strings("SELECT recovering_samples FROM alerts WHERE worker_id = " + worker + " AND gpu_index = 1").get(0));
+        assertRejected("UPDATE alerts SET recovering_samples = -1 WHERE worker_id = " + worker);
     }
 
     @Test

@@ -33,6 +33,10 @@ public record Api(URL base, String authorization) {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public HttpResponse<String> put(String path, String json) throws Exception {
+        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public HttpResponse<String> delete(String path) throws Exception {
         return send(request(path).DELETE());
     }

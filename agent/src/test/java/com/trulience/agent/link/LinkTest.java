@@ -138,6 +138,7 @@ class LinkTest {
         assertEquals(List.of(HELLO, batch(1), HELLO, batch(1)), backend.messages(), "hello again on every connect");
         assertEquals(1, log.count("Disconnected: closed by the backend (1013 could not store"), log.shown().toString());
         assertEquals(2, log.count("Replaying 1 batch(es)"), log.shown().toString());
+        Await.until("caught up logged", () -> log.count("Caught up") >= 1, () -> log.shown().toString());
         assertEquals(1, log.count("Caught up"), log.shown().toString());
     }
 
@@ -203,6 +204,8 @@ class LinkTest {
                 () -> backend.messages().toString());
         assertEquals(List.of(1L, 2L, 3L, 4L), backend.storeOrder());
         assertEquals(1, log.count("Cannot connect to"), "repeated failures are one state: " + log.shown());
+        // logged by the link's thread right after the last ack, which the backend may see first
+        Await.until("caught up logged", () -> log.count("Caught up") >= 1, () -> log.shown().toString());
         assertEquals(1, log.count("Caught up"));
     }
 }

@@ -13,11 +13,21 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "metric_thresholds")
 @NamedQuery(name = MetricThreshold.GLOBAL, query = "SELECT t FROM MetricThreshold t WHERE t.workerId IS NULL ORDER BY t.metricName")
-@NamedQuery(name = MetricThreshold.ALL, query = "SELECT t FROM MetricThreshold t ORDER BY t.metricName")
+@NamedQuery(name = MetricThreshold.ALL, query = "SELECT t FROM MetricThreshold t ORDER BY t.workerId NULLS FIRST, t.metricName")
+@NamedQuery(name = MetricThreshold.OF_WORKER, query = "SELECT t FROM MetricThreshold t WHERE t.workerId = :workerId ORDER BY t.metricName")
+@NamedQuery(name = MetricThreshold.APPLYING_TO, query = "SELECT t FROM MetricThreshold t WHERE t.workerId IS NULL OR t.workerId IN :workerIds")
+@NamedQuery(name = MetricThreshold.DELETE_OF_WORKER, query = "DELETE FROM MetricThreshold t WHERE t.workerId = :workerId")
+@NamedQuery(name = MetricThreshold.DELETE_ONE_OF_WORKER,
+        query = "DELETE FROM MetricThreshold t WHERE t.workerId = :workerId AND t.metricName = :metricName")
 public class MetricThreshold {
 
     public static final String GLOBAL = "MetricThreshold.global";
     public static final String ALL = "MetricThreshold.all";
+    public static final String OF_WORKER = "MetricThreshold.ofWorker";
+    /** The global rows plus the overrides of the workers given. */
+    public static final String APPLYING_TO = "MetricThreshold.applyingTo";
+    public static final String DELETE_OF_WORKER = "MetricThreshold.deleteOfWorker";
+    public static final String DELETE_ONE_OF_WORKER = "MetricThreshold.deleteOneOfWorker";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -47,15 +57,20 @@ public class MetricThreshold {
     protected MetricThreshold() {
     }
 
-    public MetricThreshold(Long workerId, String metricName, int warningValue, int criticalValue) {
-        if (warningValue > criticalValue) {
-            throw new IllegalArgumentException("warning_value must not exceed critical_value");
-        }
+    /** workerId null: the global default. */
+    public MetricThreshold(Long workerId, Metric metric, int warningValue, int criticalValue, boolean enabled) {
         this.workerId = workerId;
-        this.metricName = metricName;
+        this.metricName = metric.metricName();
+        change(warningValue, criticalValue, enabled);
+    }
+
+    /** Throws IllegalArgumentException when the levels are outside the metric's range or not warning < critical. */
+    public void change(int warningValue, int criticalValue, boolean enabled) {
+        Metric.named(metricName).orElseThrow(() -> new IllegalArgumentException("unknown metric " + metricName))
+                .checkLevels(warningValue, criticalValue);
         this.warningValue = warningValue;
         this.criticalValue = criticalValue;
-        this.enabled = true;
+        this.enabled = enabled;
     }
 
     public Long id() {

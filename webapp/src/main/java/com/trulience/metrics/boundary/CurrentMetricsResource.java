@@ -1,5 +1,8 @@
 package com.trulience.metrics.boundary;
 
+import com.trulience.alerts.control.EffectiveThresholds;
+import com.trulience.alerts.control.Levels;
+import com.trulience.alerts.entity.Metric;
 import com.trulience.alerts.entity.MetricThreshold;
 import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.Resource;
@@ -16,9 +19,6 @@ import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -47,12 +47,9 @@ public class CurrentMetricsResource {
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
 
-    public record Threshold(int warning, int critical) {
-    }
-
     @GET
     public StreamingOutput current() {
-        var thresholds = em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList();
+        var thresholds = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList());
         return output -> {
             try (var connection = dataSource.getConnection();
                  var statement = connection.prepareStatement(FLEET);
@@ -67,7 +64,7 @@ public class CurrentMetricsResource {
         };
     }
 
-    private static void write(ResultSet rows, List<MetricThreshold> thresholds, JsonGenerator json) throws SQLException {
+    private static void write(ResultSet rows, EffectiveThresholds thresholds, JsonGenerator json) throws SQLException {
         json.writeStartObject().write("generated_at", Instant.now().toString()).writeStartArray("workers");
         long worker = -1;
         while (rows.next()) {
@@ -81,10 +78,8 @@ public class CurrentMetricsResource {
                         .write("name", rows.getString(2))
                         .write("status", rows.getBoolean(3) ? "online" : "offline");
                 writeTime(json, "last_seen_at", rows, 4);
-                json.writeStartObject("thresholds");
-                effective(thresholds, worker).forEach((metric, threshold) -> json.writeStartObject(metric)
-                        .write("warning", threshold.warning()).write("critical", threshold.critical()).writeEnd());
-                json.writeEnd().writeStartArray("gpus");
+                writeThresholds(thresholds, worker, json);
+                json.writeStartArray("gpus");
             }
             if (rows.getObject(5) != null) {
                 writeGpu(rows, json);
@@ -117,18 +112,17 @@ public class CurrentMetricsResource {
         json.writeEnd();
     }
 
-    /** A worker's own row wins over the global one; a disabled metric has no thresholds. */
-    static Map<String, Threshold> effective(List<MetricThreshold> all, long workerId) {
-        var effective = new LinkedHashMap<String, MetricThreshold>();
-        all.stream().filter(t -> t.workerId() == null).forEach(t -> effective.put(t.metricName(), t));
-        all.stream().filter(t -> t.workerId() != null && t.workerId() == workerId).forEach(t -> effective.put(t.metricName(), t));
-        var result = new LinkedHashMap<String, Threshold>();
-        effective.forEach((metric, t) -> {
-            if (t.enabled()) {
-                result.put(metric, new Threshold(t.warningValue(), t.criticalValue()));
-            }
-        });
-        return result;
+    /** The levels in force for the worker; a metric switched off has none. */
+    private static void writeThresholds(EffectiveThresholds thresholds, long worker, JsonGenerator json) {
+        json.writeStartObject("thresholds");
+        for (var metric : Metric.values()) {
+            thresholds.of(worker, metric.metricName()).filter(Levels::enabled).ifPresent(levels -> json
+                    .writeStartObject(metric.metricName())
+                    .write("warning", levels.warning())
+                    .write("critical", levels.critical())
+                    .writeEnd());
+        }
+        json.writeEnd();
     }
 
     private static void writeTime(JsonGenerator json, String name, ResultSet rows, int column) throws SQLException {

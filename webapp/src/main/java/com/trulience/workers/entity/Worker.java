@@ -30,11 +30,20 @@ import java.util.List;
     @QueryHint(name = "eclipselink.batch", value = "w.gpus")})
 @NamedQuery(name = Worker.BY_TOKEN_HASH, query = "SELECT w FROM Worker w WHERE w.tokenHash = :tokenHash")
 @NamedQuery(name = Worker.COUNT_BY_NAME, query = "SELECT COUNT(w) FROM Worker w WHERE w.name = :name")
+@NamedQuery(name = Worker.GPUS_OF, query = "SELECT w.id, g.gpuIndex, g.powerLimitWatts FROM Worker w JOIN w.gpus g WHERE w.id IN :ids")
+@NamedQuery(name = Worker.NAMES, query = "SELECT w.id, w.name FROM Worker w ORDER BY w.name")
+@NamedQuery(name = Worker.NAMES_OF, query = "SELECT w.id, w.name FROM Worker w WHERE w.id IN :ids")
 public class Worker {
 
     public static final String ALL = "Worker.all";
     public static final String BY_TOKEN_HASH = "Worker.byTokenHash";
     public static final String COUNT_BY_NAME = "Worker.countByName";
+    /** Rows of worker id, GPU index, power limit (one query for many workers, without loading whole entities). */
+    public static final String GPUS_OF = "Worker.gpusOf";
+    /** Rows of worker id, name. */
+    public static final String NAMES = "Worker.names";
+    /** Rows of worker id, name. */
+    public static final String NAMES_OF = "Worker.namesOf";
     public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     @Id

@@ -1,0 +1,61 @@
+package com.trulience.alerts.boundary;
+
+import com.trulience.alerts.entity.Alert;
+import com.trulience.workers.entity.Worker;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
+
+/** Alerts, newest first: open ones, resolved history, or both. */
+@Path("v1/admin/alerts")
+@Produces(MediaType.APPLICATION_JSON)
+public class AlertsResource {
+
+    static final int MAX_LIMIT = 1000;
+
+    @PersistenceContext
+    EntityManager em;
+
+    public record AlertView(long id, long workerId, Integer gpuIndex, String metricName, String severity, String state,
+                            Double value, Integer thresholdValue, String message, OffsetDateTime openedAt,
+                            OffsetDateTime lastNotifiedAt, OffsetDateTime resolvedAt) {
+
+        static AlertView of(Alert alert) {
+            return new AlertView(alert.id(), alert.workerId(), alert.gpuIndex() == null ? null : alert.gpuIndex().intValue(),
+                    alert.metricName(), alert.severity(), alert.state(), alert.value(), alert.thresholdValue(), alert.message(),
+                    alert.openedAt(), alert.lastNotifiedAt(), alert.resolvedAt());
+        }
+    }
+
+    @GET
+    public List<AlertView> list(@QueryParam("state") @DefaultValue("all") String state,
+                                @QueryParam("worker_id") Long workerId,
+                                @QueryParam("limit") @DefaultValue("200") int limit) {
+        if (!Set.of("open", "resolved", "all").contains(state)) {
+            throw new BadRequestException("state must be open, resolved or all");
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new BadRequestException("limit must be 1.." + MAX_LIMIT);
+        }
+        if (workerId != null && em.find(Worker.class, workerId) == null) {
+            throw new NotFoundException("no worker with id " + workerId);
+        }
+        return em.createNamedQuery(Alert.LIST, Alert.class)
+                .setParameter("state", state)
+                .setParameter("workerId", workerId == null ? 0L : workerId)
+                .setMaxResults(limit)
+                .getResultStream()
+                .map(AlertView::of)
+                .toList();
+    }
+}

@@ -1,0 +1,233 @@
+package com.trulience.alerts.control;
+
+import com.trulience.alerts.entity.Alert;
+import com.trulience.alerts.entity.AlertEscalated;
+import com.trulience.alerts.entity.AlertNotice;
+import com.trulience.alerts.entity.AlertRaised;
+import com.trulience.alerts.entity.AlertRepeated;
+import com.trulience.alerts.entity.AlertResolved;
+import com.trulience.alerts.entity.AlertTransition;
+import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.workers.entity.Worker;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Applies the alert lifecycle to the database. One transaction per stored group with three reads (open alerts,
+ * thresholds, announced GPUs, all in bulk) and writes only for changes. The open alerts of the group's workers are
+ * locked, so that two nodes or writer threads evaluating the same worker take turns and continue each other's
+ * recovering count; the guarded statements on {@link Alert} make each transition happen, and be notified, once.
+ */
+@ApplicationScoped
+public class Alerts {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    @ConfigProperty(name = "alert.cooldown.minutes", defaultValue = "5")
+    int cooldownMinutes;
+
+    @Inject
+    @ConfigProperty(name = "alert.hysteresis", defaultValue = "2")
+    int hysteresis;
+
+    @Inject
+    @ConfigProperty(name = "alert.vram.full.percent", defaultValue = "99")
+    int vramFullPercent;
+
+    private AlertRules rules;
+
+    @PostConstruct
+    void configure() {
+        rules = new AlertRules(new AlertSettings(Duration.ofMinutes(cooldownMinutes), hysteresis, vramFullPercent));
+    }
+
+    public Duration cooldown() {
+        return Duration.ofMinutes(cooldownMinutes);
+    }
+
+    /** The transitions that this call committed, for the caller to announce once the transaction is over. */
+    @Transactional
+    public List<AlertTransition> evaluate(List<MetricsBatch> batches) {
+        var workerIds = batches.stream().map(MetricsBatch::workerId).distinct().toList();
+        var open = new HashMap<AlertKey, OpenAlert>();
+        em.createNamedQuery(Alert.OPEN_OF_WORKERS, Alert.class)
+                .setParameter("workerIds", workerIds)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList()
+                .forEach(alert -> {
+                    var key = new AlertKey(alert.workerId(), alert.gpuIndex() == null ? null : alert.gpuIndex().intValue(), alert.metricName());
+                    open.put(key, new OpenAlert(key, alert.id(), alert.severity(), alert.openedAt().toInstant(),
+                            alert.lastNotifiedAt() == null ? alert.openedAt().toInstant() : alert.lastNotifiedAt().toInstant(),
+                            alert.recoveringSamples()));
+                });
+        var thresholds = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.APPLYING_TO, MetricThreshold.class)
+                .setParameter("workerIds", workerIds)
+                .getResultList());
+        var announced = new HashMap<Long, List<AnnouncedGpu>>();
+        for (Object[] row : em.createNamedQuery(Worker.GPUS_OF, Object[].class).setParameter("ids", workerIds).getResultList()) {
+            announced.computeIfAbsent(((Number) row[0]).longValue(), id -> new ArrayList<>())
+                    .add(new AnnouncedGpu(((Number) row[1]).intValue(), row[2] == null ? null : ((Number) row[2]).intValue()));
+        }
+        var evaluation = rules.evaluate(batches, announced, thresholds, open);
+        return evaluation.decisions().isEmpty() ? List.of() : apply(evaluation.decisions(), open);
+    }
+
+    private record Applied(Decision decision, long alertId, Instant openedAt) {
+    }
+
+    private List<AlertTransition> apply(List<Decision> decisions, Map<AlertKey, OpenAlert> open) {
+        var ids = new HashMap<AlertKey, Long>();
+        var openedAt = new HashMap<AlertKey, Instant>();
+        open.forEach((key, alert) -> {
+            ids.put(key, alert.id());
+            openedAt.put(key, alert.openedAt());
+        });
+        var applied = new ArrayList<Applied>();
+        for (var decision : decisions) {
+            var key = decision.key();
+            if (decision.kind() == Decision.Kind.RAISE) {
+                List<?> inserted = em.createNamedQuery(Alert.OPEN)
+                        .setParameter(1, key.workerId())
+                        .setParameter(2, key.gpuIndex() == null ? null : key.gpuIndex().shortValue())
+                        .setParameter(3, key.metricName())
+                        .setParameter(4, decision.severity())
+                        .setParameter(5, decision.value())
+                        .setParameter(6, decision.thresholdValue())
+                        .setParameter(7, decision.message())
+                        .setParameter(8, time(decision.at()))
+                        .getResultList();
+                // Empty: another node opened it first and notifies; this evaluation leaves that alert to the next sample.
+                if (!inserted.isEmpty()) {
+                    ids.put(key, ((Number) inserted.get(0)).longValue());
+                    openedAt.put(key, decision.at());
+                    applied.add(new Applied(decision, ids.get(key), decision.at()));
+                }
+                continue;
+            }
+            Long id = ids.get(key);
+            if (id == null) {
+                continue;
+            }
+            var update = switch (decision.kind()) {
+                case ESCALATE -> em.createNamedQuery(Alert.ESCALATE)
+                        .setParameter("value", decision.value())
+                        .setParameter("threshold", decision.thresholdValue())
+                        .setParameter("message", decision.message())
+                        .setParameter("at", time(decision.at()));
+                case REPEAT -> em.createNamedQuery(Alert.REPEAT)
+                        .setParameter("value", decision.value())
+                        .setParameter("message", decision.message())
+                        .setParameter("at", time(decision.at()))
+                        .setParameter("notNotifiedSince", time(decision.at().minus(cooldown())));
+                case RECOVERING -> em.createNamedQuery(Alert.COUNT_RECOVERING)
+                        .setParameter("samples", (short) decision.recoveringSamples());
+                case RESOLVE -> em.createNamedQuery(Alert.RESOLVE)
+                        .setParameter("samples", (short) decision.recoveringSamples())
+                        .setParameter("at", time(decision.at()));
+                case RAISE -> throw new IllegalStateException("handled above");
+            };
+            boolean changed = update.setParameter("id", id).executeUpdate() == 1;
+            if (changed && decision.notifies()) {
+                applied.add(new Applied(decision, id, openedAt.get(key)));
+            }
+            if (decision.kind() == Decision.Kind.RESOLVE) {
+                ids.remove(key);
+            }
+        }
+        return transitions(applied);
+    }
+
+    private List<AlertTransition> transitions(List<Applied> applied) {
+        if (applied.isEmpty()) {
+            return List.of();
+        }
+        var workerIds = new HashSet<Long>();
+        applied.forEach(change -> workerIds.add(change.decision().key().workerId()));
+        var names = new HashMap<Long, String>();
+        for (Object[] row : em.createNamedQuery(Worker.NAMES_OF, Object[].class).setParameter("ids", workerIds).getResultList()) {
+            names.put(((Number) row[0]).longValue(), (String) row[1]);
+        }
+        return applied.stream().map(change -> {
+            var decision = change.decision();
+            var key = decision.key();
+            var notice = new AlertNotice(change.alertId(), key.workerId(), names.get(key.workerId()), key.gpuIndex(),
+                    key.metricName(), decision.severity(), decision.value(), decision.thresholdValue(), decision.message(),
+                    change.openedAt(), decision.at());
+            return transition(decision.kind(), notice);
+        }).toList();
+    }
+
+    @Transactional
+    public List<AlertTransition> workerOffline(long workerId, String reason) {
+        var rows = em.createNamedQuery(Alert.OPEN_OFFLINE).setParameter(1, workerId)
+                .setParameter(2, "worker is offline: " + reason).getResultList();
+        return offlineTransitions(rows, Decision.Kind.RAISE);
+    }
+
+    @Transactional
+    public List<AlertTransition> workerOnline(long workerId) {
+        return offlineTransitions(em.createNamedQuery(Alert.RESOLVE_OFFLINE).setParameter(1, workerId).getResultList(), Decision.Kind.RESOLVE);
+    }
+
+    /** Offline workers send no samples that could trigger a repeat, so a timer reminds of them. */
+    @Transactional
+    public List<AlertTransition> remindOfOfflineWorkers() {
+        return offlineTransitions(em.createNamedQuery(Alert.REPEAT_OFFLINE).setParameter(1, cooldownMinutes).getResultList(), Decision.Kind.REPEAT);
+    }
+
+    private List<AlertTransition> offlineTransitions(List<?> rows, Decision.Kind kind) {
+        var now = Instant.now();
+        var applied = new ArrayList<Applied>();
+        for (Object row : rows) {
+            var columns = (Object[]) row;
+            long workerId = ((Number) columns[1]).longValue();
+            String message = (kind == Decision.Kind.RESOLVE ? "resolved: " : kind == Decision.Kind.REPEAT ? "still: " : "")
+                    + (kind == Decision.Kind.RESOLVE ? "worker is online again" : (String) columns[3]);
+            var decision = new Decision(kind, new AlertKey(workerId, null, Alert.WORKER_OFFLINE), "critical", null, null, message, now, 0);
+            applied.add(new Applied(decision, ((Number) columns[0]).longValue(), instant(columns[2])));
+        }
+        return transitions(applied);
+    }
+
+    private static Instant instant(Object timestamp) {
+        if (timestamp instanceof java.sql.Timestamp value) {
+            return value.toInstant();
+        }
+        if (timestamp instanceof OffsetDateTime value) {
+            return value.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + timestamp);
+    }
+
+    static AlertTransition transition(Decision.Kind kind, AlertNotice notice) {
+        return switch (kind) {
+            case RAISE -> new AlertRaised(notice);
+            case ESCALATE -> new AlertEscalated(notice);
+            case REPEAT -> new AlertRepeated(notice);
+            case RESOLVE -> new AlertResolved(notice);
+            case RECOVERING -> throw new IllegalArgumentException("not a transition");
+        };
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}
