@@ -40,14 +40,9 @@ class IngestionIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TrulienceWar.withConfig(Map.of(
-                "trulience.db.url", TestDatabase.recreate(DATABASE),
-                "trulience.db.user", TestDatabase.USER,
-                "trulience.admin.password", ADMIN_PASSWORD));
+        return TrulienceWar.onFreshDatabase(DATABASE, ADMIN_PASSWORD, Map.of());
     }
 
-    private record Registered(long id, String token) {
-    }
 
     @Test
     void registersAWorkerAndShowsItsTokenOnlyOnce() throws Exception {
@@ -224,11 +219,8 @@ class IngestionIT {
         return status;
     }
 
-    private Registered register() throws Exception {
-        var response = admin().post("api/v1/admin/workers", "{\"name\":\"gpu-" + WORKERS.incrementAndGet() + "\"}");
-        assertEquals(201, response.statusCode(), response.body());
-        var body = json(response.body());
-        return new Registered(body.getJsonNumber("id").longValue(), body.getString("token"));
+    private Api.RegisteredWorker register() throws Exception {
+        return admin().registerWorker("gpu-" + WORKERS.incrementAndGet());
     }
 
     private Api admin() {

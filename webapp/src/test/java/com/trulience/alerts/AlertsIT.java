@@ -49,10 +49,7 @@ class AlertsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TrulienceWar.withConfig(Map.of(
-                "trulience.db.url", TestDatabase.recreate(DATABASE),
-                "trulience.db.user", TestDatabase.USER,
-                "trulience.admin.password", ADMIN_PASSWORD,
+        return TrulienceWar.onFreshDatabase(DATABASE, ADMIN_PASSWORD, Map.of(
                 "alert.cooldown.minutes", "5",
                 "alert.webhook.url", WEBHOOK.url()));
     }
@@ -70,12 +67,10 @@ class AlertsIT {
         }
     }
 
-    private record Registered(long id, String token) {
-    }
 
     /** A simulated agent of one worker with 2 GPUs of 700 W that sends one frame at a time and waits for its ack. */
     private final class Agent implements AutoCloseable {
-        final Registered worker;
+        final Api.RegisteredWorker worker;
         final AgentClient client;
         final AtomicLong seq = new AtomicLong();
 
@@ -303,11 +298,8 @@ class AlertsIT {
         assertEquals(wanted, value, sql);
     }
 
-    private Registered register() throws Exception {
-        var response = admin().post("api/v1/admin/workers", "{\"name\":\"gpu-alerts-" + WORKERS.incrementAndGet() + "\"}");
-        assertEquals(201, response.statusCode(), response.body());
-        var body = json(response.body());
-        return new Registered(body.getJsonNumber("id").longValue(), body.getString("token"));
+    private Api.RegisteredWorker register() throws Exception {
+        return admin().registerWorker("gpu-alerts-" + WORKERS.incrementAndGet());
     }
 
     private Api admin() {

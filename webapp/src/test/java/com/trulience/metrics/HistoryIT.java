@@ -37,10 +37,7 @@ class HistoryIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TrulienceWar.withConfig(Map.of(
-                "trulience.db.url", TestDatabase.recreate(DATABASE),
-                "trulience.db.user", TestDatabase.USER,
-                "trulience.admin.password", ADMIN_PASSWORD));
+        return TrulienceWar.onFreshDatabase(DATABASE, ADMIN_PASSWORD, Map.of());
     }
 
     /** Worker 1: 24 h of 2 GPUs sampled every 5 s, plus hourly summaries of 3 days before. Worker 2: nothing. */

@@ -25,6 +25,19 @@ public record Api(URL base, String authorization) {
         return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A worker registered through the admin API, with the token that is shown only once. */
+    public record RegisteredWorker(long id, String token) {
+    }
+
+    public RegisteredWorker registerWorker(String name) throws Exception {
+        var response = post("api/v1/admin/workers", "{\"name\":\"" + name + "\"}");
+        if (response.statusCode() != 201) {
+            throw new AssertionError("registering " + name + " answered " + response.statusCode() + ": " + response.body());
+        }
+        var body = jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject();
+        return new RegisteredWorker(body.getJsonNumber("id").longValue(), body.getString("token"));
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
         return send(request(path).GET());
     }

@@ -15,6 +15,15 @@ public final class TrulienceWar {
     private TrulienceWar() {
     }
 
+    /** The WAR on a fresh database of its own, with the given admin password and any further settings. */
+    public static WebArchive onFreshDatabase(String database, String adminPassword, Map<String, String> settings) {
+        var config = new java.util.HashMap<>(settings);
+        config.put("trulience.db.url", TestDatabase.recreate(database));
+        config.put("trulience.db.user", TestDatabase.USER);
+        config.put("trulience.admin.password", adminPassword);
+        return withConfig(config);
+    }
+
     public static WebArchive withConfig(Map<String, String> config) {
         var built = ShrinkWrap.createFromZipFile(WebArchive.class,
                 new File(System.getProperty("trulience.war", "target/trulience.war")));
