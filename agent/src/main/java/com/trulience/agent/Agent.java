@@ -10,6 +10,12 @@ import com.trulience.agent.link.Hello;
 import com.trulience.agent.link.Link;
 import com.trulience.agent.link.Outbox;
 import com.trulience.agent.nvml.NvmlUnavailable;
+import com.trulience.agent.restart.ComfyUi;
+import com.trulience.agent.restart.Restarter;
+import com.trulience.agent.restart.ServiceControl;
+import com.trulience.agent.restart.SimulatedServices;
+import com.trulience.agent.restart.Systemd;
+import com.trulience.agent.restart.WindowsServices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -40,13 +46,17 @@ public final class Agent {
             Settings come from environment variables or a .env file in the working directory:
               BACKEND_WS_URL, WORKER_ID, AGENT_TOKEN, METRICS_INTERVAL_SECS (default 5),
               NVML_LIBRARY (path of libnvidia-ml.so.1 / nvml.dll), SIMULATE_GPUS (0-64),
-              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), ALLOWED_SERVICES (comma-separated)
+              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), ALLOWED_SERVICES (default comfyui; none: no restarts),
+              COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
+              RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended)
 
             Exit codes: 0 done, 1 NVML unusable (--once), 2 bad option or setting.
             """;
 
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
     static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+    static final Duration RESTART_POLL = Duration.ofSeconds(2);
+    static final Duration SIMULATED_RESTART = Duration.ofSeconds(2);
 
     private Agent() {
     }
@@ -117,7 +127,7 @@ public final class Agent {
             LOG.warning("BACKEND_WS_URL is unset: GPU metrics are collected but not sent anywhere");
             var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), frame -> LOG.fine(frame));
             loop.start();
-            return new Running(loop, null, null);
+            return new Running(loop, null, null, null);
         }
         Path directory = config.bufferDir().orElseGet(() -> Outbox.defaultDirectory(System.getenv(), Platform.isWindows(),
                 Path.of(System.getProperty("user.home")), Files::isWritable));
@@ -126,23 +136,34 @@ public final class Agent {
         var link = new Link(config.backendUrl().get(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
         var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
         String hostname = Hello.localHostname(System.getenv());
+        var restarter = new Restarter(config.allowedServices(), serviceControl(config), new ComfyUi(config.restart().comfyUiUrl()),
+                new Restarter.Timing(config.restart().waitMax(), config.restart().verify(), RESTART_POLL), link::status);
         link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
-                config.allowedServices()));
+                config.allowedServices()), restarter::accept);
         loop.start();
-        return new Running(loop, link, outbox);
+        return new Running(loop, link, outbox, restarter);
     }
 
-    /** The running parts; {@code link} and {@code outbox} are null when nothing is sent. */
-    record Running(MetricsLoop loop, Link link, Outbox outbox) implements AutoCloseable {
+    /** The running parts; {@code link}, {@code outbox} and {@code restarter} are null when nothing is sent. */
+    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter) implements AutoCloseable {
         @Override
         public void close() {
             // Collection stops first, so that every batch it made is in the outbox for the next start.
             loop.close();
             if (link != null) {
+                restarter.close();
                 link.close();
                 outbox.close();
             }
         }
+    }
+
+    static ServiceControl serviceControl(Config config) {
+        if (config.restart().simulateServices()) {
+            LOG.warning("SIMULATE_SERVICES=true: restarts are simulated (a short pause), no service is really restarted");
+            return new SimulatedServices(SIMULATED_RESTART);
+        }
+        return Platform.isWindows() ? WindowsServices.standard(System.getenv()) : Systemd.standard();
     }
 
     static Gpus open(Config config) {

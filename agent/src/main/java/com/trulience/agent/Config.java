@@ -1,5 +1,6 @@
 package com.trulience.agent;
 
+import com.trulience.agent.restart.ServiceName;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import io.github.cdimascio.dotenv.DotenvException;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 
 /**
  * The agent's settings, from environment variables and an optional {@code .env} file in the
@@ -30,14 +30,31 @@ public record Config(
         int simulatedGpus,
         Optional<Path> bufferDir,
         int bufferMaxHours,
-        List<String> allowedServices) {
+        List<String> allowedServices,
+        Restart restart) {
+
+    /** What restarts need besides ALLOWED_SERVICES. */
+    public record Restart(URI comfyUiUrl, Duration waitMax, Duration verify, boolean simulateServices) {
+
+        public static final Restart DEFAULTS = new Restart(URI.create("http://127.0.0.1:8188/"), Duration.ofSeconds(600),
+                Duration.ofSeconds(120), false);
+    }
 
     static final int MAX_SIMULATED_GPUS = 64;
     static final int MAX_INTERVAL_SECS = 3600;
     static final int MAX_BUFFER_HOURS = 168;
     /** The backend's limits for the {@code services} of {@code hello}. */
-    static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._-]{1,64}");
     static final int MAX_SERVICES = 32;
+    /** Restarts stay possible out of the box for the one service these machines exist for. */
+    static final List<String> DEFAULT_SERVICES = List.of("comfyui");
+    /** ALLOWED_SERVICES=none: this agent restarts nothing (an empty value means unset, i.e. the default). */
+    static final String NO_SERVICES = "none";
+    /**
+     * Upper bounds that keep a whole restart (wait + verify) under the backend's 30 minutes without a status,
+     * after which it fails the restart as abandoned.
+     */
+    static final int MAX_WAIT_SECS = 1200;
+    static final int MAX_VERIFY_SECS = 600;
 
     public Config {
         allowedServices = List.copyOf(allowedServices);
@@ -77,7 +94,14 @@ public record Config(
                 value(values, "BUFFER_DIR").map(Config::path),
                 (int) (long) value(values, "BUFFER_MAX_HOURS")
                         .map(v -> number("BUFFER_MAX_HOURS", v, 1, MAX_BUFFER_HOURS)).orElse(24L),
-                value(values, "ALLOWED_SERVICES").map(Config::services).orElse(List.of()));
+                value(values, "ALLOWED_SERVICES").map(Config::services).orElse(DEFAULT_SERVICES),
+                new Restart(
+                        value(values, "COMFYUI_URL").map(Config::httpUrl).orElse(Restart.DEFAULTS.comfyUiUrl()),
+                        Duration.ofSeconds(value(values, "RESTART_WAIT_MAX_SECS")
+                                .map(v -> number("RESTART_WAIT_MAX_SECS", v, 1, MAX_WAIT_SECS)).orElse(600L)),
+                        Duration.ofSeconds(value(values, "RESTART_VERIFY_SECS")
+                                .map(v -> number("RESTART_VERIFY_SECS", v, 1, MAX_VERIFY_SECS)).orElse(120L)),
+                        value(values, "SIMULATE_SERVICES").map(v -> bool("SIMULATE_SERVICES", v)).orElse(false)));
     }
 
     /**
@@ -101,11 +125,14 @@ public record Config(
     }
 
     private static List<String> services(String value) {
+        if (value.equals(NO_SERVICES)) {
+            return List.of();
+        }
         List<String> names = Arrays.stream(value.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
         for (String name : names) {
-            if (!SERVICE.matcher(name).matches()) {
-                throw new Invalid("ALLOWED_SERVICES must be a comma-separated list of service names of 1-64 letters,"
-                        + " digits, '@', '.', '_' or '-' (such as comfyui,comfyui@2), not '" + name + "'.");
+            if (!ServiceName.valid(name)) {
+                throw new Invalid("ALLOWED_SERVICES must be a comma-separated list of service names of " + ServiceName.RULE_TEXT
+                        + ", without .service (such as comfyui,comfyui@2), or none; not '" + name + "'.");
             }
         }
         if (new HashSet<>(names).size() != names.size()) {
@@ -133,6 +160,27 @@ public record Config(
         throw new Invalid(name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'.");
     }
 
+    private static boolean bool(String name, String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new Invalid(name + " must be true or false, not '" + value + "'.");
+        };
+    }
+
+    /** With a trailing slash, so that ComfyUI's paths resolve below it. */
+    private static URI httpUrl(String value) {
+        try {
+            var uri = new URI(value.endsWith("/") ? value : value + "/");
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new Invalid("COMFYUI_URL must be an http:// or https:// URL such as http://127.0.0.1:8188, not '" + value + "'.");
+    }
+
     private static URI websocketUrl(String value) {
         try {
             var uri = new URI(value);
@@ -157,6 +205,10 @@ public record Config(
                 + ", simulatedGpus=" + simulatedGpus
                 + ", bufferDir=" + bufferDir.map(Path::toString).orElse("default")
                 + ", bufferMaxHours=" + bufferMaxHours
-                + ", allowedServices=" + allowedServices + "]";
+                + ", allowedServices=" + allowedServices
+                + ", comfyUiUrl=" + restart.comfyUiUrl()
+                + ", restartWaitMax=" + restart.waitMax().toSeconds() + "s"
+                + ", restartVerify=" + restart.verify().toSeconds() + "s"
+                + ", simulateServices=" + restart.simulateServices() + "]";
     }
 }

@@ -30,25 +30,30 @@ class ConfigTest {
         Config config = Config.load(directory, Map.of());
 
         assertEquals(new Config(Optional.empty(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Optional.empty(), 0, Optional.empty(), 24, List.of()), config);
+                Optional.empty(), 0, Optional.empty(), 24, List.of("comfyui"), Config.Restart.DEFAULTS), config);
     }
 
     @Test
     void readsEveryVariable() {
-        Config config = Config.load(directory, Map.of(
-                "BACKEND_WS_URL", "wss://monitor.example.com/ws/metrics",
-                "WORKER_ID", "7",
-                "AGENT_TOKEN", "s3cret",
-                "METRICS_INTERVAL_SECS", "2",
-                "NVML_LIBRARY", "/opt/nvidia/libnvidia-ml.so.1",
-                "SIMULATE_GPUS", "3",
-                "BUFFER_DIR", "/srv/agent-outbox",
-                "BUFFER_MAX_HOURS", "48",
-                "ALLOWED_SERVICES", " comfyui, comfyui@2 ,"));
+        Config config = Config.load(directory, Map.ofEntries(
+                Map.entry("BACKEND_WS_URL", "wss://monitor.example.com/ws/metrics"),
+                Map.entry("WORKER_ID", "7"),
+                Map.entry("AGENT_TOKEN", "s3cret"),
+                Map.entry("METRICS_INTERVAL_SECS", "2"),
+                Map.entry("NVML_LIBRARY", "/opt/nvidia/libnvidia-ml.so.1"),
+                Map.entry("SIMULATE_GPUS", "3"),
+                Map.entry("BUFFER_DIR", "/srv/agent-outbox"),
+                Map.entry("BUFFER_MAX_HOURS", "48"),
+                Map.entry("ALLOWED_SERVICES", " comfyui, comfyui@2 ,"),
+                Map.entry("COMFYUI_URL", "http://10.0.0.5:8190"),
+                Map.entry("RESTART_WAIT_MAX_SECS", "30"),
+                Map.entry("RESTART_VERIFY_SECS", "15"),
+                Map.entry("SIMULATE_SERVICES", "true")));
 
         assertEquals(new Config(Optional.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
                 Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3,
-                Optional.of(Path.of("/srv/agent-outbox")), 48, List.of("comfyui", "comfyui@2")), config);
+                Optional.of(Path.of("/srv/agent-outbox")), 48, List.of("comfyui", "comfyui@2"),
+                new Config.Restart(URI.create("http://10.0.0.5:8190/"), Duration.ofSeconds(30), Duration.ofSeconds(15), true)), config);
     }
 
     @Test
@@ -77,12 +82,25 @@ class ConfigTest {
             "BUFFER_MAX_HOURS      | 0",
             "BUFFER_MAX_HOURS      | 169",
             "ALLOWED_SERVICES      | comfyui;rm -rf",
-            "ALLOWED_SERVICES      | comfy ui"})
+            "ALLOWED_SERVICES      | comfy ui",
+            "ALLOWED_SERVICES      | -H.service",
+            "ALLOWED_SERVICES      | comfyui.service",
+            "ALLOWED_SERVICES      | comfyuі",
+            "COMFYUI_URL           | file:///etc/passwd",
+            "RESTART_WAIT_MAX_SECS | 0",
+            "RESTART_WAIT_MAX_SECS | 1201",
+            "RESTART_VERIFY_SECS   | 601",
+            "SIMULATE_SERVICES     | maybe"})
     void refusesAnInvalidValueNamingTheVariable(String variable, String value) {
         var refusal = assertThrows(Config.Invalid.class, () -> Config.load(directory, Map.of(variable, value)));
 
         assertTrue(refusal.getMessage().startsWith(variable + " must be"), refusal.getMessage());
         assertTrue(refusal.getMessage().contains("'" + value + "'"), refusal.getMessage());
+    }
+
+    @Test
+    void allowsNoRestartsWithNone() {
+        assertEquals(List.of(), Config.load(directory, Map.of("ALLOWED_SERVICES", "none")).allowedServices());
     }
 
     @Test

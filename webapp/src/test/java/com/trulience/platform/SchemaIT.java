@@ -98,15 +98,36 @@ class SchemaIT {
 
     @Test
     void restartStatusesAreLimitedToTheProtocolsSix() throws SQLException {
-        long worker = insertWorker("restart-check");
         long user = id("INSERT INTO users (username, password_hash, role) VALUES ('restarter', 'x', 'admin') RETURNING id");
         for (String status : List.of("initiated", "waiting_for_job", "stopping", "restarting", "completed", "failed")) {
-            execute("INSERT INTO restart_logs (worker_id, service_name, initiated_by, status) VALUES ("
-                    + worker + ", 'comfyui', " + user + ", '" + status + "')");
+            long worker = insertWorker("restart-check-" + status);
+            execute("INSERT INTO restart_logs (worker_id, service_name, initiated_by, status, completed_at) VALUES ("
+                    + worker + ", 'comfyui', " + user + ", '" + status + "', "
+                    + (status.equals("completed") || status.equals("failed") ? "NOW()" : "NULL") + ")");
         }
+        long worker = insertWorker("restart-check");
         assertRejected("INSERT INTO restart_logs (worker_id, service_name, initiated_by, status) VALUES ("
                 + worker + ", 'comfyui', " + user + ", 'rebooting')");
         assertEquals("initiated", strings("SELECT status FROM restart_logs WHERE id = (SELECT MIN(id) FROM restart_logs)").get(0));
+    }
+
+    @Test
+    void allowsOneRestartInFlightPerWorkerAndKeepsTheAuditTrail() throws SQLException {
+        long user = id("INSERT INTO users (username, password_hash, role) VALUES ('auditor', 'x', 'admin') RETURNING id");
+        long worker = insertWorker("restart-audit");
+        String restart = "INSERT INTO restart_logs (worker_id, service_name, initiated_by) VALUES (" + worker + ", '%s', " + user + ") RETURNING id";
+        long first = id(restart.formatted("comfyui"));
+        assertRejected(restart.formatted("comfyui@2"));
+        execute("UPDATE restart_logs SET status = 'stopping' WHERE id = " + first);
+        assertRejected(restart.formatted("comfyui"));
+        assertRejected("UPDATE restart_logs SET status = 'completed' WHERE id = " + first);
+        execute("UPDATE restart_logs SET status = 'completed', completed_at = NOW() WHERE id = " + first);
+        long second = id(restart.formatted("comfyui"));
+        assertRejected("UPDATE restart_logs SET status = 'failed', error_message = 'late' WHERE id = " + first);
+        assertRejected("DELETE FROM restart_logs WHERE id = " + first);
+        assertRejected(restart.formatted("comfyui;reboot"));
+        assertRejected("UPDATE restart_logs SET reason = '" + "x".repeat(501) + "' WHERE id = " + second);
+        assertEquals("false", strings("SELECT force::text FROM restart_logs WHERE id = " + second).get(0));
     }
 
     @Test

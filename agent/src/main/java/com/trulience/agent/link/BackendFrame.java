@@ -5,6 +5,8 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import com.trulience.agent.restart.RestartCommand;
 import java.io.StringReader;
 
 /** A frame from the backend (DESIGN.md section 2), parsed apart from the socket so it is tested on strings. */
@@ -16,6 +18,10 @@ sealed interface BackendFrame {
 
     /** The backend refused a frame; {@code seq} is null when it was not a batch (e.g. the hello). */
     record Error(Long seq, String code, String message, String field) implements BackendFrame {
+    }
+
+    /** Restart a service; the command is checked by the restarter, not here. */
+    record Restart(RestartCommand command) implements BackendFrame {
     }
 
     /** Anything else, e.g. a type of a newer backend; {@code type} describes it for the log. */
@@ -38,6 +44,12 @@ sealed interface BackendFrame {
             return new Error(seq, json.getString("code", "unknown"), json.getString("message", ""),
                     json.get("field") instanceof JsonString field ? field.getString() : null);
         }
-        return new Other(type.equals("ack") ? "ack without seq" : type);
+        if (type.equals("restart") && json.get("restart_id") instanceof JsonNumber id && id.isIntegral() && id.longValue() > 0) {
+            return new Restart(new RestartCommand(id.longValue(),
+                    json.get("service_name") instanceof JsonString name ? name.getString() : null,
+                    json.get("force") == JsonValue.TRUE,
+                    json.get("reason") instanceof JsonString reason ? reason.getString() : null));
+        }
+        return new Other(type.equals("ack") ? "ack without seq" : type.equals("restart") ? "restart without restart_id" : type);
     }
 }

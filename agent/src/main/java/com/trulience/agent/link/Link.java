@@ -4,8 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import com.trulience.agent.restart.RestartCommand;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +40,8 @@ public final class Link implements AutoCloseable {
     /** Batches sent and not yet acknowledged at most; the rest wait in the outbox. */
     static final int WINDOW = 64;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Restart statuses kept while the link is down; a restart makes at most five. */
+    static final int MAX_STATUSES = 1000;
     private static final Logger LOG = Logger.getLogger(Link.class.getName());
 
     private enum Trouble { NETWORK, CONFIGURATION }
@@ -57,6 +62,12 @@ public final class Link implements AutoCloseable {
 
     // Owned by the link thread.
     private Supplier<String> hello;
+    private Consumer<RestartCommand> restarts;
+    /**
+     * Restart statuses not yet written to a socket, oldest first. In memory, not in the outbox: they only
+     * matter while this process carries out the restart, and if it dies the backend fails the restart itself.
+     */
+    private final ArrayDeque<String> statuses = new ArrayDeque<>();
     private int generation;
     private WebSocket socket;
     private boolean sending;
@@ -87,8 +98,14 @@ public final class Link implements AutoCloseable {
 
     /** Connects; {@code hello} gives the current hello frame, sent again whenever it changes. */
     public void start(Supplier<String> hello) {
+        start(hello, null);
+    }
+
+    /** Like {@link #start(Supplier)}; {@code restarts} receives the backend's restart commands. */
+    public void start(Supplier<String> hello, Consumer<RestartCommand> restarts) {
         onLinkThread(() -> {
             this.hello = hello;
+            this.restarts = restarts;
             connect();
         });
         thread.scheduleWithFixedDelay(() -> {
@@ -105,6 +122,20 @@ public final class Link implements AutoCloseable {
     public void submit(long seq, String frame) {
         outbox.put(seq, frame);
         onLinkThread(this::sendNext);
+    }
+
+    /** Sends a restart_status frame, at once when connected, else after the next connect (hello first). */
+    public void status(String frame) {
+        onLinkThread(() -> {
+            if (statuses.size() >= MAX_STATUSES) {
+                statuses.poll();
+                if (loggedOnce.add("statuses full")) {
+                    LOG.warning("More than " + MAX_STATUSES + " restart statuses wait for the link: the oldest are dropped");
+                }
+            }
+            statuses.add(frame);
+            sendNext();
+        });
     }
 
     /** Successful connections so far. */
@@ -158,6 +189,10 @@ public final class Link implements AutoCloseable {
         String helloNow = hello.get();
         if (!helloNow.equals(sentHello)) {
             send(helloNow, () -> sentHello = helloNow);
+            return;
+        }
+        if (!statuses.isEmpty()) {
+            send(statuses.peek(), statuses::poll);
             return;
         }
         while (awaiting.size() < WINDOW) {
@@ -216,6 +251,8 @@ public final class Link implements AutoCloseable {
             settled(ack.seq());
         } else if (frame instanceof BackendFrame.Error error) {
             refused(error);
+        } else if (frame instanceof BackendFrame.Restart restart && restarts != null) {
+            restarts.accept(restart.command());
         } else if (frame instanceof BackendFrame.Other other && loggedOnce.add("type " + other.type())) {
             LOG.info(() -> "Ignoring frames of type '" + other.type() + "' from the backend: this agent does not know them");
         }

@@ -2,6 +2,7 @@ package com.trulience.agent.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.trulience.agent.restart.RestartCommand;
 import org.junit.jupiter.api.Test;
 
 class BackendFrameTest {
@@ -21,9 +22,22 @@ class BackendFrameTest {
     }
 
     @Test
+    void readsARestartCommandLeavingTheServiceNameToTheRestarter() {
+        assertEquals(new BackendFrame.Restart(new RestartCommand(42, "comfyui", false, "VRAM leak")),
+                BackendFrame.parse("{\"type\":\"restart\",\"restart_id\":42,\"service_name\":\"comfyui\",\"force\":false,"
+                        + "\"reason\":\"VRAM leak\"}"));
+        assertEquals(new BackendFrame.Restart(new RestartCommand(43, "comfyui; rm -rf /", true, null)),
+                BackendFrame.parse("{\"type\":\"restart\",\"restart_id\":43,\"service_name\":\"comfyui; rm -rf /\",\"force\":true}"));
+        // force only when it is the JSON literal true
+        assertEquals(new BackendFrame.Restart(new RestartCommand(44, null, false, null)),
+                BackendFrame.parse("{\"type\":\"restart\",\"restart_id\":44,\"service_name\":7,\"force\":\"true\"}"));
+    }
+
+    @Test
     void describesAnythingElseWithoutFailing() {
-        assertEquals(new BackendFrame.Other("restart"),
-                BackendFrame.parse("{\"type\":\"restart\",\"restart_id\":42,\"service_name\":\"comfyui\"}"));
+        assertEquals(new BackendFrame.Other("restart without restart_id"),
+                BackendFrame.parse("{\"type\":\"restart\",\"service_name\":\"comfyui\"}"));
+        assertEquals(new BackendFrame.Other("shutdown"), BackendFrame.parse("{\"type\":\"shutdown\"}"));
         assertEquals(new BackendFrame.Other("(not a JSON object)"), BackendFrame.parse("[1,2]"));
         assertEquals(new BackendFrame.Other("(not a JSON object)"), BackendFrame.parse("{oops"));
         assertEquals(new BackendFrame.Other("(no type)"), BackendFrame.parse("{}"));

@@ -108,17 +108,44 @@ class LinkTest {
         submit(link, 1);
         Await.until("batch 1 stored", () -> outbox.size() == 0, () -> backend.messages().toString());
 
-        String restart = "{\"type\":\"restart\",\"restart_id\":42,\"service_name\":\"comfyui\",\"force\":false}";
-        backend.sendToAgents(restart);
-        backend.sendToAgents(restart);
+        String unknown = "{\"type\":\"shutdown\",\"worker_id\":7}";
+        backend.sendToAgents(unknown);
+        backend.sendToAgents(unknown);
         backend.sendToAgents("not json");
         submit(link, 1);
 
         Await.until("batch 2 stored", () -> backend.stored().size() == 2 && outbox.size() == 0,
                 () -> backend.messages().toString());
-        Await.until("the unknown type logged", () -> log.count("'restart'") == 1, () -> log.shown().toString());
-        assertEquals(1, log.count("'restart'"));
+        Await.until("the unknown type logged", () -> log.count("'shutdown'") == 1, () -> log.shown().toString());
+        assertEquals(1, log.count("'shutdown'"));
         assertEquals(1, link.connections());
+    }
+
+    @Test
+    void handsOnRestartCommandsAndSendsStatusesKeptThroughAnOutageAfterReconnecting() {
+        var backend = closeLater(TestBackend.start());
+        outbox = closeLater(Outbox.open(directory, 1000));
+        var link = closeLater(new Link(backend.url(), "s3cret", outbox,
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), SLOW, Duration.ofMinutes(1), new Random(1)),
+                Duration.ofSeconds(5)));
+        var commands = new java.util.concurrent.CopyOnWriteArrayList<com.trulience.agent.restart.RestartCommand>();
+        link.start(() -> HELLO, commands::add);
+        Await.until("hello", () -> backend.messages().contains(HELLO), () -> backend.messages().toString());
+
+        backend.sendToAgents("{\"type\":\"restart\",\"restart_id\":42,\"service_name\":\"comfyui\",\"force\":false,\"reason\":\"leak\"}");
+        Await.until("the command handed on", () -> commands.size() == 1, commands::toString);
+        assertEquals(new com.trulience.agent.restart.RestartCommand(42, "comfyui", false, "leak"), commands.get(0));
+
+        backend.stop();
+        Await.until("the link noticed", () -> log.count("Disconnected") >= 1, () -> log.shown().toString());
+        String stopping = "{\"type\":\"restart_status\",\"restart_id\":42,\"status\":\"stopping\",\"error_message\":null}";
+        String completed = stopping.replace("stopping", "completed");
+        link.status(stopping);
+        link.status(completed);
+        backend.startAgain();
+
+        Await.until("both statuses after the new hello", () -> backend.messages().size() >= 4, () -> backend.messages().toString());
+        assertEquals(List.of(HELLO, HELLO, stopping, completed), backend.messages());
     }
 
     @Test

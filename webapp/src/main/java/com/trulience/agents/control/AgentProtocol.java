@@ -2,6 +2,8 @@ package com.trulience.agents.control;
 
 import com.trulience.metrics.control.BatchWriter;
 import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.restarts.control.RestartLogs;
+import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.workers.control.WorkerRegistry;
 import com.trulience.workers.entity.WorkerCameOnline;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +44,12 @@ public class AgentProtocol {
     Event<WorkerCameOnline> cameOnline;
 
     @Inject
+    RestartLogs restartLogs;
+
+    @Inject
+    Event<RestartChanged> restartChanged;
+
+    @Inject
     @ConfigProperty(name = "hourly.retention.days", defaultValue = "90")
     int hourlyRetentionDays;
 
@@ -63,7 +71,8 @@ public class AgentProtocol {
             switch (type == null ? "" : type) {
                 case "hello" -> hello(workerId, json);
                 case "gpu_metrics" -> metrics(workerId, json, seq, session);
-                default -> send(session, error(seq, "unknown_type", "type must be hello or gpu_metrics", "type"));
+                case "restart_status" -> restartStatus(workerId, json);
+                default -> send(session, error(seq, "unknown_type", "type must be hello, gpu_metrics or restart_status", "type"));
             }
         } catch (InvalidFrame invalid) {
             LOG.fine(() -> "worker " + workerId + " sent an invalid frame: " + invalid.getMessage());
@@ -77,6 +86,11 @@ public class AgentProtocol {
         if (registry.hello(FrameParser.hello(json))) {
             cameOnline.fireAsync(new WorkerCameOnline(workerId));
         }
+    }
+
+    /** Committed before the event fires, so observers read the new state. */
+    private void restartStatus(long workerId, JsonObject json) {
+        restartLogs.advance(workerId, FrameParser.restartStatus(json)).ifPresent(restartChanged::fireAsync);
     }
 
     private void metrics(long workerId, JsonObject json, Long seq, Session session) {
@@ -117,7 +131,7 @@ public class AgentProtocol {
      * ServiceLoader scan of the context class loader's jars each time (measured: a third of ingestion's CPU).
      * The send itself needs no application context, so it runs with the JDK's platform loader, which scans fast.
      */
-    private static void send(Session session, String text) {
+    static void send(Session session, String text) {
         if (!session.isOpen()) {
             return;
         }

@@ -55,6 +55,16 @@ public class AgentSessions {
         }
     }
 
+    /**
+     * Sends a frame to the worker's agent if it is connected to this node; false when it is not. With several
+     * backend nodes the agent may hold its socket on another one: that case is the [scale-out] issue's.
+     */
+    public boolean send(long workerId, String frame) {
+        var sockets = open.getOrDefault(workerId, Set.of());
+        sockets.forEach(session -> AgentProtocol.send(session, frame));
+        return !sockets.isEmpty();
+    }
+
     /** Closes every socket of the worker on this node, e.g. after its token was revoked. */
     public void disconnect(long workerId, String reason) {
         for (var session : open.getOrDefault(workerId, Set.of())) {

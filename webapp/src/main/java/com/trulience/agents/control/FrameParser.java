@@ -23,6 +23,10 @@ public final class FrameParser {
     private static final Pattern TEXT = Pattern.compile("[\\p{Print}&&[^<>]]{1,96}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._-]{1,64}");
     private static final int MAX_SERVICES = 32;
+    /** What an agent may report; initiated is the backend's own. */
+    private static final Pattern AGENT_RESTART_STATUS = Pattern.compile("waiting_for_job|stopping|restarting|completed|failed");
+    public static final int MAX_ERROR_MESSAGE = 1000;
+    private static final Pattern ERROR_MESSAGE = Pattern.compile("[^\\p{Cntrl}]{1," + MAX_ERROR_MESSAGE + "}");
 
     private FrameParser() {
     }
@@ -52,6 +56,20 @@ public final class FrameParser {
                 frame.requiredString("agent_version", VERSION, "1-64 printable characters without spaces"),
                 frame.optionalString("driver_version", VERSION, "1-64 printable characters without spaces"),
                 interval == null ? DEFAULT_INTERVAL_SECONDS : interval, gpus, services);
+    }
+
+    /** Validates the shape only; whether the restart is this worker's and the step is legal is the restart log's. */
+    public static RestartStatusFrame restartStatus(JsonObject json) {
+        var frame = Frame.of(json);
+        long restartId = frame.requiredLong("restart_id", 1, Long.MAX_VALUE);
+        String status = frame.requiredString("status", AGENT_RESTART_STATUS,
+                "one of waiting_for_job, stopping, restarting, completed, failed");
+        String error = frame.optionalString("error_message", ERROR_MESSAGE,
+                "1-" + MAX_ERROR_MESSAGE + " characters without control characters");
+        if (status.equals("failed") && error == null) {
+            throw new InvalidFrame("error_message", "is required when status is failed");
+        }
+        return new RestartStatusFrame(restartId, status, status.equals("failed") ? error : null);
     }
 
     /**

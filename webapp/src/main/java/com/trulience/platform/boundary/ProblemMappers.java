@@ -27,6 +27,10 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(WebApplicationException e) {
+            // A resource that built its own problem document (with extension members) keeps it.
+            if (e.getResponse().hasEntity() && Problem.MEDIA_TYPE.equals(String.valueOf(e.getResponse().getMediaType()))) {
+                return e.getResponse();
+            }
             int status = e.getResponse().getStatus();
             String detail = status >= 500 ? null : e.getMessage();
             return Problem.of(status, detail, request.getRequestURI()).toResponse();

@@ -113,4 +113,26 @@ class FrameParserTest {
                 {"worker_id":7,"hostname":"<script>","agent_version":"1.0.0"}""")));
         assertEquals("hostname", host.field());
     }
+
+    @Test
+    void readsARestartStatusAndNamesTheFieldOfEveryFault() {
+        assertEquals(new RestartStatusFrame(42, "stopping", null),
+                FrameParser.restartStatus(json("{\"type\":\"restart_status\",\"restart_id\":42,\"status\":\"stopping\",\"error_message\":null}")));
+        assertEquals(new RestartStatusFrame(42, "failed", "Access denied"),
+                FrameParser.restartStatus(json("{\"restart_id\":42,\"status\":\"failed\",\"error_message\":\"Access denied\"}")));
+        assertEquals(new RestartStatusFrame(42, "completed", null),
+                FrameParser.restartStatus(json("{\"restart_id\":42,\"status\":\"completed\",\"error_message\":\"dropped\"}")));
+        for (var bad : List.of(
+                List.of("restart_id", "{\"status\":\"stopping\"}"),
+                List.of("restart_id", "{\"restart_id\":0,\"status\":\"stopping\"}"),
+                List.of("restart_id", "{\"restart_id\":\"42\",\"status\":\"stopping\"}"),
+                List.of("status", "{\"restart_id\":42,\"status\":\"initiated\"}"),
+                List.of("status", "{\"restart_id\":42,\"status\":\"rebooting\"}"),
+                List.of("error_message", "{\"restart_id\":42,\"status\":\"failed\"}"),
+                List.of("error_message", "{\"restart_id\":42,\"status\":\"failed\",\"error_message\":\"a\\nb\"}"),
+                List.of("error_message", "{\"restart_id\":42,\"status\":\"failed\",\"error_message\":\"" + "x".repeat(1001) + "\"}"))) {
+            var invalid = assertThrows(InvalidFrame.class, () -> FrameParser.restartStatus(json(bad.get(1))), bad.get(1));
+            assertEquals(bad.get(0), invalid.field(), bad.get(1));
+        }
+    }
 }

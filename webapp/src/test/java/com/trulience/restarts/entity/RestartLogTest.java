@@ -1,0 +1,56 @@
+package com.trulience.restarts.entity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RestartLogTest {
+
+    private static RestartLog log() {
+        return new RestartLog(7, "comfyui", 1, "VRAM leak", false);
+    }
+
+    @Test
+    void movesForwardThroughTheProtocolsStatesAndStampsTheEnd() {
+        var log = log();
+        assertTrue(log.moveTo(RestartStatus.WAITING_FOR_JOB, null));
+        assertFalse(log.moveTo(RestartStatus.WAITING_FOR_JOB, null), "a repeat changes nothing");
+        assertTrue(log.moveTo(RestartStatus.STOPPING, null));
+        assertTrue(log.moveTo(RestartStatus.RESTARTING, null));
+        assertNull(log.completedAt());
+        assertTrue(log.moveTo(RestartStatus.COMPLETED, "ignored"));
+        assertEquals("completed", log.status());
+        assertNotNull(log.completedAt());
+        assertNull(log.errorMessage());
+        assertFalse(log.inFlight());
+    }
+
+    @Test
+    void refusesStepsBackSkipsAndAnyChangeAfterTheEnd() {
+        var log = log();
+        assertThrows(IllegalStateException.class, () -> log.moveTo(RestartStatus.COMPLETED, null));
+        assertThrows(IllegalStateException.class, () -> log.moveTo(RestartStatus.RESTARTING, null));
+        log.moveTo(RestartStatus.STOPPING, null);
+        var back = assertThrows(IllegalStateException.class, () -> log.moveTo(RestartStatus.WAITING_FOR_JOB, null));
+        assertEquals("cannot go from stopping to waiting_for_job (next may be [failed, restarting])", back.getMessage());
+        log.moveTo(RestartStatus.FAILED, "Access denied");
+        assertEquals("Access denied", log.errorMessage());
+        assertThrows(IllegalStateException.class, () -> log.moveTo(RestartStatus.COMPLETED, null));
+        assertFalse(log.moveTo(RestartStatus.FAILED, "again"));
+        assertEquals("Access denied", log.errorMessage());
+    }
+
+    @Test
+    void recordsARefusedRequestAsFailedAtOnce() {
+        var refused = RestartLog.refused(7, "comfyui", 1, null, true, "worker offline");
+        assertEquals("failed", refused.status());
+        assertEquals("worker offline", refused.errorMessage());
+        assertTrue(refused.force());
+        assertNotNull(refused.completedAt());
+    }
+}
