@@ -15,6 +15,7 @@ start_bench_backend() {  # DATABASE PORT
     BENCH_ADMIN_PASSWORD=$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')
     BENCH_URL="http://127.0.0.1:$port/"
 
+    rm -rf "$run_dir/payara"  # never the application exploded there by an earlier run (see scripts/run)
     TRULIENCE_DB_URL="$BENCH_JDBC_URL" TRULIENCE_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" \
         java -Xmx512m -XX:+UseSerialGC -jar webapp/target/payara-micro.jar --deploy webapp/target/trulience.war \
         --contextroot / --port "$port" --nocluster --disablephonehome --rootdir "$run_dir/payara" > "$run_dir/backend.log" 2>&1 &
