@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -89,7 +90,7 @@ class DashboardIT {
             browser = new ChromeDriver(options);
         }
         browser.manage().deleteAllCookies();
-        browser.manage().window().setSize(new Dimension(1280, 800));
+        viewport(1280, 800);
     }
 
     @AfterAll
@@ -121,7 +122,7 @@ class DashboardIT {
             awaitGauge(worker, "temperature_celsius", "90 °C", "critical");
             assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.sameDocument === true;"),
                     "the page was reloaded");
-            browser.manage().window().setSize(new Dimension(1920, 1080));
+            viewport(1920, 1080);
             screenshot("hardware-1920x1080");
         }
     }
@@ -149,7 +150,7 @@ class DashboardIT {
             assertTrue(datasetLabels("chartPower").contains("Warning 90 %"), datasetLabels("chartPower").toString());
         }
         screenshot("worker-24h-1280x800");
-        browser.manage().window().setSize(new Dimension(1920, 1080));
+        viewport(1920, 1080);
         screenshot("worker-24h-1920x1080");
     }
 
@@ -191,10 +192,41 @@ class DashboardIT {
         assertOnlySignOut();
         openWorkerPage(worker);
         assertOnlySignOut();
+        assertTrue(browser.findElements(By.cssSelector(".admin-only")).isEmpty());
         browser.findElement(By.id("topbar:nav-alerts")).click();
         until("the alerts page", () -> !browser.findElements(By.id("open-alerts")).isEmpty());
         assertOnlySignOut();
         assertEquals(403, Api.as(base, "viewer", VIEWER_PASSWORD).get("api/v1/admin/workers").statusCode());
+        browser.get(new URL(base, "admin/worker-thresholds.xhtml?id=" + worker.id()).toString());
+        assertTrue(browser.findElements(By.id("thresholds:save")).isEmpty());
+        assertTrue(browser.getPageSource().contains("403"), browser.getPageSource());
+    }
+
+    @Test
+    void anAdminOverridesAWorkersThresholdsOnAProtectedPage() throws Exception {
+        var worker = register();
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            agent.send(hello(worker.id()));
+            sendTemperature(agent, worker, 1, 65);
+        }
+        signIn("admin", ADMIN_PASSWORD);
+        openWorkerPage(worker);
+        browser.findElement(By.id("edit-thresholds")).click();
+        var warning = until("the thresholds form", () -> browser.findElement(By.id("thresholds:rows:0:warning_input")));
+        warning.sendKeys(Keys.chord(Keys.CONTROL, "a"), "60");
+        browser.findElement(By.id("thresholds:save")).click();
+        until("the saved message", () -> text(browser.findElement(By.id("thresholds:messages"))).contains("Saved"));
+        assertEquals("60", TestDatabase.query(DATABASE, "SELECT warning_value FROM metric_thresholds WHERE worker_id = "
+                + worker.id() + " AND metric_name = 'temperature_celsius'"));
+        screenshot("thresholds-1280x800");
+
+        // the card's gauge now measures 65 °C against this worker's 60 °C
+        browser.findElement(By.id("topbar:nav-hardware")).click();
+        awaitGauge(worker, "temperature_celsius", "65 °C", "warning");
+
+        // a protected view: typed or linked from elsewhere, without the app's token, it does not open
+        browser.get(new URL(base, "admin/worker-thresholds.xhtml?id=" + worker.id()).toString());
+        assertTrue(browser.findElements(By.id("thresholds:save")).isEmpty(), browser.getPageSource());
     }
 
     @Test
@@ -249,7 +281,7 @@ class DashboardIT {
             return text(found.findElement(By.cssSelector(".gauge-value"))).equals(value)
                     && found.getAttribute("class").contains("level-" + level) ? found : null;
         });
-        System.out.printf("DashboardIT: %s showed %s (%s) %d ms after the ack%n", metric, value, level,
+        System.out.printf("DashboardIT: %s showed %s (%s) %d ms after the wait began%n", metric, value, level,
                 (System.nanoTime() - start) / 1_000_000);
         return gauge;
     }
@@ -280,6 +312,17 @@ class DashboardIT {
                     T value = condition.get();
                     return Boolean.FALSE.equals(value) ? null : value;
                 });
+    }
+
+    /** The page's own area at that size: the window around it is larger by the browser's frame. */
+    private static void viewport(int width, int height) {
+        browser.manage().window().setSize(new Dimension(width, height));
+        var inner = (List<?>) ((JavascriptExecutor) browser).executeScript("return [window.innerWidth, window.innerHeight];");
+        int frameWidth = width - ((Number) inner.get(0)).intValue();
+        int frameHeight = height - ((Number) inner.get(1)).intValue();
+        if (frameWidth != 0 || frameHeight != 0) {
+            browser.manage().window().setSize(new Dimension(width + frameWidth, height + frameHeight));
+        }
     }
 
     private void screenshot(String name) throws Exception {
