@@ -230,6 +230,33 @@ class DashboardIT {
     }
 
     @Test
+    void thePushSocketRefusesAForeignOriginAndAnonymousCallers() throws Exception {
+        signIn("admin", ADMIN_PASSWORD);
+        String session = browser.manage().getCookieNamed("JSESSIONID").getValue();
+        String sameOrigin = "http://" + base.getHost() + ":" + base.getPort();
+        assertEquals(101, pushHandshake(session, sameOrigin));
+        assertEquals(403, pushHandshake(session, "https://evil.example"));
+        assertTrue(pushHandshake(null, sameOrigin) != 101);
+    }
+
+    private int pushHandshake(String session, String origin) {
+        var uri = java.net.URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/admin/push/fleet");
+        var builder = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin);
+        if (session != null) {
+            builder.header("Cookie", "JSESSIONID=" + session);
+        }
+        try {
+            builder.buildAsync(uri, new java.net.http.WebSocket.Listener() { }).join().abort();
+            return 101;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    @Test
     void anUnknownWorkerIdShowsNotFound() throws Exception {
         signIn("admin", ADMIN_PASSWORD);
         browser.get(new URL(base, "admin/worker.xhtml?id=999999").toString());
