@@ -64,6 +64,10 @@ var trulience = (function () {
     function listen(path, refreshCommand) {
         var delay = 500;
         refresh = refreshCommand;
+        if (!window.WebSocket) {
+            state('not live', 'off');
+            return;
+        }
         function connect() {
             var socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path);
             socket.onopen = function () {
