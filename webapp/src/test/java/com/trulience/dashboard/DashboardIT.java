@@ -10,7 +10,11 @@ import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import java.io.File;
 import java.io.StringReader;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +25,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -37,8 +43,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -240,16 +249,16 @@ class DashboardIT {
     }
 
     private int pushHandshake(String session, String origin) {
-        var uri = java.net.URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/admin/push/fleet");
-        var builder = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin);
+        var uri = URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/admin/push/fleet");
+        var builder = HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin);
         if (session != null) {
             builder.header("Cookie", "JSESSIONID=" + session);
         }
         try {
-            builder.buildAsync(uri, new java.net.http.WebSocket.Listener() { }).join().abort();
+            builder.buildAsync(uri, new WebSocket.Listener() { }).join().abort();
             return 101;
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 return refused.getResponse().statusCode();
             }
             throw e;
@@ -296,7 +305,7 @@ class DashboardIT {
         long start = System.nanoTime();
         try {
             return awaitGauge(worker, metric, value, level, start);
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             screenshot("failed-" + metric + "-" + level);
             throw new AssertionError("live state: " + ((JavascriptExecutor) browser).executeScript("return JSON.stringify(trulience.state());"), e);
         }
@@ -330,11 +339,11 @@ class DashboardIT {
                 widgetVar);
     }
 
-    private <T> T until(String what, java.util.function.Supplier<T> condition) {
+    private <T> T until(String what, Supplier<T> condition) {
         return new WebDriverWait(browser, LIVE_DEADLINE.plusSeconds(5))
                 .withMessage("waiting for " + what)
-                .ignoring(org.openqa.selenium.NoSuchElementException.class)
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(NoSuchElementException.class)
+                .ignoring(StaleElementReferenceException.class)
                 .until(driver -> {
                     T value = condition.get();
                     return Boolean.FALSE.equals(value) ? null : value;

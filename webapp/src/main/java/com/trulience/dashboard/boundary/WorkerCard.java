@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,7 +35,7 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
     }
 
     private static GpuCard gpuCard(long worker, GpuNow gpu, EffectiveThresholds thresholds) {
-        var gauges = new java.util.ArrayList<Gauge>();
+        var gauges = new ArrayList<Gauge>();
         gauges.add(Gauge.of(Metric.TEMPERATURE_CELSIUS.metricName(), "Temperature", (double) gpu.temperatureCelsius(),
                 100.0 * gpu.temperatureCelsius() / Gauge.TEMPERATURE_SCALE, gpu.temperatureCelsius() + " °C",
                 "max " + Gauge.TEMPERATURE_SCALE + " °C", thresholds.of(worker, Metric.TEMPERATURE_CELSIUS.metricName()),

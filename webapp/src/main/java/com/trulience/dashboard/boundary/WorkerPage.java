@@ -2,7 +2,6 @@ package com.trulience.dashboard.boundary;
 
 import com.trulience.alerts.boundary.AlertsResource.AlertView;
 import com.trulience.alerts.control.EffectiveThresholds;
-import com.trulience.alerts.control.Levels;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.alerts.entity.Metric;
 import com.trulience.alerts.entity.MetricThreshold;
@@ -26,6 +25,7 @@ import java.io.StringWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -153,8 +153,8 @@ public class WorkerPage implements Serializable {
         }
         var built = new LinkedHashMap<String, String>();
         for (var series : HistoryChart.SERIES) {
-            java.util.Optional<Levels> levels = effective.of(workerId, series.metric());
-            built.put(series.metric(), HistoryChart.of(series, history, powerLimits, levels, selected.tick.toMillis()));
+            built.put(series.metric(), HistoryChart.of(series, history, powerLimits, effective.of(workerId, series.metric()),
+                    selected.tick.toMillis()));
         }
         charts = built;
     }
@@ -167,12 +167,8 @@ public class WorkerPage implements Serializable {
         return AlertsPage.metricLabel(metric);
     }
 
-    public String time(java.time.OffsetDateTime time) {
+    public String time(OffsetDateTime time) {
         return time == null ? "" : WorkerCard.time(time.toInstant());
-    }
-
-    public String metricLabel(String metric) {
-        return AlertsPage.metricLabel(metric);
     }
 
     public List<Range> getRanges() {
