@@ -40,3 +40,15 @@ ensure_postgres() {
     done
     fail "PostgreSQL did not come up on $PG_HOST:$PG_PORT within 30 s (see /var/log/postgresql/)"
 }
+
+# The browser tests (DashboardIT) drive Debian's Chromium through its chromedriver; without them they skip.
+ensure_chromium() {
+    [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "Chromium is missing, so the browser tests will be skipped. To run them: sudo apt-get update && sudo apt-get install -y chromium chromium-driver" >&2
+        return 0
+    fi
+    echo "Installing Chromium and chromedriver for the browser tests ..." >&2
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+        || echo "Could not install Chromium; the browser tests will be skipped." >&2
+}

@@ -178,6 +178,8 @@ class PlatformIT {
     private static WebClient browser() {
         var browser = new WebClient();
         browser.getOptions().setCssEnabled(false);
+        // the dashboard's live socket is DashboardIT's (Chromium); HtmlUnit's socket client lacks its slf4j here
+        browser.getOptions().setWebSocketEnabled(false);
         browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
         return browser;
     }

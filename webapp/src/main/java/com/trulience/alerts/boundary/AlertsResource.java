@@ -30,7 +30,7 @@ public class AlertsResource {
                             Double value, Integer thresholdValue, String message, OffsetDateTime openedAt,
                             OffsetDateTime lastNotifiedAt, OffsetDateTime resolvedAt) {
 
-        static AlertView of(Alert alert) {
+        public static AlertView of(Alert alert) {
             return new AlertView(alert.id(), alert.workerId(), alert.gpuIndex() == null ? null : alert.gpuIndex().intValue(),
                     alert.metricName(), alert.severity(), alert.state(), alert.value(), alert.thresholdValue(), alert.message(),
                     alert.openedAt(), alert.lastNotifiedAt(), alert.resolvedAt());

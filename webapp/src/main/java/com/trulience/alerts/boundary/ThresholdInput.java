@@ -13,7 +13,7 @@ public record ThresholdInput(String metricName, Integer warningValue, Integer cr
                              @JsonbProperty("is_enabled") Boolean isEnabled) {
 
     /** Validates the whole list before changing anything, then creates or changes the scope's row of each metric. */
-    static void apply(EntityManager em, Long workerId, List<ThresholdInput> inputs, List<MetricThreshold> existing) {
+    public static void apply(EntityManager em, Long workerId, List<ThresholdInput> inputs, List<MetricThreshold> existing) {
         if (inputs == null || inputs.isEmpty()) {
             throw new BadRequestException("the body must be a non-empty JSON array of {metric_name, warning_value, critical_value, is_enabled}");
         }

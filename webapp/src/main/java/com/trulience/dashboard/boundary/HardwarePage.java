@@ -1,15 +1,20 @@
 package com.trulience.dashboard.boundary;
 
-import com.trulience.workers.entity.Worker;
-import jakarta.annotation.PostConstruct;
+import com.trulience.alerts.control.EffectiveThresholds;
+import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.platform.control.DatabaseMigration;
+import jakarta.annotation.Resource;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Named;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.Serializable;
+import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
-/** The landing page: the fleet at a glance. Gauges and live push come with the [dashboard] issue. */
+/** The landing page: a card per worker with a gauge per GPU metric, re-read whenever {@code FleetPush} says so. */
 @Named
 @ViewScoped
 public class HardwarePage implements Serializable {
@@ -17,18 +22,29 @@ public class HardwarePage implements Serializable {
     @PersistenceContext
     transient EntityManager em;
 
-    private List<Worker> workers = List.of();
+    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
+    transient DataSource dataSource;
 
-    @PostConstruct
-    void load() {
-        workers = em.createNamedQuery(Worker.ALL, Worker.class).getResultList();
+    private List<WorkerCard> workers = List.of();
+
+    public void load() {
+        var thresholds = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList());
+        try (var connection = dataSource.getConnection()) {
+            workers = CurrentFleet.all(connection).stream().map(worker -> WorkerCard.of(worker, thresholds)).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("current metrics query failed", e);
+        }
     }
 
-    public List<Worker> getWorkers() {
+    public List<WorkerCard> getWorkers() {
         return workers;
     }
 
-    public String status(Worker worker) {
-        return worker.online() ? "online" : "offline";
+    public long getOnlineCount() {
+        return workers.stream().filter(WorkerCard::online).count();
+    }
+
+    public long getGpuCount() {
+        return workers.stream().mapToLong(worker -> worker.gpus().size()).sum();
     }
 }

@@ -43,6 +43,11 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
         if (isUnder(request, "/ws/")) {
             return agent(request, response, context);
         }
+        // the dashboard's push socket rides on the session cookie, which a foreign page's socket would carry too
+        if (isUnder(request, "/admin/push/") && !SameOrigin.allows(request)) {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            return AuthenticationStatus.SEND_FAILURE;
+        }
         var session = request.getSession(false);
         if (session != null && session.getAttribute(SignedInCaller.SESSION_ATTRIBUTE) instanceof SignedInCaller caller) {
             return context.notifyContainerAboutLogin(caller.name(), caller.groups());

@@ -1,0 +1,65 @@
+package com.trulience.dashboard.boundary;
+
+import com.trulience.alerts.control.EffectiveThresholds;
+import com.trulience.alerts.entity.Metric;
+import com.trulience.metrics.control.CurrentFleet.GpuNow;
+import com.trulience.metrics.control.CurrentFleet.WorkerNow;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** A worker as its dashboard card shows it. */
+public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus)
+        implements Serializable {
+
+    public record GpuCard(int index, String name, List<Gauge> gauges) implements Serializable {
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds) {
+        return new WorkerCard(worker.id(), worker.name(), worker.hostname(), worker.online(), time(worker.lastSeenAt()),
+                worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds)).toList());
+    }
+
+    public String status() {
+        return online ? "online" : "offline";
+    }
+
+    static String time(Instant time) {
+        return time == null ? "never" : TIME.format(time);
+    }
+
+    private static GpuCard gpuCard(long worker, GpuNow gpu, EffectiveThresholds thresholds) {
+        var gauges = new ArrayList<Gauge>();
+        gauges.add(Gauge.of(Metric.TEMPERATURE_CELSIUS.metricName(), "Temperature", (double) gpu.temperatureCelsius(),
+                100.0 * gpu.temperatureCelsius() / Gauge.TEMPERATURE_SCALE, gpu.temperatureCelsius() + " °C",
+                "max " + Gauge.TEMPERATURE_SCALE + " °C", thresholds.of(worker, Metric.TEMPERATURE_CELSIUS.metricName()),
+                Gauge.TEMPERATURE_SCALE));
+        gauges.add(Gauge.of(Metric.VRAM_USED_PERCENT.metricName(), "VRAM", gpu.vramUsedPercent(), gpu.vramUsedPercent(),
+                percent(gpu.vramUsedPercent()), gigabytes(gpu.vramUsedMb()) + " / " + gigabytes(gpu.vramTotalMb()) + " GB",
+                thresholds.of(worker, Metric.VRAM_USED_PERCENT.metricName()), 100));
+        gauges.add(Gauge.of(Metric.UTILIZATION_PERCENT.metricName(), "Utilization", (double) gpu.utilizationPercent(),
+                gpu.utilizationPercent(), gpu.utilizationPercent() + " %", "max 100 %",
+                thresholds.of(worker, Metric.UTILIZATION_PERCENT.metricName()), 100));
+        Double power = gpu.powerDrawPercent();
+        gauges.add(Gauge.of(Metric.POWER_DRAW_PERCENT.metricName(), "Power", power, power == null ? 0 : power,
+                power == null ? "n/a" : percent(power),
+                (gpu.powerDrawWatts() == null ? "–" : gpu.powerDrawWatts()) + " / "
+                        + (gpu.powerLimitWatts() == null ? "–" : gpu.powerLimitWatts()) + " W",
+                thresholds.of(worker, Metric.POWER_DRAW_PERCENT.metricName()), 100));
+        return new GpuCard(gpu.gpuIndex(), gpu.name() == null ? "GPU " + gpu.gpuIndex() : gpu.name(), List.copyOf(gauges));
+    }
+
+    private static String percent(double value) {
+        return String.format(Locale.ROOT, "%.1f %%", value);
+    }
+
+    private static String gigabytes(int megabytes) {
+        return String.format(Locale.ROOT, "%.1f", megabytes / 1024.0);
+    }
+}

@@ -1,0 +1,196 @@
+package com.trulience.dashboard.boundary;
+
+import com.trulience.alerts.boundary.ThresholdInput;
+import com.trulience.alerts.control.EffectiveThresholds;
+import com.trulience.alerts.entity.Metric;
+import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.workers.entity.Worker;
+import jakarta.faces.application.FacesMessage;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Named;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.WebApplicationException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * An admin's form for one worker's threshold overrides, with the API's own validation and writes
+ * ({@link ThresholdInput#apply}). Admin-only in web.xml, and a protected view: it opens only from a link in the app.
+ */
+@Named
+@ViewScoped
+public class WorkerThresholdsPage implements Serializable {
+
+    private static final Logger LOG = Logger.getLogger(WorkerThresholdsPage.class.getName());
+
+    /** One metric's row of the form. */
+    public static final class Row implements Serializable {
+        private final Metric metric;
+        private Integer warning;
+        private Integer critical;
+        private boolean enabled;
+        private final boolean overridden;
+        private final String loaded;
+
+        Row(Metric metric, int warning, int critical, boolean enabled, boolean overridden) {
+            this.metric = metric;
+            this.warning = warning;
+            this.critical = critical;
+            this.enabled = enabled;
+            this.overridden = overridden;
+            this.loaded = state();
+        }
+
+        /** A row still at the global values stays global: only edits and existing overrides are written. */
+        boolean toWrite() {
+            return overridden || !state().equals(loaded);
+        }
+
+        private String state() {
+            return warning + "/" + critical + "/" + enabled;
+        }
+
+        public String getMetricName() {
+            return metric.metricName();
+        }
+
+        public String getLabel() {
+            return AlertsPage.metricLabel(metric.metricName());
+        }
+
+        public String getUnit() {
+            return metric.unit();
+        }
+
+        public Integer getWarning() {
+            return warning;
+        }
+
+        public void setWarning(Integer warning) {
+            this.warning = warning;
+        }
+
+        public Integer getCritical() {
+            return critical;
+        }
+
+        public void setCritical(Integer critical) {
+            this.critical = critical;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isOverridden() {
+            return overridden;
+        }
+    }
+
+    @PersistenceContext
+    transient EntityManager em;
+
+    private String id;
+    private Worker worker;
+    private List<Row> rows = List.of();
+
+    public void load() throws IOException {
+        worker = parse(id) == null ? null : em.find(Worker.class, parse(id));
+        if (worker == null) {
+            FacesContext.getCurrentInstance().getExternalContext().setResponseStatus(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        var effective = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList());
+        rows = Arrays.stream(Metric.values())
+                .flatMap(metric -> effective.of(worker.id(), metric.metricName()).stream()
+                        .map(l -> new Row(metric, l.warning(), l.critical(), l.enabled(), l.overridden())))
+                .toList();
+    }
+
+    @Transactional
+    public void save() throws IOException {
+        var inputs = rows.stream()
+                .filter(Row::toWrite)
+                .map(row -> new ThresholdInput(row.getMetricName(), row.getWarning(), row.getCritical(), row.isEnabled()))
+                .toList();
+        if (inputs.isEmpty()) {
+            message(FacesMessage.SEVERITY_INFO, "Nothing changed.");
+            return;
+        }
+        try {
+            ThresholdInput.apply(em, worker.id(), inputs, overrides());
+        } catch (WebApplicationException invalid) {
+            // apply validates every row before it writes any
+            message(FacesMessage.SEVERITY_ERROR, invalid.getMessage());
+            return;
+        }
+        em.flush();
+        LOG.info(() -> "Thresholds of worker " + worker.id() + " changed by " + caller() + ": " + inputs);
+        message(FacesMessage.SEVERITY_INFO, "Saved: these thresholds now apply to " + worker.name() + ".");
+        load();
+    }
+
+    @Transactional
+    public void reset() throws IOException {
+        em.createNamedQuery(MetricThreshold.DELETE_OF_WORKER).setParameter("workerId", worker.id()).executeUpdate();
+        LOG.info(() -> "Thresholds of worker " + worker.id() + " reset to global by " + caller());
+        message(FacesMessage.SEVERITY_INFO, worker.name() + " follows the global thresholds again.");
+        load();
+    }
+
+    private List<MetricThreshold> overrides() {
+        return em.createNamedQuery(MetricThreshold.OF_WORKER, MetricThreshold.class)
+                .setParameter("workerId", worker.id()).getResultList();
+    }
+
+    private static String caller() {
+        return FacesContext.getCurrentInstance().getExternalContext().getRemoteUser();
+    }
+
+    private static void message(FacesMessage.Severity severity, String text) {
+        FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(severity, text, null));
+    }
+
+    private static Long parse(String id) {
+        try {
+            return id == null ? null : Long.valueOf(id.trim());
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
+    public boolean isFound() {
+        return worker != null;
+    }
+
+    public String getName() {
+        return worker == null ? null : worker.name();
+    }
+
+    public long getWorkerId() {
+        return worker == null ? 0 : worker.id();
+    }
+
+    public List<Row> getRows() {
+        return rows;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+}

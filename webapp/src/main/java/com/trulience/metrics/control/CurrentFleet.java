@@ -1,0 +1,103 @@
+package com.trulience.metrics.control;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every worker with the latest sample of each of its GPUs, from one query over the small latest-sample table
+ * (never gpu_metrics, so its cost does not grow with history). Handed out one worker at a time, so that the API
+ * can stream 1,000 workers without holding them all, and the dashboard can collect them.
+ */
+public final class CurrentFleet {
+
+    private static final String FLEET = """
+            SELECT w.id, w.name, w.online, w.last_seen_at, l.gpu_index, g.name, g.power_limit_watts, l.recorded_at,
+                   l.vram_used_mb, l.vram_total_mb, l.temperature_celsius, l.utilization_percent, l.power_draw_watts,
+                   l.fan_speed_percent, w.hostname
+            FROM workers w
+            LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
+            LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
+            ORDER BY w.name, w.id, l.gpu_index
+            """;
+
+    public record GpuNow(int gpuIndex, String name, Integer powerLimitWatts, Instant recordedAt, int vramUsedMb,
+                         int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
+                         Integer fanSpeedPercent) {
+
+        public double vramUsedPercent() {
+            return percent(vramUsedMb, vramTotalMb);
+        }
+
+        /** Null when the card reports no draw or no limit. */
+        public Double powerDrawPercent() {
+            return powerDrawWatts == null || powerLimitWatts == null || powerLimitWatts == 0
+                    ? null : percent(powerDrawWatts, powerLimitWatts);
+        }
+    }
+
+    public record WorkerNow(long id, String name, String hostname, boolean online, Instant lastSeenAt, List<GpuNow> gpus) {
+
+        public WorkerNow {
+            gpus = List.copyOf(gpus);
+        }
+    }
+
+    private CurrentFleet() {
+    }
+
+    public static void read(Connection connection, Consumer<WorkerNow> each) throws SQLException {
+        try (var statement = connection.prepareStatement(FLEET)) {
+            statement.setFetchSize(2_000);
+            try (var rows = statement.executeQuery()) {
+                WorkerNow worker = null;
+                var gpus = new ArrayList<GpuNow>();
+                while (rows.next()) {
+                    if (worker == null || rows.getLong(1) != worker.id()) {
+                        if (worker != null) {
+                            each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(), gpus));
+                        }
+                        worker = new WorkerNow(rows.getLong(1), rows.getString(2), rows.getString(15), rows.getBoolean(3),
+                                instant(rows.getTimestamp(4)), List.of());
+                        gpus.clear();
+                    }
+                    if (rows.getObject(5) != null) {
+                        gpus.add(gpu(rows));
+                    }
+                }
+                if (worker != null) {
+                    each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(), gpus));
+                }
+            }
+        }
+    }
+
+    public static List<WorkerNow> all(Connection connection) throws SQLException {
+        var workers = new ArrayList<WorkerNow>();
+        read(connection, workers::add);
+        return workers;
+    }
+
+    private static GpuNow gpu(ResultSet rows) throws SQLException {
+        return new GpuNow(rows.getInt(5), rows.getString(6), integer(rows.getObject(7)), instant(rows.getTimestamp(8)),
+                rows.getInt(9), rows.getInt(10), rows.getInt(11), rows.getInt(12), integer(rows.getObject(13)),
+                integer(rows.getObject(14)));
+    }
+
+    private static Integer integer(Object value) {
+        return value == null ? null : ((Number) value).intValue();
+    }
+
+    private static Instant instant(Timestamp time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    private static double percent(int part, int whole) {
+        return whole == 0 ? 0 : Math.round(1000.0 * part / whole) / 10.0;
+    }
+}
