@@ -68,6 +68,7 @@ class DashboardIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     /** The issue asks for 1 s; the deadline leaves room for a loaded 2-core CI machine, the measured time is printed. */
     private static final Duration LIVE_DEADLINE = Duration.ofSeconds(5);
+    private static final Duration PAGE_DEADLINE = Duration.ofSeconds(30);
     private static final AtomicInteger WORKERS = new AtomicInteger();
     private static ChromeDriver browser;
 
@@ -119,10 +120,14 @@ class DashboardIT {
             agent.send(hello(worker.id()));
             sendTemperature(agent, worker, 1, 61);
             awaitGauge(worker, "temperature_celsius", "61 °C", "ok");
-            assertEquals("online", text(card(worker).findElement(By.cssSelector(".status"))).toLowerCase());
-            assertTrue(text(card(worker)).contains("gpu-host-" + worker.id()), text(card(worker)));
-            assertTrue(text(gauge(worker, "vram_used_percent")).contains("49.3 %"), text(gauge(worker, "vram_used_percent")));
-            assertTrue(text(gauge(worker, "power_draw_percent")).contains("512 / 700 W"), text(gauge(worker, "power_draw_percent")));
+            // read through until(): a push may re-render the card between finding an element and reading it
+            assertEquals("online", until("the status", () -> text(card(worker).findElement(By.cssSelector(".status")))).toLowerCase());
+            String card = until("the card's text", () -> text(card(worker)));
+            assertTrue(card.contains("gpu-host-" + worker.id()), card);
+            String vram = until("the VRAM gauge", () -> text(gauge(worker, "vram_used_percent")));
+            assertTrue(vram.contains("49.3 %"), vram);
+            String power = until("the power gauge", () -> text(gauge(worker, "power_draw_percent")));
+            assertTrue(power.contains("512 / 700 W"), power);
             screenshot("hardware-1280x800");
 
             sendTemperature(agent, worker, 2, 75);
@@ -279,7 +284,8 @@ class DashboardIT {
         browser.findElement(By.id("login:username")).sendKeys(username);
         browser.findElement(By.id("login:password")).sendKeys(password);
         browser.findElement(By.id("login:submit")).click();
-        until("the hardware page after login", () -> browser.getCurrentUrl().contains("/admin/hardware.xhtml"));
+        // PBKDF2 at 600,000 iterations plus the first render: seconds on a busy 2-core machine
+        until("the hardware page after login", () -> browser.getCurrentUrl().contains("/admin/hardware.xhtml"), PAGE_DEADLINE);
         // the push channel is open before the test sends anything
         until("the live channel", () -> (Boolean) ((JavascriptExecutor) browser).executeScript(
                 "return document.getElementById('live-state') !== null && document.getElementById('live-state').classList.contains('on');"));
@@ -340,7 +346,11 @@ class DashboardIT {
     }
 
     private <T> T until(String what, Supplier<T> condition) {
-        return new WebDriverWait(browser, LIVE_DEADLINE.plusSeconds(5))
+        return until(what, condition, LIVE_DEADLINE.plusSeconds(5));
+    }
+
+    private <T> T until(String what, Supplier<T> condition, Duration deadline) {
+        return new WebDriverWait(browser, deadline)
                 .withMessage("waiting for " + what)
                 .ignoring(NoSuchElementException.class)
                 .ignoring(StaleElementReferenceException.class)
