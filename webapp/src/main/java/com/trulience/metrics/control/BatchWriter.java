@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,9 @@ public class BatchWriter {
     static final int QUEUE_CAPACITY = 20_000;
     static final int MAX_ROWS_PER_TRANSACTION = 8_000;
     private static final Duration ENQUEUE_TIMEOUT = Duration.ofSeconds(5);
+    private static final int COMMIT_ATTEMPTS = 3;
+    /** deadlock_detected, serialization_failure */
+    private static final Set<String> TRANSIENT_STATES = Set.of("40P01", "40001");
     private static final Logger LOG = Logger.getLogger(BatchWriter.class.getName());
 
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
@@ -134,18 +138,8 @@ public class BatchWriter {
     private void write(List<Pending> group) {
         var batches = group.stream().map(Pending::batch).toList();
         List<Long> backOnline;
-        try (var connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                MetricsSql.insert(connection, batches);
-                backOnline = MetricsSql.markSeen(connection, batches);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+        try {
+            backOnline = commitWithRetry(batches);
         } catch (SQLException e) {
             LOG.warning(() -> "Could not store " + group.size() + " frame(s); their agents will send them again: " + e.getMessage());
             group.forEach(pending -> pending.committed().completeExceptionally(e));
@@ -155,4 +149,33 @@ public class BatchWriter {
         stored.fireAsync(new MetricsStored(batches));
         backOnline.forEach(workerId -> cameOnline.fireAsync(new WorkerCameOnline(workerId)));
     }
+
+    /**
+     * A deadlock or serialization failure says nothing about the data: running the group again is right, and
+     * cheaper than making every agent in it reconnect and replay.
+     */
+    private List<Long> commitWithRetry(List<MetricsBatch> batches) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (var connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    MetricsSql.insert(connection, batches);
+                    var backOnline = MetricsSql.markSeen(connection, batches);
+                    connection.commit();
+                    return backOnline;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (attempt >= COMMIT_ATTEMPTS || !TRANSIENT_STATES.contains(e.getSQLState())) {
+                    throw e;
+                }
+                LOG.fine(() -> "Retrying a group after " + e.getSQLState() + ": " + e.getMessage());
+            }
+        }
+    }
+
 }

@@ -36,10 +36,12 @@ final class MetricsSql {
             WHERE latest.recorded_at < EXCLUDED.recorded_at
             """;
 
-    // Rows are locked in id order so that two writers (or two nodes) never deadlock on them.
+    // Rows are locked in id order so that two writers (or two nodes) never deadlock on them, and with NO KEY
+    // UPDATE, which does not conflict with the KEY SHARE locks that the foreign keys of the rows just inserted
+    // (by this or another writer) hold on the same workers: FOR UPDATE did, and deadlocked under load.
     private static final String MARK_SEEN = """
             WITH previous AS (
-                SELECT id, online FROM workers WHERE id = ANY(?) ORDER BY id FOR UPDATE
+                SELECT id, online FROM workers WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE
             )
             UPDATE workers w SET last_seen_at = NOW(), online = true
             FROM previous WHERE w.id = previous.id
