@@ -192,6 +192,82 @@ class DashboardIT {
     }
 
     @Test
+    void anAdminRestartsAServiceFromItsCardAndWatchesItCompleteWithoutReload() throws Exception {
+        signIn("admin", ADMIN_PASSWORD);
+        ((JavascriptExecutor) browser).executeScript("window.sameDocument = true;");
+        var worker = register();
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            // this test's agent sends no samples: a long interval keeps it online meanwhile
+            agent.send(hello(worker.id()).replace("\"metrics_interval_secs\":5", "\"metrics_interval_secs\":300"));
+            until("an enabled restart button", () -> {
+                var button = card(worker).findElement(By.cssSelector(".restart-button"));
+                if (!button.isEnabled()) {
+                    return false;
+                }
+                button.click();
+                return true;
+            });
+            var reason = until("the restart dialog", () -> {
+                var field = browser.findElement(By.id("restart:reason"));
+                return field.isDisplayed() ? field : null;
+            });
+            assertEquals(worker.name(), text(browser.findElement(By.id("restart-worker"))));
+            reason.sendKeys("VRAM leak after 3 days");
+            var force = By.cssSelector("[id='restart:force'] .ui-chkbox-box");
+            browser.findElement(force).click();
+            until("the force warning", () -> text(browser.findElement(By.id("restart:force-warning"))).contains("The running job will be killed."));
+            screenshot("restart-dialog-1280x800");
+            browser.findElement(force).click();
+            until("the force warning gone", () -> !text(browser.findElement(By.id("restart:force-warning"))).contains("killed"));
+            browser.findElement(By.id("restart:confirm")).click();
+
+            var command = Json.createReader(new StringReader(agent.next())).readObject();
+            assertEquals("restart", command.getString("type"));
+            assertEquals("comfyui", command.getString("service_name"));
+            assertEquals(false, command.getBoolean("force"));
+            assertEquals("VRAM leak after 3 days", command.getString("reason"));
+            long restartId = command.getJsonNumber("restart_id").longValue();
+            awaitRestart(worker, "initiated");
+            until("the restart button disabled while in flight",
+                    () -> !card(worker).findElement(By.cssSelector(".restart-button")).isEnabled());
+            for (String status : List.of("stopping", "restarting", "completed")) {
+                agent.send("{\"type\":\"restart_status\",\"restart_id\":" + restartId + ",\"status\":\"" + status
+                        + "\",\"error_message\":null}");
+                awaitRestart(worker, status);
+            }
+            until("the restart button enabled again", () -> card(worker).findElement(By.cssSelector(".restart-button")).isEnabled());
+            screenshot("restart-completed-1280x800");
+            assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.sameDocument === true;"),
+                    "the page was reloaded");
+            assertEquals("VRAM leak after 3 days|admin|completed|false", TestDatabase.query(DATABASE,
+                    "SELECT r.reason || '|' || u.username || '|' || r.status || '|' || r.force FROM restart_logs r "
+                            + "JOIN users u ON u.id = r.initiated_by WHERE r.id = " + restartId));
+
+            openWorkerPage(worker);
+            String history;
+            try {
+                history = until("the restart in the history", () -> {
+                    String table = text(browser.findElement(By.id("restarts:restart-history")));
+                    return table.contains("VRAM leak after 3 days") ? table : null;
+                });
+            } catch (TimeoutException e) {
+                screenshot("failed-restart-history");
+                throw new AssertionError(browser.findElement(By.id("restarts")).getAttribute("outerHTML"), e);
+            }
+            assertTrue(history.contains("admin") && history.toLowerCase().contains("completed"), history);
+            screenshot("worker-restarts-1280x800");
+        }
+    }
+
+    private void awaitRestart(Registered worker, String status) {
+        long start = System.nanoTime();
+        until("restart " + status + " on the card of " + worker.name(), () -> status.equals(
+                card(worker).findElement(By.cssSelector(".restart-progress")).getAttribute("data-status")));
+        System.out.printf("DashboardIT: the card showed restart %s %d ms after the wait began%n", status,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
     void aViewerReadsEveryPageButHasNoAdminControls() throws Exception {
         TestDatabase.execute(DATABASE, "INSERT INTO users (username, password_hash, role) VALUES ('viewer', '"
                 + pbkdf2(VIEWER_PASSWORD) + "', 'viewer') ON CONFLICT (username) DO NOTHING");
@@ -204,9 +280,12 @@ class DashboardIT {
         assertEquals("viewer", text(browser.findElement(By.id("topbar:role"))).toLowerCase());
         awaitGauge(worker, "temperature_celsius", "50 °C", "ok");
         assertOnlySignOut();
+        assertTrue(browser.findElements(By.cssSelector(".restart-button")).isEmpty());
         openWorkerPage(worker);
         assertOnlySignOut();
-        assertTrue(browser.findElements(By.cssSelector(".admin-only")).isEmpty());
+        assertTrue(browser.findElements(By.cssSelector(".admin-only, .restart-button")).isEmpty());
+        assertEquals(403, Api.as(base, "viewer", VIEWER_PASSWORD).post("api/v1/admin/workers/" + worker.id() + "/restart",
+                "{\"service_name\":\"comfyui\"}").statusCode());
         browser.findElement(By.id("topbar:nav-alerts")).click();
         until("the alerts page", () -> !browser.findElements(By.id("open-alerts")).isEmpty());
         assertOnlySignOut();

@@ -1,6 +1,7 @@
 package com.trulience.dashboard.boundary;
 
 import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.workers.entity.WorkerCameOnline;
 import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.annotation.Resource;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Tells open dashboards that the fleet changed, at most once per {@link #MIN_GAP_MILLIS}: ingestion may commit
+ * Tells open dashboards that the fleet (samples, online state, restarts) changed, at most once per {@link #MIN_GAP_MILLIS}: ingestion may commit
  * hundreds of groups a second, and each push makes every open dashboard re-read the fleet. Changes that arrive
  * while a push is pending ride along with it, and the first change after a quiet spell goes out at once.
  */
@@ -36,6 +37,11 @@ public class FleetPush {
     }
 
     void wentOffline(@ObservesAsync WorkerWentOffline offline) {
+        changed();
+    }
+
+    /** Restart progress rides on the same throttle: a card shows it, and its button follows the in-flight state. */
+    void restartChanged(@ObservesAsync RestartChanged restart) {
         changed();
     }
 

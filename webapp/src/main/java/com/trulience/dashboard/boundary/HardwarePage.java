@@ -4,8 +4,10 @@ import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.entity.MetricThreshold;
 import com.trulience.metrics.control.CurrentFleet;
 import com.trulience.platform.control.DatabaseMigration;
+import com.trulience.restarts.control.RestartLogs;
 import jakarta.annotation.Resource;
 import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -25,12 +27,17 @@ public class HardwarePage implements Serializable {
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     transient DataSource dataSource;
 
+    @Inject
+    RestartLogs restarts;
+
     private List<WorkerCard> workers = List.of();
 
     public void load() {
         var thresholds = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList());
+        var latestRestarts = restarts.latestPerWorker(RestartProgress.SHOWN_MINUTES);
         try (var connection = dataSource.getConnection()) {
-            workers = CurrentFleet.all(connection).stream().map(worker -> WorkerCard.of(worker, thresholds)).toList();
+            workers = CurrentFleet.all(connection).stream().map(worker -> WorkerCard.of(worker, thresholds,
+                    RestartProgress.of(latestRestarts.get(worker.id())))).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("current metrics query failed", e);
         }

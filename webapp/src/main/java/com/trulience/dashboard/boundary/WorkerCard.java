@@ -13,17 +13,26 @@ import java.util.List;
 import java.util.Locale;
 
 /** A worker as its dashboard card shows it. */
-public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus)
-        implements Serializable {
+public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus,
+                         RestartProgress restart) implements Serializable {
 
     public record GpuCard(int index, String name, List<Gauge> gauges) implements Serializable {
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds) {
+    static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds, RestartProgress restart) {
         return new WorkerCard(worker.id(), worker.name(), worker.hostname(), worker.online(), time(worker.lastSeenAt()),
-                worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds)).toList());
+                worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds)).toList(), restart);
+    }
+
+    /** No restart for an offline worker (its agent would never hear of it) nor while one is in flight. */
+    public boolean restartBlocked() {
+        return blocksRestart(online, restart);
+    }
+
+    static boolean blocksRestart(boolean online, RestartProgress restart) {
+        return !online || restart != null && restart.inFlight();
     }
 
     public String status() {

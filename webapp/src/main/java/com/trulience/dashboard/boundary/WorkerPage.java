@@ -8,6 +8,8 @@ import com.trulience.alerts.entity.MetricThreshold;
 import com.trulience.metrics.control.HistoryQuery;
 import com.trulience.metrics.control.HistoryWriter;
 import com.trulience.platform.control.DatabaseMigration;
+import com.trulience.restarts.boundary.RestartView;
+import com.trulience.restarts.entity.RestartStatus;
 import com.trulience.workers.entity.Worker;
 import com.trulience.workers.entity.WorkerGpu;
 import jakarta.annotation.Resource;
@@ -42,6 +44,7 @@ public class WorkerPage implements Serializable {
 
     /** Points per GPU and chart: enough for a smooth line, few enough for a quick page. */
     static final int CHART_POINTS = 360;
+    static final int RESTART_HISTORY = 50;
 
     public enum Range {
         H1("1h", "1 h", Duration.ofHours(1), Duration.ofMinutes(10)),
@@ -100,6 +103,8 @@ public class WorkerPage implements Serializable {
     private Map<String, String> charts = Map.of();
     private List<AlertView> alerts = List.of();
     private List<ThresholdRow> thresholds = List.of();
+    private List<RestartView> restarts = List.of();
+    private RestartProgress latestRestart;
 
     public void load() {
         var worker = parse(id) == null ? null : em.find(Worker.class, parse(id));
@@ -111,8 +116,7 @@ public class WorkerPage implements Serializable {
         workerId = worker.id();
         name = worker.name();
         hostname = worker.hostname();
-        online = worker.online();
-        lastSeen = WorkerCard.time(worker.lastSeenAt() == null ? null : worker.lastSeenAt().toInstant());
+        live(worker);
         agentVersion = worker.agentVersion();
         driverVersion = worker.driverVersion();
         gpuCount = worker.gpus().size();
@@ -129,6 +133,21 @@ public class WorkerPage implements Serializable {
                 .getResultStream()
                 .map(AlertView::of)
                 .toList();
+    }
+
+    /** What a push may have changed and the page re-reads without its charts: online state and restarts. */
+    public void refresh() {
+        var worker = em.find(Worker.class, workerId);
+        if (worker != null) {
+            live(worker);
+        }
+    }
+
+    private void live(Worker worker) {
+        online = worker.online();
+        lastSeen = WorkerCard.time(worker.lastSeenAt() == null ? null : worker.lastSeenAt().toInstant());
+        restarts = RestartView.ofWorker(em, workerId, RESTART_HISTORY);
+        latestRestart = RestartProgress.latest(restarts);
     }
 
     private void charts(Worker worker, EffectiveThresholds effective) {
@@ -169,6 +188,10 @@ public class WorkerPage implements Serializable {
 
     public String time(OffsetDateTime time) {
         return time == null ? "" : WorkerCard.time(time.toInstant());
+    }
+
+    public String restartStatus(String status) {
+        return RestartProgress.label(RestartStatus.of(status));
     }
 
     public List<Range> getRanges() {
@@ -253,5 +276,17 @@ public class WorkerPage implements Serializable {
 
     public List<ThresholdRow> getThresholds() {
         return thresholds;
+    }
+
+    public List<RestartView> getRestarts() {
+        return restarts;
+    }
+
+    public RestartProgress getLatestRestart() {
+        return latestRestart;
+    }
+
+    public boolean isRestartBlocked() {
+        return WorkerCard.blocksRestart(online, latestRestart);
     }
 }

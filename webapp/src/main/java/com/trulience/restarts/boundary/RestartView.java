@@ -1,14 +1,27 @@
 package com.trulience.restarts.boundary;
 
 import com.trulience.restarts.entity.RestartLog;
+import jakarta.persistence.EntityManager;
+import java.io.Serializable;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /** A restart as the API shows it; {@code initiated_by} is the admin's user name. */
 public record RestartView(long id, long workerId, String serviceName, String status, String reason, boolean force,
                           long initiatedById, String initiatedBy, OffsetDateTime startedAt, OffsetDateTime completedAt,
-                          String errorMessage) {
+                          String errorMessage) implements Serializable {
 
-    static RestartView of(RestartLog log, String username) {
+    /** The worker's restarts, newest first (API history and worker page). */
+    public static List<RestartView> ofWorker(EntityManager em, long workerId, int limit) {
+        return em.createNamedQuery(RestartLog.BY_WORKER, Object[].class)
+                .setParameter("workerId", workerId)
+                .setMaxResults(limit)
+                .getResultStream()
+                .map(row -> of((RestartLog) row[0], (String) row[1]))
+                .toList();
+    }
+
+    public static RestartView of(RestartLog log, String username) {
         return new RestartView(log.id(), log.workerId(), log.serviceName(), log.status(), log.reason(), log.force(),
                 log.initiatedBy(), username, log.startedAt(), log.completedAt(), log.errorMessage());
     }

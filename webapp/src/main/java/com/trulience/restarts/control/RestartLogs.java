@@ -13,7 +13,10 @@ import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The restart log's writes, each its own transaction, so that callers send and fire events only after commit. */
 @ApplicationScoped
@@ -37,6 +40,21 @@ public class RestartLogs {
     public Optional<RestartLog> inFlight(long workerId) {
         return em.createNamedQuery(RestartLog.IN_FLIGHT, RestartLog.class).setParameter("workerId", workerId)
                 .getResultStream().findFirst();
+    }
+
+    /**
+     * Each worker's newest restart that is in flight or ended within {@code recentMinutes}, by worker id: what the
+     * dashboard's cards show, in one query for the whole fleet.
+     */
+    public Map<Long, RestartLog> latestPerWorker(int recentMinutes) {
+        @SuppressWarnings("unchecked")
+        List<RestartLog> latest = em.createNativeQuery("""
+                        SELECT DISTINCT ON (worker_id) * FROM restart_logs
+                        WHERE status NOT IN ('completed', 'failed') OR completed_at > NOW() - make_interval(mins => CAST(?1 AS int))
+                        ORDER BY worker_id, id DESC""", RestartLog.class)
+                .setParameter(1, recentMinutes)
+                .getResultList();
+        return latest.stream().collect(Collectors.toMap(RestartLog::workerId, Function.identity()));
     }
 
     /** Whether the failure was uq_restart_logs_in_flight, i.e. another request won the race. */
