@@ -34,7 +34,7 @@ final class AgentLoad {
     private final Api admin;
     private final Instant epoch;
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
-    /** Frames acked per worker, over every run. */
+    /** Frames acked per worker, over every run. Sample values stay below the seeded alert thresholds: a healthy fleet. */
     final Map<Long, AtomicLong> ackedFrames = new ConcurrentHashMap<>();
 
     AgentLoad(URL base, Api admin, Instant epoch) {
@@ -162,8 +162,8 @@ final class AgentLoad {
             for (int gpu = 0; gpu < GPUS; gpu++) {
                 frame.append(gpu == 0 ? "" : ",").append("{\"gpu_index\":").append(gpu)
                         .append(",\"vram_used_mb\":").append(40_000 + next % 1000).append(",\"vram_total_mb\":81559")
-                        .append(",\"temperature_celsius\":").append(50 + next % 30).append(",\"utilization_percent\":")
-                        .append(next % 101).append(",\"power_draw_watts\":").append(300 + next % 400)
+                        .append(",\"temperature_celsius\":").append(40 + next % 20).append(",\"utilization_percent\":")
+                        .append(next % 80).append(",\"power_draw_watts\":").append(300 + next % 200)
                         .append(",\"fan_speed_percent\":null}");
             }
             frame.append("]}");
