@@ -1,5 +1,6 @@
 package com.trulience.agents;
 
+import com.trulience.testing.Loopback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,6 +25,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,7 +38,13 @@ class IngestionIT {
     private static final AtomicInteger WORKERS = new AtomicInteger();
 
     @ArquillianResource
+    URL deployed;
     URL base;
+
+    @BeforeEach
+    void overLoopback() {
+        base = Loopback.of(deployed);
+    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -1,5 +1,6 @@
 package com.trulience.alerts;
 
+import com.trulience.testing.Loopback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,7 +47,13 @@ class AlertsIT {
     private static final WebhookReceiver WEBHOOK = receiver();
 
     @ArquillianResource
+    URL deployed;
     URL base;
+
+    @BeforeEach
+    void overLoopback() {
+        base = Loopback.of(deployed);
+    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -1,5 +1,6 @@
 package com.trulience.dashboard;
 
+import com.trulience.testing.Loopback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +74,13 @@ class DashboardIT {
     private static ChromeDriver browser;
 
     @ArquillianResource
+    URL deployed;
     URL base;
+
+    @BeforeEach
+    void overLoopback() {
+        base = Loopback.of(deployed);
+    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -364,7 +371,12 @@ class DashboardIT {
         browser.findElement(By.id("login:password")).sendKeys(password);
         browser.findElement(By.id("login:submit")).click();
         // PBKDF2 at 600,000 iterations plus the first render: seconds on a busy 2-core machine
-        until("the hardware page after login", () -> browser.getCurrentUrl().contains("/admin/hardware.xhtml"), PAGE_DEADLINE);
+        try {
+            until("the hardware page after login", () -> browser.getCurrentUrl().contains("/admin/hardware.xhtml"), PAGE_DEADLINE);
+        } catch (TimeoutException e) {
+            screenshot("failed-login-" + username);
+            throw new AssertionError("still at " + browser.getCurrentUrl() + ": " + text(browser.findElement(By.tagName("body"))), e);
+        }
         // the push channel is open before the test sends anything
         until("the live channel", () -> (Boolean) ((JavascriptExecutor) browser).executeScript(
                 "return document.getElementById('live-state') !== null && document.getElementById('live-state').classList.contains('on');"));

@@ -1,5 +1,6 @@
 package com.trulience.metrics;
 
+import com.trulience.testing.Loopback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,7 +35,13 @@ class HistoryIT {
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     @ArquillianResource
+    URL deployed;
     URL base;
+
+    @BeforeEach
+    void overLoopback() {
+        base = Loopback.of(deployed);
+    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -1,5 +1,6 @@
 package com.trulience.platform;
 
+import com.trulience.testing.Loopback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,7 +43,13 @@ class PlatformIT {
     private static TcpProxy database;
 
     @ArquillianResource
+    URL deployed;
     URL base;
+
+    @BeforeEach
+    void overLoopback() {
+        base = Loopback.of(deployed);
+    }
 
     @Deployment(testable = false)
     static WebArchive deployment() throws IOException {
@@ -126,10 +134,13 @@ class PlatformIT {
     @Test
     void formLoginSignsTheAdminInWithANewSessionAndLogoutSignsOut() throws Exception {
         try (var browser = browser()) {
-            HtmlPage login = browser.getPage(new URL(base, "login.xhtml"));
+            // the login page is stateless, so the first session is the signed-in one
+            HtmlPage first = signIn(browser.getPage(new URL(base, "login.xhtml")), "admin", ADMIN_PASSWORD);
+            assertTrue(first.getUrl().getPath().endsWith("/admin/hardware.xhtml"), first.getUrl().toString());
             String sessionBefore = browser.getCookieManager().getCookie("JSESSIONID").getValue();
-            HtmlPage hardware = signIn(login, "admin", ADMIN_PASSWORD);
 
+            // signing in with a session that already exists (one an attacker could have planted) changes its id
+            HtmlPage hardware = signIn(browser.getPage(new URL(base, "login.xhtml")), "admin", ADMIN_PASSWORD);
             assertTrue(hardware.getUrl().getPath().endsWith("/admin/hardware.xhtml"), hardware.getUrl().toString());
             assertTrue(hardware.asNormalizedText().contains("Signed in as admin"), hardware.asNormalizedText());
             assertNotEquals(sessionBefore, browser.getCookieManager().getCookie("JSESSIONID").getValue());
