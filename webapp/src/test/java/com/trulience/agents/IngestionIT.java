@@ -1,6 +1,6 @@
 package com.trulience.agents;
 
-import com.trulience.testing.Loopback;
+import com.trulience.testing.Deployed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,28 +23,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The agent link with a real WebSocket client against the deployed WAR: registration, handshake, frames, storage. */
 @ExtendWith(ArquillianExtension.class)
-class IngestionIT {
+class IngestionIT extends Deployed {
 
     private static final String DATABASE = "trulience_it_ingestion";
     private static final String ADMIN_PASSWORD = "ingestion-admin-password";
     private static final AtomicInteger WORKERS = new AtomicInteger();
-
-    @ArquillianResource
-    URL deployed;
-    URL base;
-
-    @BeforeEach
-    void overLoopback() {
-        base = Loopback.of(deployed);
-    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -1,6 +1,6 @@
 package com.trulience.alerts;
 
-import com.trulience.testing.Loopback;
+import com.trulience.testing.Deployed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,10 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,21 +37,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Samples carry timestamps in the past, so that minutes of alert time pass in seconds of test time.
  */
 @ExtendWith(ArquillianExtension.class)
-class AlertsIT {
+class AlertsIT extends Deployed {
 
     private static final String DATABASE = "trulience_it_alerts";
     private static final String ADMIN_PASSWORD = "alerts-admin-password";
     private static final AtomicInteger WORKERS = new AtomicInteger();
     private static final WebhookReceiver WEBHOOK = receiver();
-
-    @ArquillianResource
-    URL deployed;
-    URL base;
-
-    @BeforeEach
-    void overLoopback() {
-        base = Loopback.of(deployed);
-    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

@@ -1,6 +1,6 @@
 package com.trulience.dashboard;
 
-import com.trulience.testing.Loopback;
+import com.trulience.testing.Deployed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +33,6 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -59,7 +58,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * follows the agent's samples without a reload, the charts draw their threshold lines, a viewer only reads.
  */
 @ExtendWith(ArquillianExtension.class)
-class DashboardIT {
+class DashboardIT extends Deployed {
 
     private static final String DATABASE = "trulience_it_dashboard";
     private static final String ADMIN_PASSWORD = "dashboard-admin-password";
@@ -72,15 +71,6 @@ class DashboardIT {
     private static final Duration PAGE_DEADLINE = Duration.ofSeconds(30);
     private static final AtomicInteger WORKERS = new AtomicInteger();
     private static ChromeDriver browser;
-
-    @ArquillianResource
-    URL deployed;
-    URL base;
-
-    @BeforeEach
-    void overLoopback() {
-        base = Loopback.of(deployed);
-    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

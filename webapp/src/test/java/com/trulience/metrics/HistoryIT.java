@@ -1,6 +1,6 @@
 package com.trulience.metrics;
 
-import com.trulience.testing.Loopback;
+import com.trulience.testing.Deployed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,29 +19,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The metrics query API on the deployed WAR: current view, raw and bucketed history, hourly summaries, bad input. */
 @ExtendWith(ArquillianExtension.class)
-class HistoryIT {
+class HistoryIT extends Deployed {
 
     private static final String DATABASE = "trulience_it_history";
     private static final String ADMIN_PASSWORD = "history-admin-password";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-    @ArquillianResource
-    URL deployed;
-    URL base;
-
-    @BeforeEach
-    void overLoopback() {
-        base = Loopback.of(deployed);
-    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

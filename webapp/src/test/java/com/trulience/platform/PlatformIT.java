@@ -1,6 +1,6 @@
 package com.trulience.platform;
 
-import com.trulience.testing.Loopback;
+import com.trulience.testing.Deployed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +23,7 @@ import org.htmlunit.WebClient;
 import org.htmlunit.html.HtmlPage;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,22 +32,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * foundation (Basic for the API, form login for pages) and problem documents.
  */
 @ExtendWith(ArquillianExtension.class)
-class PlatformIT {
+class PlatformIT extends Deployed {
 
     private static final String DATABASE = "trulience_it_platform";
     private static final String ADMIN_PASSWORD = "it-admin-" + Long.toHexString(new SecureRandom().nextLong());
     private static final String VIEWER_PASSWORD = "it-viewer-password";
 
     private static TcpProxy database;
-
-    @ArquillianResource
-    URL deployed;
-    URL base;
-
-    @BeforeEach
-    void overLoopback() {
-        base = Loopback.of(deployed);
-    }
 
     @Deployment(testable = false)
     static WebArchive deployment() throws IOException {

@@ -1,6 +1,6 @@
 package com.trulience.restarts;
 
-import com.trulience.testing.Loopback;
+import com.trulience.testing.Deployed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,28 +33,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Seed Task 7.2: restart log creation and status tracking, through the API, the WebSocket and a real agent process. */
 @ExtendWith(ArquillianExtension.class)
-class RestartIT {
+class RestartIT extends Deployed {
 
     private static final String DATABASE = "trulience_it_restart";
     private static final String ADMIN_PASSWORD = "restart-admin-password";
     private static final AtomicInteger WORKERS = new AtomicInteger();
-
-    @ArquillianResource
-    URL deployed;
-    URL base;
-
-    @BeforeEach
-    void overLoopback() {
-        base = Loopback.of(deployed);
-    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {

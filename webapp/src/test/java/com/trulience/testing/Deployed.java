@@ -1,0 +1,22 @@
+package com.trulience.testing;
+
+import java.net.URL;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Base of the ITs that deploy the WAR: {@link #base} is the deployment's URL on loopback. Arquillian reports it
+ * at the machine's network address; Payara listens on every interface, and tests here use loopback only.
+ */
+public abstract class Deployed {
+
+    @ArquillianResource
+    URL deployed;
+
+    protected URL base;
+
+    @BeforeEach
+    void overLoopback() {
+        base = Loopback.of(deployed);
+    }
+}
