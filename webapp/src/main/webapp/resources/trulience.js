@@ -109,6 +109,24 @@ var trulience = (function () {
         }}};
     }
 
-    return {morph: morph, listen: listen, refreshed: refreshed, timeAxis: timeAxis,
+    /* Clipboard API where the page is a secure context (https, localhost); elsewhere the text is selected to copy by hand. */
+    function copy(id, button) {
+        var element = document.getElementById(id);
+        var label = button.querySelector('.ui-button-text');
+        var selectIt = function () {
+            var range = document.createRange();
+            range.selectNodeContents(element);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+            label.textContent = 'Selected: press Ctrl+C';
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+            navigator.clipboard.writeText(element.textContent).then(function () { label.textContent = 'Copied'; }, selectIt);
+        } else {
+            selectIt();
+        }
+    }
+
+    return {morph: morph, listen: listen, refreshed: refreshed, timeAxis: timeAxis, copy: copy,
         state: function () { return {pushes: pushes, busy: busy, again: again}; }};
 })();

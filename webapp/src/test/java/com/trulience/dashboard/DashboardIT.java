@@ -287,7 +287,7 @@ class DashboardIT extends Deployed {
         until("the alerts page", () -> !browser.findElements(By.id("open-alerts")).isEmpty());
         assertOnlySignOut();
         assertEquals(403, Api.as(base, "viewer", VIEWER_PASSWORD).get("api/v1/admin/workers").statusCode());
-        browser.get(new URL(base, "admin/worker-thresholds.xhtml?id=" + worker.id()).toString());
+        browser.get(new URL(base, "admin/thresholds.xhtml?worker=" + worker.id()).toString());
         assertTrue(browser.findElements(By.id("thresholds:save")).isEmpty());
         assertTrue(browser.getPageSource().contains("403"), browser.getPageSource());
     }
@@ -315,8 +315,160 @@ class DashboardIT extends Deployed {
         awaitGauge(worker, "temperature_celsius", "65 °C", "warning");
 
         // a protected view: typed or linked from elsewhere, without the app's token, it does not open
-        browser.get(new URL(base, "admin/worker-thresholds.xhtml?id=" + worker.id()).toString());
+        browser.get(new URL(base, "admin/thresholds.xhtml?worker=" + worker.id()).toString());
         assertTrue(browser.findElements(By.id("thresholds:save")).isEmpty(), browser.getPageSource());
+    }
+
+    @Test
+    void anAdminChangesAGlobalThresholdAndEveryCardWithoutAnOverrideFollows() throws Exception {
+        var worker = register();
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            agent.send(hello(worker.id()));
+            sendTemperature(agent, worker, 1, 50);
+        }
+        signIn("admin", ADMIN_PASSWORD);
+        awaitGauge(worker, "power_draw_percent", "73.1 %", "ok");
+        browser.findElement(By.id("topbar:nav-thresholds")).click();
+        until("the global thresholds", () -> text(browser.findElement(By.id("thresholds-title"))).equals("Global thresholds"));
+        int power = rowOf("Power draw");
+        try {
+            var warning = browser.findElement(By.id("thresholds:rows:" + power + ":warning_input"));
+            warning.sendKeys(Keys.chord(Keys.CONTROL, "a"), "70");
+            browser.findElement(By.id("thresholds:save")).click();
+            until("the saved message", () -> text(browser.findElement(By.id("thresholds:messages"))).contains("every worker"));
+            assertEquals("70", TestDatabase.query(DATABASE,
+                    "SELECT warning_value FROM metric_thresholds WHERE worker_id IS NULL AND metric_name = 'power_draw_percent'"));
+            screenshot("thresholds-global-1280x800");
+            browser.findElement(By.id("topbar:nav-hardware")).click();
+            awaitGauge(worker, "power_draw_percent", "73.1 %", "warning");
+        } finally {
+            TestDatabase.execute(DATABASE, "UPDATE metric_thresholds SET warning_value = 90 "
+                    + "WHERE worker_id IS NULL AND metric_name = 'power_draw_percent'");
+        }
+    }
+
+    private int rowOf(String metricLabel) {
+        var rows = browser.findElements(By.cssSelector("[id='thresholds:rows'] tbody tr"));
+        for (int i = 0; i < rows.size(); i++) {
+            if (text(rows.get(i)).startsWith(metricLabel)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no row " + metricLabel + " in " + rows.stream().map(DashboardIT::text).toList());
+    }
+
+    @Test
+    void anAdminRegistersAWorkerSeesItsTokenOnceAndRevokesAndRotatesIt() throws Exception {
+        signIn("admin", ADMIN_PASSWORD);
+        browser.findElement(By.id("topbar:nav-workers")).click();
+        String name = "gpu-page-" + WORKERS.incrementAndGet();
+        until("the register form", () -> browser.findElement(By.id("workers:name"))).sendKeys(name);
+        browser.findElement(By.id("workers:register")).click();
+        String token = until("the token", () -> text(browser.findElement(By.id("issued-token"))));
+        String settings = text(browser.findElement(By.id("agent-settings")));
+        long id = Long.parseLong(TestDatabase.query(DATABASE, "SELECT id FROM workers WHERE name = '" + name + "'"));
+        assertTrue(settings.contains("BACKEND_WS_URL=ws://" + base.getHost() + ":" + base.getPort() + "/ws/metrics"), settings);
+        assertTrue(settings.contains("WORKER_ID=" + id) && settings.contains("AGENT_TOKEN=" + token), settings);
+        screenshot("workers-token-1280x800");
+        viewport(1920, 1080);
+        screenshot("workers-token-1920x1080");
+        viewport(1280, 800);
+
+        // the settings on the page are the ones an agent connects with
+        var worker = new Registered(id, name, token);
+        try (var agent = AgentClient.connect(base, token)) {
+            agent.send(hello(id));
+            sendTemperature(agent, worker, 1, 50);
+            browser.findElement(By.id("workers:dismiss")).click();
+            until("the token gone", () -> browser.findElements(By.id("issued-token")).isEmpty());
+            browser.navigate().refresh();
+            until("the list after a reload", () -> text(browser.findElement(By.id("workers:list"))).contains(name));
+            assertTrue(!browser.getPageSource().contains(token), "the token is shown again after a reload");
+
+            confirm(workerRow(name).findElement(By.cssSelector("[id$=':revoke']")));
+            until("the revoked message", () -> text(browser.findElement(By.id("workers:messages"))).contains("revoked"));
+            assertEquals(1008, agent.closedWith());
+        }
+        assertEquals("revoked", text(workerRow(name).findElement(By.cssSelector(".token-state"))).toLowerCase());
+        assertEquals(401, AgentClient.refusedStatus(base, token, null));
+
+        confirm(workerRow(name).findElement(By.cssSelector("[id$=':rotate']")));
+        String rotated = until("the new token", () -> text(browser.findElement(By.id("issued-token"))));
+        assertTrue(!rotated.equals(token));
+        try (var agent = AgentClient.connect(base, rotated)) {
+            agent.send(hello(id));
+            sendTemperature(agent, worker, 2, 50);
+        }
+        assertEquals("1", TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM workers WHERE name = '" + name + "' AND token_hash IS NOT NULL"));
+    }
+
+    @Test
+    void registeringATakenOrInvalidNameExplainsWhyOnThePage() throws Exception {
+        var existing = register();
+        signIn("admin", ADMIN_PASSWORD);
+        browser.findElement(By.id("topbar:nav-workers")).click();
+        for (var name : List.of(existing.name(), "bad name; rm -rf /")) {
+            var field = until("the register form", () -> browser.findElement(By.id("workers:name")));
+            field.sendKeys(Keys.chord(Keys.CONTROL, "a"), name);
+            browser.findElement(By.id("workers:register")).click();
+            String expected = name.equals(existing.name()) ? "already exists" : "must be 1-64";
+            until("the refusal of " + name, () -> text(browser.findElement(By.id("workers:messages"))).contains(expected));
+            assertTrue(browser.findElements(By.id("issued-token")).isEmpty());
+        }
+        assertEquals("0", TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM workers WHERE name LIKE 'bad name%'"));
+    }
+
+    private WebElement workerRow(String name) {
+        return until("the row of " + name, () -> browser.findElements(By.cssSelector("[id='workers:list'] tbody tr")).stream()
+                .filter(row -> text(row.findElement(By.cssSelector(".worker-link"))).equals(name)).findFirst().orElse(null));
+    }
+
+    private void confirm(WebElement button) {
+        button.click();
+        until("the confirmation", () -> {
+            var yes = browser.findElement(By.id("workers:confirm-yes"));
+            return yes.isDisplayed() ? yes : null;
+        }).click();
+    }
+
+    @Test
+    void theRestartDialogListsEveryServiceAndShowsARefusalWhenTheWorkerWentOffline() throws Exception {
+        signIn("admin", ADMIN_PASSWORD);
+        var worker = register();
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            agent.send(hello(worker.id()).replace("\"metrics_interval_secs\":5", "\"metrics_interval_secs\":300")
+                    .replace("\"services\":[\"comfyui\"]", "\"services\":[\"comfyui\",\"comfyui@2\"]"));
+            until("an enabled restart button", () -> {
+                var button = card(worker).findElement(By.cssSelector(".restart-button"));
+                if (!button.isEnabled()) {
+                    return false;
+                }
+                button.click();
+                return true;
+            });
+            until("the restart dialog", () -> browser.findElement(By.id("restart:reason")).isDisplayed());
+            @SuppressWarnings("unchecked")
+            var services = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                    "return Array.from(document.getElementById('restart:service_input').options).map(o => o.value);");
+            assertEquals(List.of("comfyui", "comfyui@2"), services);
+        }
+        // the agent is gone while the dialog is open: the confirmation is refused, and says why
+        until("the worker offline", () -> "offline".equals(TestDatabase.query(DATABASE,
+                "SELECT CASE WHEN online THEN 'online' ELSE 'offline' END FROM workers WHERE id = " + worker.id())));
+        browser.findElement(By.id("restart:confirm")).click();
+        String refusal = until("the refusal in the dialog", () -> {
+            String messages = text(browser.findElement(By.id("restart:messages")));
+            return messages.isEmpty() ? null : messages;
+        });
+        assertTrue(refusal.contains("offline"), refusal);
+        assertTrue(browser.findElement(By.id("restart:reason")).isDisplayed(), "the dialog stays open with the refusal");
+        screenshot("restart-refused-1280x800");
+        browser.findElement(By.id("restart:cancel")).click();
+        until("the restart button disabled while offline", () -> {
+            var current = card(worker);
+            return current.getAttribute("class").contains("offline")
+                    && !current.findElement(By.cssSelector(".restart-button")).isEnabled();
+        });
     }
 
     @Test

@@ -55,7 +55,7 @@ public class RestartDialog implements Serializable {
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, "Restart requested",
                     "Restart " + log.id() + " of " + log.serviceName() + " on " + workerName + " was sent."));
         } catch (RestartRefused refused) {
-            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Restart refused", refused.getMessage()));
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Restart refused:", refused.getMessage()));
             // keeps the dialog open (its oncomplete checks this) so that the admin reads why
             faces.validationFailed();
         }

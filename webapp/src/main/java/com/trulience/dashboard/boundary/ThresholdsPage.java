@@ -14,21 +14,30 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.WebApplicationException;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
- * An admin's form for one worker's threshold overrides, with the API's own validation and writes
- * ({@link ThresholdInput#apply}). Admin-only in web.xml, and a protected view: it opens only from a link in the app.
+ * An admin's form for the global thresholds (no {@code worker} parameter) or one worker's overrides, with the API's own
+ * validation and writes ({@link ThresholdInput#apply}). Admin-only in web.xml, and a protected view: it opens only from
+ * a link in the app.
  */
 @Named
 @ViewScoped
-public class WorkerThresholdsPage implements Serializable {
+public class ThresholdsPage implements Serializable {
 
-    private static final Logger LOG = Logger.getLogger(WorkerThresholdsPage.class.getName());
+    private static final Logger LOG = Logger.getLogger(ThresholdsPage.class.getName());
+    /** No worker has this id: asking for its levels gives the global ones. */
+    private static final long NO_WORKER = 0;
+
+    /** A worker that has overrides of its own, for the global page's list. */
+    public record Overriding(long workerId, String name, String metrics) {
+    }
 
     /** One metric's row of the form. */
     public static final class Row implements Serializable {
@@ -101,25 +110,49 @@ public class WorkerThresholdsPage implements Serializable {
     @PersistenceContext
     transient EntityManager em;
 
-    private String id;
+    private String workerParam;
     private Worker worker;
+    private boolean notFound;
     private List<Row> rows = List.of();
+    private List<Overriding> overriding = List.of();
 
-    public void load() throws IOException {
-        worker = parse(id) == null ? null : em.find(Worker.class, parse(id));
-        if (worker == null) {
-            FacesContext.getCurrentInstance().getExternalContext().setResponseStatus(HttpServletResponse.SC_NOT_FOUND);
-            return;
+    public void load() {
+        worker = null;
+        notFound = false;
+        if (workerParam != null) {
+            Long id = parse(workerParam);
+            worker = id == null ? null : em.find(Worker.class, id);
+            if (worker == null) {
+                notFound = true;
+                FacesContext.getCurrentInstance().getExternalContext().setResponseStatus(HttpServletResponse.SC_NOT_FOUND);
+                return;
+            }
         }
-        var effective = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList());
+        var all = em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList();
+        var effective = new EffectiveThresholds(all);
+        long scope = worker == null ? NO_WORKER : worker.id();
         rows = Arrays.stream(Metric.values())
-                .flatMap(metric -> effective.of(worker.id(), metric.metricName()).stream()
+                .flatMap(metric -> effective.of(scope, metric.metricName()).stream()
                         .map(l -> new Row(metric, l.warning(), l.critical(), l.enabled(), l.overridden())))
+                .toList();
+        overriding = worker == null ? overriding(all) : List.of();
+    }
+
+    private List<Overriding> overriding(List<MetricThreshold> all) {
+        var byWorker = all.stream().filter(row -> row.workerId() != null)
+                .collect(Collectors.groupingBy(MetricThreshold::workerId, TreeMap::new,
+                        Collectors.mapping(row -> AlertsPage.metricLabel(row.metricName()), Collectors.joining(", "))));
+        if (byWorker.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery(Worker.NAMES_OF, Object[].class).setParameter("ids", byWorker.keySet()).getResultStream()
+                .map(row -> new Overriding(((Number) row[0]).longValue(), (String) row[1], byWorker.get(((Number) row[0]).longValue())))
+                .sorted(Comparator.comparing(Overriding::name))
                 .toList();
     }
 
     @Transactional
-    public void save() throws IOException {
+    public void save() {
         var inputs = rows.stream()
                 .filter(Row::toWrite)
                 .map(row -> new ThresholdInput(row.getMetricName(), row.getWarning(), row.getCritical(), row.isEnabled()))
@@ -129,29 +162,39 @@ public class WorkerThresholdsPage implements Serializable {
             return;
         }
         try {
-            ThresholdInput.apply(em, worker.id(), inputs, overrides());
+            ThresholdInput.apply(em, worker == null ? null : worker.id(), inputs, existing());
         } catch (WebApplicationException invalid) {
             // apply validates every row before it writes any
             message(FacesMessage.SEVERITY_ERROR, invalid.getMessage());
             return;
         }
         em.flush();
-        LOG.info(() -> "Thresholds of worker " + worker.id() + " changed by " + caller() + ": " + inputs);
-        message(FacesMessage.SEVERITY_INFO, "Saved: these thresholds now apply to " + worker.name() + ".");
+        LOG.info(() -> "Thresholds of " + scopeName() + " changed by " + caller() + ": " + inputs);
+        message(FacesMessage.SEVERITY_INFO, worker == null
+                ? "Saved: these thresholds now apply to every worker without an override of its own."
+                : "Saved: these thresholds now apply to " + worker.name() + ".");
         load();
     }
 
     @Transactional
-    public void reset() throws IOException {
+    public void reset() {
+        if (worker == null) {
+            return; // the global levels are the floor: there is nothing to reset them to
+        }
         em.createNamedQuery(MetricThreshold.DELETE_OF_WORKER).setParameter("workerId", worker.id()).executeUpdate();
         LOG.info(() -> "Thresholds of worker " + worker.id() + " reset to global by " + caller());
         message(FacesMessage.SEVERITY_INFO, worker.name() + " follows the global thresholds again.");
         load();
     }
 
-    private List<MetricThreshold> overrides() {
-        return em.createNamedQuery(MetricThreshold.OF_WORKER, MetricThreshold.class)
-                .setParameter("workerId", worker.id()).getResultList();
+    private List<MetricThreshold> existing() {
+        return worker == null
+                ? em.createNamedQuery(MetricThreshold.GLOBAL, MetricThreshold.class).getResultList()
+                : em.createNamedQuery(MetricThreshold.OF_WORKER, MetricThreshold.class).setParameter("workerId", worker.id()).getResultList();
+    }
+
+    private String scopeName() {
+        return worker == null ? "all workers (global)" : "worker " + worker.id();
     }
 
     private static String caller() {
@@ -170,8 +213,12 @@ public class WorkerThresholdsPage implements Serializable {
         }
     }
 
-    public boolean isFound() {
-        return worker != null;
+    public boolean isNotFound() {
+        return notFound;
+    }
+
+    public boolean isGlobal() {
+        return worker == null;
     }
 
     public String getName() {
@@ -186,11 +233,15 @@ public class WorkerThresholdsPage implements Serializable {
         return rows;
     }
 
-    public String getId() {
-        return id;
+    public List<Overriding> getOverriding() {
+        return overriding;
     }
 
-    public void setId(String id) {
-        this.id = id;
+    public String getWorker() {
+        return workerParam;
+    }
+
+    public void setWorker(String worker) {
+        this.workerParam = worker;
     }
 }
