@@ -287,9 +287,11 @@ class DashboardIT extends Deployed {
         until("the alerts page", () -> !browser.findElements(By.id("open-alerts")).isEmpty());
         assertOnlySignOut();
         assertEquals(403, Api.as(base, "viewer", VIEWER_PASSWORD).get("api/v1/admin/workers").statusCode());
-        browser.get(new URL(base, "admin/thresholds.xhtml?worker=" + worker.id()).toString());
-        assertTrue(browser.findElements(By.id("thresholds:save")).isEmpty());
-        assertTrue(browser.getPageSource().contains("403"), browser.getPageSource());
+        for (String adminPage : List.of("admin/thresholds.xhtml?worker=" + worker.id(), "admin/thresholds.xhtml", "admin/workers.xhtml")) {
+            browser.get(new URL(base, adminPage).toString());
+            assertTrue(browser.findElements(By.cssSelector("form input, form button")).isEmpty(), adminPage);
+            assertTrue(browser.getPageSource().contains("403"), adminPage + ": " + browser.getPageSource());
+        }
     }
 
     @Test
