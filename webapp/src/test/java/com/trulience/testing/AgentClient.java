@@ -92,6 +92,17 @@ public final class AgentClient implements AutoCloseable {
         return this;
     }
 
+    /** One fragment of a text message; {@code last=false} leaves the message open for more. */
+    public AgentClient sendPart(String part, boolean last) {
+        socket.sendText(part, last).join();
+        return this;
+    }
+
+    /** The frames received so far that no {@link #next()} has taken. */
+    public int waiting() {
+        return received.size();
+    }
+
     /** The next frame from the backend, waiting up to 10 s. */
     public String next() throws InterruptedException {
         String frame = received.poll(10, TimeUnit.SECONDS);
