@@ -223,6 +223,7 @@ class HostileInputIT extends Deployed {
             System.out.printf("HostileInputIT: steady agent acked %.1f ms into a flood of %d invalid frames%n",
                     (System.nanoTime() - started) / 1e6, sent);
             assertEquals(1008, flooder.closedWith());
+            assertTrue(flooder.closeReason().contains("frames a second"), flooder.closeReason());
             assertTrue(flooder.waiting() < 400, flooder.waiting() + " error frames answered before the close");
         }
 
@@ -239,6 +240,8 @@ class HostileInputIT extends Deployed {
             }
             assertServesTheSteadyAgent();
             assertEquals(1008, flooder.closedWith(), "after " + sent + " batches");
+            assertTrue(flooder.closeReason().contains("wait for their ack"), flooder.closeReason());
+            System.out.printf("HostileInputIT: a batch flood was closed after %d batches of 64 GPUs were sent%n", sent);
         }
         assertServesTheSteadyAgent();
     }
@@ -346,7 +349,7 @@ class HostileInputIT extends Deployed {
                     var response = formPost(post.get(0), post.get(1) + viewState, cookie);
                     String what = post.get(0) + viewState + " -> " + response.statusCode() + " " + response.body();
                     assertTrue(response.statusCode() < 500, what);
-                    System.out.println("HostileInputIT: cross-site post " + what.substring(0, Math.min(200, what.length())));
+                    System.out.println("HostileInputIT: cross-site post " + post.get(0) + viewState + " -> " + response.statusCode());
                 }
             }
             assertEquals(0, agent.waiting(), "no restart command reached the agent");
