@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,7 @@ public final class ServerHeap {
         long kib = jcmd(jcmd, pid, "GC.heap_info").lines()
                 .filter(line -> line.contains("generation") || line.contains("heap"))
                 .map(USED::matcher)
-                .filter(java.util.regex.Matcher::find)
+                .filter(Matcher::find)
                 .mapToLong(used -> Long.parseLong(used.group(1)))
                 .sum();
         return kib == 0 ? OptionalLong.empty() : OptionalLong.of(kib * 1024);
