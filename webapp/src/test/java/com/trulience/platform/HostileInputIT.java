@@ -23,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -272,14 +274,23 @@ class HostileInputIT extends Deployed {
                 "api/v1/admin/alerts?state=%s",
                 "api/v1/admin/alerts?worker_id=%s",
                 "api/v1/admin/alerts?limit=%s");
+        String tokenHash = TestDatabase.query(DATABASE, "SELECT token_hash FROM workers WHERE id = " + worker.id());
+        var statuses = new TreeMap<Integer, Integer>();
+        var answered = new ArrayList<String>();
         int requests = 0;
         for (String path : paths) {
             for (String value : hostile) {
                 String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
                 var response = admin().get(path.formatted(encoded));
                 requests++;
+                statuses.merge(response.statusCode(), 1, Integer::sum);
+                if (response.statusCode() == 200) {
+                    answered.add(path.formatted(encoded));
+                }
                 String what = path + " with " + Json.createValue(value) + " -> " + response.statusCode() + " " + response.body();
                 assertTrue(response.statusCode() < 500, what);
+                assertTrue(response.statusCode() != 404 || !path.contains("?"), "a malformed query parameter is a 400, not a 404: " + what);
+                assertFalse(response.body().contains(tokenHash), "a token hash came back: " + what);
                 // Payara itself refuses some paths (an encoded backslash) with an empty 400 before the application sees them.
                 if (response.statusCode() >= 400 && !response.body().isEmpty()) {
                     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), what);
@@ -295,7 +306,8 @@ class HostileInputIT extends Deployed {
             assertTrue(response.statusCode() < 500, value + " -> " + response.statusCode() + " " + response.body());
             requests += 2;
         }
-        System.out.printf("HostileInputIT: %d API requests with SQL metacharacters, none answered 5xx%n", requests);
+        System.out.printf("HostileInputIT: %d API requests with SQL metacharacters, none answered 5xx; GETs by status %s, 200 for %s%n",
+                requests, statuses, answered);
         assertEquals(workers, TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM workers"));
         assertEquals("0", TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM metric_thresholds WHERE worker_id = " + worker.id()));
         assertServesTheSteadyAgent();
