@@ -21,11 +21,14 @@ public final class AgentClient implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<String> received;
     private final CompletableFuture<Integer> closeCode;
+    private final CompletableFuture<String> closeReason;
 
-    private AgentClient(WebSocket socket, BlockingQueue<String> received, CompletableFuture<Integer> closeCode) {
+    private AgentClient(WebSocket socket, BlockingQueue<String> received, CompletableFuture<Integer> closeCode,
+                        CompletableFuture<String> closeReason) {
         this.socket = socket;
         this.received = received;
         this.closeCode = closeCode;
+        this.closeReason = closeReason;
     }
 
     public static URI metricsUri(URL base) {
@@ -39,6 +42,7 @@ public final class AgentClient implements AutoCloseable {
     public static AgentClient connect(URL base, String token, String origin) {
         var received = new LinkedBlockingQueue<String>();
         var closeCode = new CompletableFuture<Integer>();
+        var closeReason = new CompletableFuture<String>();
         var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
@@ -62,16 +66,18 @@ public final class AgentClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeReason.complete(reason);
                 closeCode.complete(statusCode);
                 return null;
             }
 
             @Override
             public void onError(WebSocket webSocket, Throwable error) {
+                closeReason.completeExceptionally(error);
                 closeCode.completeExceptionally(error);
             }
         }).join();
-        return new AgentClient(socket, received, closeCode);
+        return new AgentClient(socket, received, closeCode, closeReason);
     }
 
     /** The HTTP status the handshake was refused with. */
@@ -92,6 +98,17 @@ public final class AgentClient implements AutoCloseable {
         return this;
     }
 
+    /** One fragment of a text message; {@code last=false} leaves the message open for more. */
+    public AgentClient sendPart(String part, boolean last) {
+        socket.sendText(part, last).join();
+        return this;
+    }
+
+    /** The frames received so far that no {@link #next()} has taken. */
+    public int waiting() {
+        return received.size();
+    }
+
     /** The next frame from the backend, waiting up to 10 s. */
     public String next() throws InterruptedException {
         String frame = received.poll(10, TimeUnit.SECONDS);
@@ -104,6 +121,11 @@ public final class AgentClient implements AutoCloseable {
     /** The close code the backend closed with, waiting up to 10 s. */
     public int closedWith() throws Exception {
         return closeCode.get(10, TimeUnit.SECONDS);
+    }
+
+    /** The reason the backend gave with its close, waiting up to 10 s. */
+    public String closeReason() throws Exception {
+        return closeReason.get(10, TimeUnit.SECONDS);
     }
 
     public boolean isOpen() {

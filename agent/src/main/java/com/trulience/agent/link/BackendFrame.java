@@ -34,6 +34,10 @@ sealed interface BackendFrame {
             json = Json.createReader(new StringReader(text)).readObject();
         } catch (JsonException | IllegalStateException e) {
             return new Other("(not a JSON object)");
+        } catch (RuntimeException beyondParserLimits) {
+            // Parsson's guards throw plain RuntimeException (nesting deeper than 1,000), UnsupportedOperationException
+            // (numbers of more than 1,100 characters) and NumberFormatException (an exponent beyond int).
+            return new Other("(not a JSON object within the parser's limits)");
         }
         String type = json.get("type") instanceof JsonString value ? value.getString() : "(no type)";
         Long seq = json.get("seq") instanceof JsonNumber number && number.isIntegral() ? number.longValue() : null;

@@ -9,14 +9,11 @@ import com.trulience.workers.entity.WorkerCameOnline;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Logger;
@@ -25,7 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * One frame from an agent, start to finish: parse, check it against the token's worker, hand it on, answer.
  * Invalid frames get an {@code error} frame and the socket stays open; a frame that claims another worker's
- * identity closes it (1008).
+ * identity closes it (1008), and so does sending more than the connection's {@link FrameBudget}.
  */
 @ApplicationScoped
 public class AgentProtocol {
@@ -54,31 +51,29 @@ public class AgentProtocol {
     int hourlyRetentionDays;
 
     public void handle(long workerId, String text, Session session) {
-        JsonObject json;
-        try {
-            json = JSON.createReader(new StringReader(text)).readObject();
-        } catch (JsonException | IllegalStateException notJsonObject) {
-            send(session, error(null, "invalid_json", "the frame is not a JSON object", null));
+        var budget = FrameBudget.of(session);
+        if (!budget.takeFrame()) {
+            AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
+                    "more than " + FrameBudget.PER_SECOND + " frames a second besides acknowledged batches");
             return;
         }
-        Long seq = seqOf(json);
+        Long seq = null;
         try {
-            if (json.getJsonNumber("worker_id") != null && json.getJsonNumber("worker_id").longValue() != workerId) {
+            JsonObject json = FrameParser.read(text);
+            seq = seqOf(json);
+            var claimed = FrameParser.claimedWorker(json);
+            if (claimed.isPresent() && claimed.getAsLong() != workerId) {
                 AgentSessions.close(session, CloseCodes.VIOLATED_POLICY, "worker_id does not match the token");
                 return;
             }
-            String type = json.get("type") instanceof JsonString value ? value.getString() : null;
-            switch (type == null ? "" : type) {
+            switch (FrameParser.type(json)) {
                 case "hello" -> hello(workerId, json);
-                case "gpu_metrics" -> metrics(workerId, json, seq, session);
-                case "restart_status" -> restartStatus(workerId, json);
-                default -> send(session, error(seq, "unknown_type", "type must be hello, gpu_metrics or restart_status", "type"));
+                case "gpu_metrics" -> metrics(json, session, budget);
+                default -> restartStatus(workerId, json);
             }
         } catch (InvalidFrame invalid) {
             LOG.fine(() -> "worker " + workerId + " sent an invalid frame: " + invalid.getMessage());
-            send(session, error(seq, "invalid_payload", invalid.getMessage(), invalid.field()));
-        } catch (ClassCastException wrongType) {
-            send(session, error(seq, "invalid_payload", "worker_id must be an integer", "worker_id"));
+            send(session, error(seq, invalid.code(), invalid.getMessage(), invalid.field()));
         }
     }
 
@@ -93,10 +88,16 @@ public class AgentProtocol {
         restartLogs.advance(workerId, FrameParser.restartStatus(json)).ifPresent(restartChanged::fireAsync);
     }
 
-    private void metrics(long workerId, JsonObject json, Long seq, Session session) {
+    private void metrics(JsonObject json, Session session, FrameBudget budget) {
         var now = Instant.now();
         MetricsBatch batch = FrameParser.metrics(json, now, now.minus(Duration.ofDays(hourlyRetentionDays)));
+        if (!budget.takeBatch()) {
+            AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
+                    "more than " + FrameBudget.MAX_UNACKED + " batches wait for their ack");
+            return;
+        }
         writer.submit(batch).whenComplete((committed, failure) -> {
+            budget.batchDone();
             if (failure == null) {
                 send(session, "{\"type\":\"ack\",\"seq\":" + batch.seq() + "}");
             } else {

@@ -3,12 +3,18 @@ package com.trulience.agents.control;
 import com.trulience.metrics.entity.GpuSample;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.workers.entity.WorkerGpu;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /** Reads and validates the agent's frames (DESIGN.md section 2); anything off is an {@link InvalidFrame}. */
@@ -28,7 +34,45 @@ public final class FrameParser {
     public static final int MAX_ERROR_MESSAGE = 1000;
     private static final Pattern ERROR_MESSAGE = Pattern.compile("[^\\p{Cntrl}]{1," + MAX_ERROR_MESSAGE + "}");
 
+    // Json.createReader() and friends look the provider up on every call: measured, that lookup dominated ingestion.
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private FrameParser() {
+    }
+
+    /** The text of a frame as a JSON object. */
+    public static JsonObject read(String text) {
+        try {
+            return JSON.createReader(new StringReader(text)).readObject();
+        } catch (JsonException | IllegalStateException notJsonObject) {
+            throw new InvalidFrame(InvalidFrame.INVALID_JSON, null, "the frame is not a JSON object");
+        } catch (RuntimeException beyondParserLimits) {
+            // Parsson's guards throw plain RuntimeException (nesting deeper than 1,000), UnsupportedOperationException
+            // (a number of more than 1,100 characters) and NumberFormatException (an exponent beyond int).
+            throw new InvalidFrame(InvalidFrame.INVALID_JSON, null, "the frame is not a JSON object within the parser's limits: "
+                    + beyondParserLimits.getMessage());
+        }
+    }
+
+    /** The worker a frame says it comes from, if it names one: checked against the token before anything else. */
+    public static OptionalLong claimedWorker(JsonObject json) {
+        var workerId = json.get("worker_id");
+        if (workerId == null) {
+            return OptionalLong.empty();
+        }
+        if (!(workerId instanceof JsonNumber number)) {
+            throw new InvalidFrame("worker_id", "must be an integer");
+        }
+        return OptionalLong.of(number.longValue());
+    }
+
+    /** One of hello, gpu_metrics and restart_status. */
+    public static String type(JsonObject json) {
+        String type = json.get("type") instanceof JsonString value ? value.getString() : "";
+        return switch (type) {
+            case "hello", "gpu_metrics", "restart_status" -> type;
+            default -> throw new InvalidFrame(InvalidFrame.UNKNOWN_TYPE, "type", "must be hello, gpu_metrics or restart_status");
+        };
     }
 
     public static Hello hello(JsonObject json) {

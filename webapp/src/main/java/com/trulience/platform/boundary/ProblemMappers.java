@@ -31,11 +31,21 @@ public final class ProblemMappers {
             if (e.getResponse().hasEntity() && Problem.MEDIA_TYPE.equals(String.valueOf(e.getResponse().getMediaType()))) {
                 return e.getResponse();
             }
+            if (MALFORMED_QUERY_PARAMETER.equals(e.getClass().getName())) {
+                String why = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
+                return Problem.of(400, "a query parameter is not valid for this endpoint" + why, request.getRequestURI()).toResponse();
+            }
             int status = e.getResponse().getStatus();
             String detail = status >= 500 ? null : e.getMessage();
             return Problem.of(status, detail, request.getRequestURI()).toResponse();
         }
     }
+
+    /**
+     * JAX-RS answers a query parameter it cannot convert (limit=abc) with 404, as if the resource did not exist;
+     * it is a malformed request. Jersey's class is named, not imported: the WAR compiles against the EE API only.
+     */
+    private static final String MALFORMED_QUERY_PARAMETER = "org.glassfish.jersey.server.ParamException$QueryParamException";
 
     /** A body the JSON binding could not read is the client's mistake, not the server's. */
     @Provider

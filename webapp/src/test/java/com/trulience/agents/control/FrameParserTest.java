@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class FrameParserTest {
@@ -93,6 +94,27 @@ class FrameParserTest {
     void readsLostGpusButNotOnesThatAlsoReportedValues() {
         assertEquals(List.of(3), FrameParser.metrics(metrics(GPU, ",\"lost_gpus\":[3]"), NOW, OLDEST).lostGpus());
         assertEquals("lost_gpus[0]", rejected(metrics(GPU, ",\"lost_gpus\":[0]")).field());
+    }
+
+    @Test
+    void refusesTextBeyondTheJsonParsersLimitsAsInvalidJson() {
+        for (String text : List.of("", "[1]", "[".repeat(60_000), "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000),
+                "{\"seq\":1e99999999999}", "{\"seq\":" + "1".repeat(2_000) + "}")) {
+            var refused = assertThrows(InvalidFrame.class, () -> FrameParser.read(text), text.substring(0, Math.min(40, text.length())));
+            assertEquals("invalid_json", refused.code());
+        }
+    }
+
+    @Test
+    void readsTheClaimedWorkerAndTheTypeBeforeTheRest() {
+        assertEquals(OptionalLong.of(7), FrameParser.claimedWorker(json("{\"worker_id\":7}")));
+        assertEquals(OptionalLong.empty(), FrameParser.claimedWorker(json("{\"type\":\"restart_status\"}")));
+        assertEquals(OptionalLong.of(0), FrameParser.claimedWorker(json("{\"worker_id\":1e999999999}")), "not ours, not a hang");
+        assertEquals("worker_id", assertThrows(InvalidFrame.class, () -> FrameParser.claimedWorker(json("{\"worker_id\":\"7\"}"))).field());
+        assertEquals("gpu_metrics", FrameParser.type(json("{\"type\":\"gpu_metrics\"}")));
+        var unknown = assertThrows(InvalidFrame.class, () -> FrameParser.type(json("{\"type\":\"shutdown\"}")));
+        assertEquals("unknown_type", unknown.code());
+        assertEquals("type", unknown.field());
     }
 
     @Test
