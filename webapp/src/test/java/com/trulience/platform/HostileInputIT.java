@@ -365,7 +365,7 @@ class HostileInputIT extends Deployed {
                     + "&thresholds%3Asave=thresholds%3Asave";
             for (String viewState : List.of("", "&jakarta.faces.ViewState=-1234567890%3A987654321", "&jakarta.faces.ViewState=stateless")) {
                 for (var post : List.of(List.of("admin/hardware.xhtml", restartForm),
-                        List.of("admin/worker-thresholds.xhtml?id=" + worker.id(), thresholdsForm))) {
+                        List.of("admin/thresholds.xhtml?worker=" + worker.id(), thresholdsForm))) {
                     var response = formPost(post.get(0), post.get(1) + viewState, cookie);
                     String what = post.get(0) + viewState + " -> " + response.statusCode() + " " + response.body();
                     assertTrue(response.statusCode() < 500, what);
