@@ -22,6 +22,9 @@ public class RestartTimeouts {
     RestartLogs logs;
 
     @Inject
+    RestartDispatch dispatch;
+
+    @Inject
     Event<RestartChanged> changed;
 
     @Inject
@@ -34,6 +37,7 @@ public class RestartTimeouts {
 
     @Schedule(hour = "*", minute = "*", second = "*/2", persistent = false)
     void failOverdue() {
+        dispatch.dispatchMissed();
         for (var failed : logs.failOverdue(ackSeconds, staleMinutes)) {
             LOG.warning(() -> "Restart " + failed.restartId() + " of worker " + failed.workerId() + " failed: " + failed.errorMessage());
             changed.fireAsync(failed);

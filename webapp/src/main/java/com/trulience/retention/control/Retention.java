@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -15,6 +16,7 @@ import java.util.logging.Logger;
 public final class Retention {
 
     static final int HOURS_AHEAD = 3;
+    static final String LOCK_KEY = "hashtext('trulience.retention')";
     private static final int DETACH_ATTEMPTS = 20;
     private static final Duration DETACH_RETRY = Duration.ofMillis(250);
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
@@ -33,6 +35,29 @@ public final class Retention {
     }
 
     private Retention() {
+    }
+
+    /**
+     * Runs a pass unless another database session, i.e. another backend node, is running one: a PostgreSQL advisory
+     * lock lets exactly one through. Empty when this one skipped.
+     */
+    public static Optional<Summary> runExclusively(Connection connection, Instant now, Duration rawWindow, Duration hourlyWindow)
+            throws SQLException {
+        if (!flag(connection, "SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(run(connection, now, rawWindow, hourlyWindow));
+        } finally {
+            flag(connection, "SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+        }
+    }
+
+    private static boolean flag(Connection connection, String sql) throws SQLException {
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getBoolean(1);
+        }
     }
 
     public static int createPartitionsAhead(Connection connection, Instant now) throws SQLException {

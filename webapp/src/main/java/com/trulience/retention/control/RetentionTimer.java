@@ -29,8 +29,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RetentionTimer {
 
     private static final Logger LOG = Logger.getLogger(RetentionTimer.class.getName());
-    private static final String LOCK = "SELECT pg_try_advisory_lock(hashtext('trulience.retention'))";
-    private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtext('trulience.retention'))";
 
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
@@ -66,26 +64,11 @@ public class RetentionTimer {
             return;
         }
         try (var connection = dataSource.getConnection()) {
-            if (!flag(connection, LOCK)) {
-                LOG.info("Retention pass skipped: another backend node is running one");
-                return;
-            }
-            try {
-                var summary = Retention.run(connection, Instant.now(), Duration.ofHours(rawRetentionHours),
-                        Duration.ofDays(hourlyRetentionDays));
-                LOG.info(() -> "Retention pass: " + summary);
-            } finally {
-                flag(connection, UNLOCK);
-            }
+            Retention.runExclusively(connection, Instant.now(), Duration.ofHours(rawRetentionHours), Duration.ofDays(hourlyRetentionDays))
+                    .ifPresentOrElse(summary -> LOG.info(() -> "Retention pass: " + summary),
+                            () -> LOG.info("Retention pass skipped: another backend node is running one"));
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "Retention pass failed; the next one retries", e);
-        }
-    }
-
-    private static boolean flag(java.sql.Connection connection, String sql) throws SQLException {
-        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getBoolean(1);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.trulience.agents.control.AgentSessions;
 import com.trulience.workers.control.AgentTokens;
 import com.trulience.workers.entity.Worker;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -98,7 +99,7 @@ public class WorkersResource {
         var worker = find(id);
         String token = AgentTokens.generate();
         worker.replaceToken(AgentTokens.hash(token));
-        sessions.disconnect(id, "token rotated");
+        sessions.disconnectEverywhere(id, CloseReason.CloseCodes.VIOLATED_POLICY, "token rotated");
         LOG.info(() -> "Rotated the token of worker " + id);
         return new RegisteredWorker(worker.id(), worker.name(), token);
     }
@@ -108,7 +109,7 @@ public class WorkersResource {
     @Transactional
     public Response revokeToken(@PathParam("id") long id) {
         find(id).revokeToken();
-        sessions.disconnect(id, "token revoked");
+        sessions.disconnectEverywhere(id, CloseReason.CloseCodes.VIOLATED_POLICY, "token revoked");
         LOG.info(() -> "Revoked the token of worker " + id);
         return Response.noContent().build();
     }
