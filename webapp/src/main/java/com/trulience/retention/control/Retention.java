@@ -38,15 +38,19 @@ public final class Retention {
     }
 
     /**
-     * Runs a pass unless another database session, i.e. another backend node, is running one: a PostgreSQL advisory
-     * lock lets exactly one through. Empty when this one skipped.
+     * Runs the pass of the schedule slot that {@code now} falls in (its minute) unless another node ran it, or is
+     * running a pass now: with every node's timer firing for the same slot, exactly one of them runs it. The slot is
+     * claimed in retention_passes, overlapping passes are kept apart by an advisory lock. Empty when this one skipped.
      */
-    public static Optional<Summary> runExclusively(Connection connection, Instant now, Duration rawWindow, Duration hourlyWindow)
-            throws SQLException {
+    public static Optional<Summary> runExclusively(Connection connection, Instant now, Duration rawWindow, Duration hourlyWindow,
+                                                   String node) throws SQLException {
         if (!flag(connection, "SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
             return Optional.empty();
         }
         try {
+            if (!RetentionSql.claimSlot(connection, now.truncatedTo(ChronoUnit.MINUTES), node)) {
+                return Optional.empty();
+            }
             return Optional.of(run(connection, now, rawWindow, hourlyWindow));
         } finally {
             flag(connection, "SELECT pg_advisory_unlock(" + LOCK_KEY + ")");

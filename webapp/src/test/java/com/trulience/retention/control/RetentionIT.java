@@ -91,12 +91,26 @@ class RetentionIT {
         try (var otherNode = DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD)) {
             // the other node's pass in progress: it holds the lock
             lock(otherNode, "pg_advisory_lock");
-            var skipped = Retention.runExclusively(db, now, RAW, HOURLY);
-            assertTrue(skipped.isEmpty(), "skipped while the other node runs a pass");
+            assertTrue(Retention.runExclusively(db, now, RAW, HOURLY, "node-a").isEmpty(), "skipped while the other node runs a pass");
             assertEquals("1", query("SELECT COUNT(*) FROM gpu_metrics"), "and changed nothing");
             lock(otherNode, "pg_advisory_unlock");
 
-            assertEquals(1, Retention.runExclusively(db, now, RAW, HOURLY).orElseThrow().rowsFolded(), "runs once the lock is free");
+            assertEquals(1, Retention.runExclusively(db, now, RAW, HOURLY, "node-a").orElseThrow().rowsFolded(), "runs once the lock is free");
+        }
+    }
+
+    @Test
+    void onlyTheFirstNodeRunsTheSlotsPassEvenWhenTheyDoNotOverlap() throws SQLException {
+        try (var otherNode = DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD)) {
+            Instant slot = now.truncatedTo(ChronoUnit.MINUTES);
+            assertTrue(Retention.runExclusively(otherNode, slot.plusSeconds(1), RAW, HOURLY, "node-b").isPresent());
+            sample(0, oldHour.plusSeconds(5), 60, 90, 300, 40);
+
+            assertTrue(Retention.runExclusively(db, slot.plusSeconds(2), RAW, HOURLY, "node-a").isEmpty(), "node-b ran this slot's pass");
+            assertEquals("1", query("SELECT COUNT(*) FROM gpu_metrics"));
+            assertEquals("node-b", query("SELECT node FROM retention_passes WHERE slot = '" + slot + "'"));
+            assertTrue(Retention.runExclusively(db, slot.plusSeconds(60), RAW, HOURLY, "node-a").isPresent(), "the next slot's pass runs");
+            assertEquals("0", query("SELECT COUNT(*) FROM gpu_metrics"));
         }
     }
 
