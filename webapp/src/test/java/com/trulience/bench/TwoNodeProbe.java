@@ -104,6 +104,7 @@ public final class TwoNodeProbe {
         requestPushes.set(0);
         otherPushes.set(0);
         long start = System.nanoTime();
+        System.out.println("restart_requested_at_ms=" + System.currentTimeMillis());
         var created = json(call(requestBase, password, "POST", "api/v1/admin/workers/" + workerId + "/restart",
                 "{\"service_name\":\"comfyui\",\"reason\":\"verify-two-nodes\",\"force\":true}", 202)).asJsonObject();
         long restartId = created.getJsonNumber("id").longValue();
@@ -118,7 +119,7 @@ public final class TwoNodeProbe {
                 seen.add(status);
             }
             if (status.equals("completed") || status.equals("failed")) {
-                System.out.println("restart_error=" + (restart.get("error_message") == JsonValue.NULL ? "" : restart.getString("error_message")));
+                System.out.println("restart_error=" + restart.getString("error_message", ""));
                 break;
             }
             Thread.sleep(25);
