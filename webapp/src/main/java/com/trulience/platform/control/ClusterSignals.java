@@ -16,9 +16,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.io.StringReader;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.security.SecureRandom;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -51,11 +51,12 @@ public class ClusterSignals {
 
     @Inject
     @ConfigProperty(name = "trulience.db.user")
-    String user;
+    Optional<String> user;
 
+    // optional as for the pool: trust authentication needs none
     @Inject
     @ConfigProperty(name = "trulience.db.password")
-    String password;
+    Optional<String> password;
 
     @Inject
     @ConfigProperty(name = "trulience.node.name")
@@ -75,8 +76,8 @@ public class ClusterSignals {
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         var source = new PGSimpleDataSource();
         source.setURL(url);
-        source.setUser(user);
-        source.setPassword(password);
+        user.ifPresent(source::setUser);
+        password.ifPresent(source::setPassword);
         source.setApplicationName("trulience listener " + node);
         source.setTcpKeepAlive(true);
         listener = new NotificationListener(source::getConnection, CHANNEL, this::received);
@@ -101,11 +102,6 @@ public class ClusterSignals {
     public void publish(String topic, JsonObject body) {
         String payload = Json.createObjectBuilder().add("node", node).add("topic", topic).add("body", body).build().toString();
         em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, CHANNEL).setParameter(2, payload).getResultList();
-    }
-
-    /** Whether this node hears the others now. */
-    public boolean listening() {
-        return listener != null && listener.listening();
     }
 
     void received(String payload) {

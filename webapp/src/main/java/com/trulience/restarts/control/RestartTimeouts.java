@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * A restart command not acknowledged within {@code restart.ack.timeout.seconds} (30) fails as "agent unreachable";
  * one without a status for {@code restart.stale.minutes} (30, longer than the agent's longest wait plus verify)
- * fails as abandoned, so that the worker can be restarted again.
+ * fails as abandoned, so that the worker can be restarted again. The same tick sends the commands that no node has
+ * sent yet to agents connected here ({@link RestartDispatch}).
  */
 @Singleton
 public class RestartTimeouts {
@@ -37,10 +38,11 @@ public class RestartTimeouts {
 
     @Schedule(hour = "*", minute = "*", second = "*/2", persistent = false)
     void failOverdue() {
-        dispatch.dispatchMissed();
         for (var failed : logs.failOverdue(ackSeconds, staleMinutes)) {
             LOG.warning(() -> "Restart " + failed.restartId() + " of worker " + failed.workerId() + " failed: " + failed.errorMessage());
             changed.fireAsync(failed);
         }
+        // after failing the overdue ones, so that a command is never sent and failed in the same breath
+        dispatch.dispatchMissed();
     }
 }
