@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.htmlunit.WebClient;
 import org.htmlunit.html.HtmlPage;
@@ -161,7 +162,7 @@ public final class TwoNodeProbe {
                 socket.request(1);
                 return null;
             }
-        }).get();
+        }).get(15, TimeUnit.SECONDS);
     }
 
     private static boolean rotate(String base, String password, long workerId) throws Exception {
