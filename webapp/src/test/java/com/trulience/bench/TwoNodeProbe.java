@@ -2,6 +2,7 @@ package com.trulience.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
@@ -41,6 +42,7 @@ import org.htmlunit.html.HtmlPage;
  * restart REQUEST_BASE OTHER_BASE PASSWORD WORKER
  *                                          a restart asked on one node, followed on both nodes' API and dashboards
  * rotate BASE PASSWORD WORKER              rotate the token; milliseconds until the worker is offline
+ * unreachable BASE PASSWORD WORKER         a restart of a worker whose agent no node holds: how it ends, and when
  * </pre>
  */
 public final class TwoNodeProbe {
@@ -68,6 +70,7 @@ public final class TwoNodeProbe {
             case "workers" -> workers(args[1], args[2]).forEach((id, status) -> System.out.println(id + " " + status));
             case "restart" -> System.exit(restart(args[1], args[2], args[3], Long.parseLong(args[4])) ? 0 : 1);
             case "rotate" -> System.exit(rotate(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
+            case "unreachable" -> System.exit(unreachable(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -180,17 +183,49 @@ public final class TwoNodeProbe {
         return false;
     }
 
+    /**
+     * Accepted (the worker still counts as online) it must end failed as unreachable; refused with 409 (the silence
+     * timer was quicker) it is recorded as failed at once. Either is a clear end.
+     */
+    private static boolean unreachable(String base, String password, long workerId) throws Exception {
+        long start = System.nanoTime();
+        var answer = exchange(base, password, "POST", "api/v1/admin/workers/" + workerId + "/restart",
+                "{\"service_name\":\"comfyui\",\"reason\":\"verify-two-nodes: agent on no node\",\"force\":true}");
+        if (answer.statusCode() != 202 && answer.statusCode() != 409) {
+            throw new IllegalStateException("the restart request answered " + answer.statusCode() + ": " + answer.body());
+        }
+        long restartId = json(answer.body()).asJsonObject().getJsonNumber(answer.statusCode() == 202 ? "id" : "restart_id").longValue();
+        long deadline = start + Duration.ofSeconds(60).toNanos();
+        JsonObject restart;
+        do {
+            restart = json(call(base, password, "GET", "api/v1/admin/restarts/" + restartId, null, 200)).asJsonObject();
+            if (!restart.getString("status").equals("failed")) {
+                Thread.sleep(100);
+            }
+        } while (!restart.getString("status").equals("failed") && System.nanoTime() < deadline);
+        String error = restart.getString("error_message", "");
+        System.out.println("unreachable_answer=" + answer.statusCode());
+        System.out.println("unreachable_status=" + restart.getString("status"));
+        System.out.println("unreachable_error=" + error);
+        System.out.println("unreachable_ms=" + (System.nanoTime() - start) / 1_000_000);
+        return restart.getString("status").equals("failed") && (error.startsWith("agent unreachable") || error.startsWith("worker offline"));
+    }
+
     private static String call(String base, String password, String method, String path, String body, int expected) throws Exception {
+        var response = exchange(base, password, method, path, body);
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + base + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static HttpResponse<String> exchange(String base, String password, String method, String path, String body) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + base + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonValue json(String text) {
