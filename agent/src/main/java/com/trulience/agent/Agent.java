@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -123,29 +124,36 @@ public final class Agent {
     static Running serve(Config config, Backoff backoff, Duration keepAlive) {
         LOG.info(() -> "trulience-agent " + version() + " starting with " + config);
         long workerId = config.workerId().orElse(0);
-        if (config.backendUrl().isEmpty()) {
+        if (config.backendUrls().isEmpty()) {
             LOG.warning("BACKEND_WS_URL is unset: GPU metrics are collected but not sent anywhere");
             var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), frame -> LOG.fine(frame));
             loop.start();
-            return new Running(loop, null, null, null);
+            return new Running(loop, null, null, null, new AtomicLong());
         }
         Path directory = config.bufferDir().orElseGet(() -> Outbox.defaultDirectory(System.getenv(), Platform.isWindows(),
                 Path.of(System.getProperty("user.home")), Files::isWritable));
         var outbox = Outbox.open(directory, Outbox.capacity(config.bufferMaxHours(), config.interval()));
         LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + config.bufferMaxHours() + " h of batches");
-        var link = new Link(config.backendUrl().get(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
-        var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
+        var link = new Link(config.backendUrls(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
+        var collected = new AtomicLong();
+        var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, (seq, frame) -> {
+            collected.incrementAndGet();
+            link.submit(seq, frame);
+        });
         String hostname = Hello.localHostname(System.getenv());
         var restarter = new Restarter(config.allowedServices(), serviceControl(config), new ComfyUi(config.restart().comfyUiUrl()),
                 new Restarter.Timing(config.restart().waitMax(), config.restart().verify(), RESTART_POLL), link::status);
         link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
                 config.allowedServices()), restarter::accept);
         loop.start();
-        return new Running(loop, link, outbox, restarter);
+        return new Running(loop, link, outbox, restarter, collected);
     }
 
-    /** The running parts; {@code link}, {@code outbox} and {@code restarter} are null when nothing is sent. */
-    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter) implements AutoCloseable {
+    /**
+     * The running parts; {@code link}, {@code outbox} and {@code restarter} are null when nothing is sent.
+     * {@code collected} counts the batches handed to the link, for the account given when stopping.
+     */
+    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter, AtomicLong collected) implements AutoCloseable {
         @Override
         public void close() {
             // Collection stops first, so that every batch it made is in the outbox for the next start.
@@ -153,6 +161,8 @@ public final class Agent {
             if (link != null) {
                 restarter.close();
                 link.close();
+                LogFormat.atShutdown(LOG, "Stopped: " + collected.get() + " batch(es) collected since start; " + outbox.size()
+                        + " not acknowledged by the backend stay in the outbox for the next start");
                 outbox.close();
             }
         }

@@ -22,7 +22,7 @@ import java.util.OptionalLong;
  * working directory (the environment wins). Empty values count as unset.
  */
 public record Config(
-        Optional<URI> backendUrl,
+        List<URI> backendUrls,
         OptionalLong workerId,
         Optional<String> agentToken,
         Duration interval,
@@ -57,6 +57,7 @@ public record Config(
     static final int MAX_VERIFY_SECS = 600;
 
     public Config {
+        backendUrls = List.copyOf(backendUrls);
         allowedServices = List.copyOf(allowedServices);
     }
 
@@ -82,7 +83,7 @@ public record Config(
 
     static Config from(Map<String, String> values) {
         return new Config(
-                value(values, "BACKEND_WS_URL").map(Config::websocketUrl),
+                value(values, "BACKEND_WS_URL").map(Config::websocketUrls).orElse(List.of()),
                 value(values, "WORKER_ID").map(v -> OptionalLong.of(number("WORKER_ID", v, 1, Long.MAX_VALUE)))
                         .orElse(OptionalLong.empty()),
                 value(values, "AGENT_TOKEN"),
@@ -109,7 +110,7 @@ public record Config(
      * with a message instead of failing to connect forever.
      */
     public Config requireLinkSettings() {
-        if (backendUrl.isPresent() && (workerId.isEmpty() || agentToken.isEmpty())) {
+        if (!backendUrls.isEmpty() && (workerId.isEmpty() || agentToken.isEmpty())) {
             throw new Invalid("BACKEND_WS_URL is set, so WORKER_ID and AGENT_TOKEN must be set too: both are shown"
                     + " when the worker is registered (POST /api/v1/admin/workers).");
         }
@@ -181,6 +182,19 @@ public record Config(
         throw new Invalid("COMFYUI_URL must be an http:// or https:// URL such as http://127.0.0.1:8188, not '" + value + "'.");
     }
 
+    /** One URL, or several backend nodes' URLs separated by commas: the link moves on to the next after a failure. */
+    private static List<URI> websocketUrls(String value) {
+        List<URI> urls = Arrays.stream(value.split(",")).map(String::strip).filter(url -> !url.isEmpty())
+                .map(Config::websocketUrl).toList();
+        if (urls.isEmpty()) {
+            throw new Invalid("BACKEND_WS_URL must be one or more ws:// or wss:// URLs separated by commas, not '" + value + "'.");
+        }
+        if (new HashSet<>(urls).size() != urls.size()) {
+            throw new Invalid("BACKEND_WS_URL names a URL twice: '" + value + "'.");
+        }
+        return urls;
+    }
+
     private static URI websocketUrl(String value) {
         try {
             var uri = new URI(value);
@@ -190,14 +204,14 @@ public record Config(
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new Invalid("BACKEND_WS_URL must be a ws:// or wss:// URL such as wss://monitor.example.com/ws/metrics, not '"
-                + value + "'.");
+        throw new Invalid("BACKEND_WS_URL must be a ws:// or wss:// URL such as wss://monitor.example.com/ws/metrics"
+                + " (or several, separated by commas), not '" + value + "'.");
     }
 
     /** Keeps the token out of logs. */
     @Override
     public String toString() {
-        return "Config[backendUrl=" + backendUrl.map(URI::toString).orElse("unset")
+        return "Config[backendUrls=" + (backendUrls.isEmpty() ? "unset" : backendUrls)
                 + ", workerId=" + (workerId.isPresent() ? workerId.getAsLong() : "unset")
                 + ", agentToken=" + agentToken.map(t -> "***").orElse("unset")
                 + ", interval=" + interval.toSeconds() + "s"

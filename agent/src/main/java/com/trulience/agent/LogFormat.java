@@ -23,6 +23,17 @@ final class LogFormat extends Formatter {
         root.addHandler(handler);
     }
 
+    /**
+     * Writes a line straight to standard error, for shutdown hooks: the JDK's own hook resets logging at the same
+     * time, after which logged records go nowhere.
+     */
+    static void atShutdown(Logger logger, String message) {
+        var record = new LogRecord(Level.INFO, message);
+        record.setLoggerName(logger.getName());
+        System.err.print(new LogFormat().format(record));
+        System.err.flush();
+    }
+
     @Override
     public String format(LogRecord record) {
         String logger = record.getLoggerName() == null ? "" : record.getLoggerName();

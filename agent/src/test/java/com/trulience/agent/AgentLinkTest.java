@@ -39,7 +39,7 @@ class AgentLinkTest {
     }
 
     private Config config(URI url, Duration interval) {
-        return new Config(Optional.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
+        return new Config(List.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
                 Optional.of(buffer), 24, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS);
     }
 

@@ -29,7 +29,7 @@ class ConfigTest {
     void usesDefaultsWhenNothingIsSet() {
         Config config = Config.load(directory, Map.of());
 
-        assertEquals(new Config(Optional.empty(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
+        assertEquals(new Config(List.of(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
                 Optional.empty(), 0, Optional.empty(), 24, List.of("comfyui"), Config.Restart.DEFAULTS), config);
     }
 
@@ -50,10 +50,30 @@ class ConfigTest {
                 Map.entry("RESTART_VERIFY_SECS", "15"),
                 Map.entry("SIMULATE_SERVICES", "true")));
 
-        assertEquals(new Config(Optional.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
+        assertEquals(new Config(List.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
                 Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3,
                 Optional.of(Path.of("/srv/agent-outbox")), 48, List.of("comfyui", "comfyui@2"),
                 new Config.Restart(URI.create("http://10.0.0.5:8190/"), Duration.ofSeconds(30), Duration.ofSeconds(15), true)), config);
+    }
+
+    @Test
+    void readsSeveralBackendNodesInOrder() {
+        Config config = Config.load(directory, Map.of("BACKEND_WS_URL", " ws://10.0.0.1:8080/ws/metrics, wss://b.example.com/ws/metrics ,"));
+
+        assertEquals(List.of(URI.create("ws://10.0.0.1:8080/ws/metrics"), URI.create("wss://b.example.com/ws/metrics")),
+                config.backendUrls());
+    }
+
+    @Test
+    void namesTheBadOneOfSeveralBackendUrls() {
+        var refusal = assertThrows(Config.Invalid.class, () -> Config.load(directory,
+                Map.of("BACKEND_WS_URL", "ws://10.0.0.1:8080/ws/metrics,http://10.0.0.2:8080/ws/metrics")));
+        assertTrue(refusal.getMessage().startsWith("BACKEND_WS_URL must be a ws:// or wss:// URL"), refusal.getMessage());
+        assertTrue(refusal.getMessage().endsWith("not 'http://10.0.0.2:8080/ws/metrics'."), refusal.getMessage());
+
+        var twice = assertThrows(Config.Invalid.class, () -> Config.load(directory,
+                Map.of("BACKEND_WS_URL", "ws://a:1/ws/metrics,ws://a:1/ws/metrics")));
+        assertTrue(twice.getMessage().startsWith("BACKEND_WS_URL names a URL twice"), twice.getMessage());
     }
 
     @Test
@@ -79,6 +99,7 @@ class ConfigTest {
             "SIMULATE_GPUS         | 65",
             "BACKEND_WS_URL        | http://monitor.example.com/ws/metrics",
             "BACKEND_WS_URL        | monitor.example.com",
+            "BACKEND_WS_URL        | ',  ,'",
             "BUFFER_MAX_HOURS      | 0",
             "BUFFER_MAX_HOURS      | 169",
             "ALLOWED_SERVICES      | comfyui;rm -rf",

@@ -204,6 +204,26 @@ class IngestionIT extends Deployed {
         assertEquals("offline", awaitStatus(leaving.id(), "offline"));
     }
 
+    /** With several backend nodes an agent may reconnect elsewhere before this node notices its old socket close. */
+    @Test
+    void aSocketClosingHereLeavesOnlineAWorkerWhoseAgentConnectedToAnotherNode() throws Exception {
+        var moved = register();
+        try (var old = AgentClient.connect(base, moved.token())) {
+            old.send(hello(moved.id(), 60));
+            assertEquals("online", awaitStatus(moved.id(), "online"));
+            String here = TestDatabase.query(DATABASE, "SELECT connection FROM workers WHERE id = " + moved.id());
+            assertTrue(here != null && here.matches("node-[0-9a-f]{8}/.+"), here);
+            // what the other node writes when the agent's new socket opens there
+            TestDatabase.execute(DATABASE, "UPDATE workers SET connection = 'node-b-0000abcd/1' WHERE id = " + moved.id());
+        }
+        // the close is handled within milliseconds; give it ample time to (wrongly) mark the worker offline
+        Thread.sleep(2000);
+
+        assertEquals("online", awaitStatus(moved.id(), "online"));
+        assertEquals("0", TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM alerts WHERE worker_id = " + moved.id()
+                + " AND metric_name = 'worker_offline'"));
+    }
+
     private String awaitStatus(long workerId, String wanted) throws Exception {
         var deadline = Instant.now().plusSeconds(15);
         String status;

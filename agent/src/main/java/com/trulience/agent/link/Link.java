@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,7 +47,7 @@ public final class Link implements AutoCloseable {
 
     private enum Trouble { NETWORK, CONFIGURATION }
 
-    private final URI url;
+    private final List<URI> urls;
     private final String token;
     private final Outbox outbox;
     private final Backoff backoff;
@@ -69,6 +70,8 @@ public final class Link implements AutoCloseable {
      */
     private final ArrayDeque<String> statuses = new ArrayDeque<>();
     private int generation;
+    /** Index into {@link #urls} of the backend node tried now. */
+    private int current;
     private WebSocket socket;
     private boolean sending;
     private String sentHello;
@@ -84,11 +87,15 @@ public final class Link implements AutoCloseable {
     private final Set<String> loggedOnce = new HashSet<>();
 
     /**
+     * @param urls      the backend nodes, tried in this order; after a failure the next one is tried (round robin)
      * @param keepAlive how often to ping; a connection silent for three of these, or with
      *                  batches unacknowledged that long, is given up and opened again
      */
-    public Link(URI url, String token, Outbox outbox, Backoff backoff, Duration keepAlive) {
-        this.url = url;
+    public Link(List<URI> urls, String token, Outbox outbox, Backoff backoff, Duration keepAlive) {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("no backend URL");
+        }
+        this.urls = List.copyOf(urls);
         this.token = token;
         this.outbox = outbox;
         this.backoff = backoff;
@@ -151,7 +158,7 @@ public final class Link implements AutoCloseable {
         client.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + token)
                 .connectTimeout(CONNECT_TIMEOUT)
-                .buildAsync(url, new Listener(attempt))
+                .buildAsync(urls.get(current), new Listener(attempt))
                 .whenComplete((socket, failure) -> {
                     if (failure != null) {
                         onLinkThread(() -> failed(attempt, failure));
@@ -174,6 +181,7 @@ public final class Link implements AutoCloseable {
         int pending = outbox.size();
         // While the backend keeps closing for the same configuration error, one round was logged.
         Level level = lastTroubleKind == Trouble.CONFIGURATION ? Level.FINE : Level.INFO;
+        URI url = urls.get(current);
         LOG.log(level, () -> "Connected to " + url);
         replaying = pending > 0;
         if (replaying) {
@@ -329,7 +337,12 @@ public final class Link implements AutoCloseable {
         String retry = trouble == Trouble.CONFIGURATION
                 ? "a configuration error; retrying about every " + backoff.slow().toSeconds() + " s"
                 : "reconnecting with back-off; batches wait in the outbox (" + outbox.size() + " now)";
-        String line = (wasConnected ? "Disconnected: " : "Cannot connect to " + url + ": ") + why + "; " + retry;
+        URI failed = urls.get(current);
+        current = (current + 1) % urls.size();
+        if (urls.size() > 1) {
+            retry += "; next try: " + urls.get(current);
+        }
+        String line = (wasConnected ? "Disconnected: " : "Cannot connect to " + failed + ": ") + why + "; " + retry;
         // The same failure on every attempt is one state, logged once.
         Level level = !why.equals(lastTrouble) ? (trouble == Trouble.CONFIGURATION ? Level.SEVERE : Level.WARNING) : Level.FINE;
         LOG.log(level, line);

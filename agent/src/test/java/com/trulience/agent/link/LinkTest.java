@@ -46,7 +46,7 @@ class LinkTest {
 
     private Link link(java.net.URI url) {
         outbox = closeLater(Outbox.open(directory, 1000));
-        var link = closeLater(new Link(url, "s3cret", outbox,
+        var link = closeLater(new Link(List.of(url), "s3cret", outbox,
                 new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), SLOW, Duration.ofMinutes(1), new Random(1)),
                 Duration.ofSeconds(5)));
         link.start(() -> HELLO);
@@ -79,6 +79,29 @@ class LinkTest {
         assertFalse(backend.handshakes().get(0).containsKey("Origin"), "agents send no Origin");
         assertEquals(1, link.connections());
         assertEquals(1, log.count("Connected to " + backend.url()));
+    }
+
+    @Test
+    void movesOnToTheNextBackendNodeWhenOneCannotBeReached() throws IOException {
+        var backend = closeLater(TestBackend.start());
+        java.net.URI dead;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = java.net.URI.create("ws://127.0.0.1:" + socket.getLocalPort() + "/ws/metrics");
+        }
+        outbox = closeLater(Outbox.open(directory, 1000));
+        var link = closeLater(new Link(List.of(dead, backend.url()), "s3cret", outbox,
+                new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), SLOW, Duration.ofMinutes(1), new Random(1)),
+                Duration.ofSeconds(5)));
+        link.start(() -> HELLO);
+
+        submit(link, 2);
+
+        Await.until("both batches stored by the second node", () -> backend.stored().size() == 2 && outbox.size() == 0,
+                () -> backend.messages() + " " + log.shown());
+        assertEquals(1, log.count("Cannot connect to " + dead), log.shown().toString());
+        assertEquals(1, log.count("next try: " + backend.url()), log.shown().toString());
+        assertEquals(1, log.count("Connected to " + backend.url()), log.shown().toString());
+        assertEquals(1, link.connections());
     }
 
     @Test
@@ -125,7 +148,7 @@ class LinkTest {
     void handsOnRestartCommandsAndSendsStatusesKeptThroughAnOutageAfterReconnecting() {
         var backend = closeLater(TestBackend.start());
         outbox = closeLater(Outbox.open(directory, 1000));
-        var link = closeLater(new Link(backend.url(), "s3cret", outbox,
+        var link = closeLater(new Link(List.of(backend.url()), "s3cret", outbox,
                 new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), SLOW, Duration.ofMinutes(1), new Random(1)),
                 Duration.ofSeconds(5)));
         var commands = new java.util.concurrent.CopyOnWriteArrayList<com.trulience.agent.restart.RestartCommand>();

@@ -1,6 +1,8 @@
 package com.trulience.dashboard.boundary;
 
 import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.platform.control.ClusterSignal;
+import com.trulience.platform.control.ClusterSignals;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.workers.entity.WorkerCameOnline;
 import com.trulience.workers.entity.WorkerWentOffline;
@@ -8,44 +10,65 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Tells open dashboards that the fleet (samples, online state, restarts) changed, at most once per {@link #MIN_GAP_MILLIS}: ingestion may commit
  * hundreds of groups a second, and each push makes every open dashboard re-read the fleet. Changes that arrive
  * while a push is pending ride along with it, and the first change after a quiet spell goes out at once.
+ * A push for a change made on this node also goes to the other backend nodes' dashboards (topic {@value #TOPIC}),
+ * on the same throttle; what they hear they push to their own dashboards only, so nothing echoes back.
  */
 @ApplicationScoped
 public class FleetPush {
 
     static final String MESSAGE = "changed";
+    static final String TOPIC = "fleet.changed";
     static final long MIN_GAP_MILLIS = 500;
+    private static final Logger LOG = Logger.getLogger(FleetPush.class.getName());
 
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    ClusterSignals cluster;
+
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean changedHere = new AtomicBoolean();
     private volatile long lastSentMillis;
 
     void metricsStored(@ObservesAsync MetricsStored stored) {
-        changed();
+        changed(true);
     }
 
     void cameOnline(@ObservesAsync WorkerCameOnline online) {
-        changed();
+        changed(true);
     }
 
     void wentOffline(@ObservesAsync WorkerWentOffline offline) {
-        changed();
+        changed(true);
     }
 
     /** Restart progress rides on the same throttle: a card shows it, and its button follows the in-flight state. */
     void restartChanged(@ObservesAsync RestartChanged restart) {
-        changed();
+        changed(true);
     }
 
-    void changed() {
+    void changedElsewhere(@ObservesAsync ClusterSignal signal) {
+        if (signal.is(TOPIC)) {
+            changed(false);
+        }
+    }
+
+    void changed(boolean here) {
+        if (here) {
+            changedHere.set(true);
+        }
         if (pending.compareAndSet(false, true)) {
             long wait = Math.max(0, lastSentMillis + MIN_GAP_MILLIS - System.currentTimeMillis());
             scheduler.schedule(this::send, wait, TimeUnit.MILLISECONDS);
@@ -57,5 +80,13 @@ public class FleetPush {
         pending.set(false);
         lastSentMillis = System.currentTimeMillis();
         FleetSocket.broadcast(MESSAGE);
+        if (changedHere.getAndSet(false)) {
+            try {
+                cluster.publish(TOPIC, JsonValue.EMPTY_JSON_OBJECT);
+            } catch (RuntimeException e) {
+                // The next change tries again; this node's own dashboards were told already.
+                LOG.log(Level.WARNING, "Could not tell the other backend nodes' dashboards of a change", e);
+            }
+        }
     }
 }

@@ -2,10 +2,13 @@ package com.trulience.restarts.control;
 
 import com.trulience.agents.control.InvalidFrame;
 import com.trulience.agents.control.RestartStatusFrame;
+import com.trulience.platform.control.ClusterSignals;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.restarts.entity.RestartLog;
 import com.trulience.restarts.entity.RestartStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -25,8 +28,12 @@ public class RestartLogs {
     @PersistenceContext
     EntityManager em;
 
+    @Inject
+    ClusterSignals cluster;
+
     /**
-     * Inserts the row; the database refuses a second restart in flight for the worker.
+     * Inserts the row; the database refuses a second restart in flight for the worker. An initiated restart is
+     * announced to the other nodes on commit: the agent's socket may be on one of them.
      *
      * @throws PersistenceException from the unique index when another restart is in flight (see {@link #isInFlightConflict})
      */
@@ -34,7 +41,48 @@ public class RestartLogs {
     public RestartLog record(RestartLog log) {
         em.persist(log);
         em.flush();
+        if (RestartStatus.INITIATED.wire().equals(log.status())) {
+            cluster.publish(RestartDispatch.TOPIC, Json.createObjectBuilder().add("worker_id", log.workerId())
+                    .add("restart_id", log.id()).build());
+        }
         return log;
+    }
+
+    /**
+     * Marks the worker's initiated restart as sent, if no node has sent it yet: the guarded UPDATE lets exactly one
+     * caller on any node have it. Returns the command to send.
+     */
+    @Transactional
+    public Optional<String> claimCommand(long workerId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        UPDATE restart_logs SET dispatched_at = NOW()
+                        WHERE worker_id = ?1 AND status = 'initiated' AND dispatched_at IS NULL
+                        RETURNING id, service_name, force, reason""")
+                .setParameter(1, workerId)
+                .getResultList();
+        return rows.stream().findFirst().map(row -> command(((Number) row[0]).longValue(), (String) row[1],
+                (Boolean) row[2], (String) row[3]));
+    }
+
+    /** The workers with an initiated restart that no node has sent yet. */
+    public List<Long> undispatched() {
+        @SuppressWarnings("unchecked")
+        List<Number> workers = em.createNativeQuery(
+                        "SELECT worker_id FROM restart_logs WHERE status = 'initiated' AND dispatched_at IS NULL")
+                .getResultList();
+        return workers.stream().map(Number::longValue).toList();
+    }
+
+    static String command(long restartId, String serviceName, boolean force, String reason) {
+        var json = Json.createObjectBuilder().add("type", "restart").add("restart_id", restartId)
+                .add("service_name", serviceName).add("force", force);
+        if (reason == null) {
+            json.addNull("reason");
+        } else {
+            json.add("reason", reason);
+        }
+        return json.build().toString();
     }
 
     public Optional<RestartLog> inFlight(long workerId) {
@@ -95,7 +143,10 @@ public class RestartLogs {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
                         UPDATE restart_logs SET status = 'failed', completed_at = NOW(),
-                            error_message = CASE WHEN status = 'initiated'
+                            error_message = CASE
+                                WHEN status = 'initiated' AND dispatched_at IS NULL
+                                THEN 'agent unreachable: no backend node held its connection within ' || CAST(?1 AS text) || ' s'
+                                WHEN status = 'initiated'
                                 THEN 'agent unreachable: the restart was not acknowledged within ' || CAST(?1 AS text) || ' s'
                                 ELSE 'no status from the agent for ' || CAST(?2 AS text) || ' minutes (was ' || status || ')' END
                         WHERE (status = 'initiated' AND started_at < NOW() - make_interval(secs => CAST(?3 AS int)))

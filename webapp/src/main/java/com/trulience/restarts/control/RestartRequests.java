@@ -1,6 +1,5 @@
 package com.trulience.restarts.control;
 
-import com.trulience.agents.control.AgentSessions;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.restarts.entity.RestartLog;
 import com.trulience.security.entity.User;
@@ -8,7 +7,6 @@ import com.trulience.workers.entity.Worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
@@ -28,7 +26,7 @@ public class RestartRequests {
     RestartLogs logs;
 
     @Inject
-    AgentSessions sessions;
+    RestartDispatch dispatch;
 
     @Inject
     Event<RestartChanged> changed;
@@ -79,24 +77,13 @@ public class RestartRequests {
         LOG.info(() -> "Restart " + log.id() + " of " + serviceName + " on worker " + workerId + " requested by "
                 + username + (force ? " (forced)" : ""));
         changed.fireAsync(RestartChanged.of(log));
-        // Not delivered when the agent's socket is on another node: the acknowledgement timeout then fails it.
-        sessions.send(workerId, command(log));
+        // From here if the agent's socket is on this node; else the node that holds it heard of the commit.
+        dispatch.dispatch(workerId);
         return log;
     }
 
     private static void conflict(RestartLog running) {
         throw new RestartRefused(409, "restart " + running.id() + " of " + running.serviceName() + " on worker "
                 + running.workerId() + " is still in flight (" + running.status() + ")", running.id());
-    }
-
-    static String command(RestartLog log) {
-        var json = Json.createObjectBuilder().add("type", "restart").add("restart_id", log.id())
-                .add("service_name", log.serviceName()).add("force", log.force());
-        if (log.reason() == null) {
-            json.addNull("reason");
-        } else {
-            json.add("reason", log.reason());
-        }
-        return json.build().toString();
     }
 }

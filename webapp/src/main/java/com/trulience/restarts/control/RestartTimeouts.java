@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * A restart command not acknowledged within {@code restart.ack.timeout.seconds} (30) fails as "agent unreachable";
  * one without a status for {@code restart.stale.minutes} (30, longer than the agent's longest wait plus verify)
- * fails as abandoned, so that the worker can be restarted again.
+ * fails as abandoned, so that the worker can be restarted again. The same tick sends the commands that no node has
+ * sent yet to agents connected here ({@link RestartDispatch}).
  */
 @Singleton
 public class RestartTimeouts {
@@ -20,6 +21,9 @@ public class RestartTimeouts {
 
     @Inject
     RestartLogs logs;
+
+    @Inject
+    RestartDispatch dispatch;
 
     @Inject
     Event<RestartChanged> changed;
@@ -38,5 +42,7 @@ public class RestartTimeouts {
             LOG.warning(() -> "Restart " + failed.restartId() + " of worker " + failed.workerId() + " failed: " + failed.errorMessage());
             changed.fireAsync(failed);
         }
+        // after failing the overdue ones, so that a command is never sent and failed in the same breath
+        dispatch.dispatchMissed();
     }
 }

@@ -55,6 +55,10 @@ public class RestartLog {
     @Column(name = "error_message")
     private String errorMessage;
 
+    /** When a node sent the command to the agent; claimed by RestartLogs' guarded UPDATE only. */
+    @Column(name = "dispatched_at", insertable = false, updatable = false)
+    private OffsetDateTime dispatchedAt;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     private OffsetDateTime createdAt;
 

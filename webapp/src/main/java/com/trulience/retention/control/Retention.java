@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -15,6 +16,7 @@ import java.util.logging.Logger;
 public final class Retention {
 
     static final int HOURS_AHEAD = 3;
+    static final String LOCK_KEY = "hashtext('trulience.retention')";
     private static final int DETACH_ATTEMPTS = 20;
     private static final Duration DETACH_RETRY = Duration.ofMillis(250);
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
@@ -33,6 +35,33 @@ public final class Retention {
     }
 
     private Retention() {
+    }
+
+    /**
+     * Runs the pass of the schedule slot that {@code now} falls in (its minute) unless another node ran it, or is
+     * running a pass now: with every node's timer firing for the same slot, exactly one of them runs it. The slot is
+     * claimed in retention_passes, overlapping passes are kept apart by an advisory lock. Empty when this one skipped.
+     */
+    public static Optional<Summary> runExclusively(Connection connection, Instant now, Duration rawWindow, Duration hourlyWindow,
+                                                   String node) throws SQLException {
+        if (!flag(connection, "SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+            return Optional.empty();
+        }
+        try {
+            if (!RetentionSql.claimSlot(connection, now.truncatedTo(ChronoUnit.MINUTES), node)) {
+                return Optional.empty();
+            }
+            return Optional.of(run(connection, now, rawWindow, hourlyWindow));
+        } finally {
+            flag(connection, "SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+        }
+    }
+
+    private static boolean flag(Connection connection, String sql) throws SQLException {
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getBoolean(1);
+        }
     }
 
     public static int createPartitionsAhead(Connection connection, Instant now) throws SQLException {

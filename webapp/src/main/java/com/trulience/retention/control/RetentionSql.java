@@ -3,6 +3,7 @@ package com.trulience.retention.control;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -168,6 +169,18 @@ final class RetentionSql {
         try (var statement = connection.prepareStatement("DELETE FROM gpu_metrics_hourly WHERE hour < ?")) {
             statement.setTimestamp(1, Timestamp.from(cutoff));
             return statement.executeUpdate();
+        }
+    }
+
+    /** Whether this node is the first to claim the slot's pass; claims older than 90 days are forgotten. */
+    static boolean claimSlot(Connection connection, Instant slot, String node) throws SQLException {
+        try (var forget = connection.prepareStatement("DELETE FROM retention_passes WHERE slot < ?");
+             var claim = connection.prepareStatement("INSERT INTO retention_passes (slot, node) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            forget.setTimestamp(1, Timestamp.from(slot.minus(Duration.ofDays(90))));
+            forget.executeUpdate();
+            claim.setTimestamp(1, Timestamp.from(slot));
+            claim.setString(2, node);
+            return claim.executeUpdate() == 1;
         }
     }
 

@@ -1,12 +1,16 @@
 package com.trulience.retention.control;
 
+import com.trulience.platform.control.ClusterSignals;
 import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
-import jakarta.ejb.Schedule;
+import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
@@ -19,8 +23,9 @@ import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Runs retention every hour. Every node has this timer; a PostgreSQL advisory lock lets exactly one of them
- * run a pass, the others skip it.
+ * Runs retention every hour, at minute {@code retention.schedule.minute} (5; an EJB calendar expression such as
+ * {@code *} for every minute, which scripts/verify-two-nodes uses). Every node has this timer; exactly one of them
+ * runs each pass, the others skip it (see {@link Retention#runExclusively}).
  */
 @Startup
 @Singleton
@@ -29,14 +34,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RetentionTimer {
 
     private static final Logger LOG = Logger.getLogger(RetentionTimer.class.getName());
-    private static final String LOCK = "SELECT pg_try_advisory_lock(hashtext('trulience.retention'))";
-    private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtext('trulience.retention'))";
 
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
 
     @Inject
     DatabaseMigration migration;
+
+    @Inject
+    ClusterSignals cluster;
+
+    @Resource
+    TimerService timers;
+
+    @Inject
+    @ConfigProperty(name = "retention.schedule.minute", defaultValue = "5")
+    String scheduleMinute;
 
     @Inject
     @ConfigProperty(name = "metrics.retention.hours", defaultValue = "24")
@@ -49,6 +62,7 @@ public class RetentionTimer {
     /** After downtime the coming hours may have no partition yet; samples would land in the default one. */
     @PostConstruct
     void createPartitionsAhead() {
+        schedule();
         if (migration.failure().isPresent()) {
             return;
         }
@@ -59,33 +73,30 @@ public class RetentionTimer {
         }
     }
 
-    @Schedule(hour = "*", minute = "5", persistent = false)
+    private void schedule() {
+        var notPersistent = new TimerConfig("retention", false);
+        try {
+            timers.createCalendarTimer(new ScheduleExpression().hour("*").minute(scheduleMinute), notPersistent);
+        } catch (IllegalArgumentException e) {
+            LOG.severe(() -> "RETENTION_SCHEDULE_MINUTE '" + scheduleMinute + "' is not a minute expression ("
+                    + e.getMessage() + "); retention runs at minute 5");
+            timers.createCalendarTimer(new ScheduleExpression().hour("*").minute(5), notPersistent);
+        }
+    }
+
+    @Timeout
     public void runPass() {
         if (rawRetentionHours < 1 || hourlyRetentionDays < 1) {
             LOG.severe("Retention skipped: METRICS_RETENTION_HOURS and HOURLY_RETENTION_DAYS must be at least 1");
             return;
         }
         try (var connection = dataSource.getConnection()) {
-            if (!flag(connection, LOCK)) {
-                LOG.info("Retention pass skipped: another backend node is running one");
-                return;
-            }
-            try {
-                var summary = Retention.run(connection, Instant.now(), Duration.ofHours(rawRetentionHours),
-                        Duration.ofDays(hourlyRetentionDays));
-                LOG.info(() -> "Retention pass: " + summary);
-            } finally {
-                flag(connection, UNLOCK);
-            }
+            Retention.runExclusively(connection, Instant.now(), Duration.ofHours(rawRetentionHours), Duration.ofDays(hourlyRetentionDays),
+                            cluster.node())
+                    .ifPresentOrElse(summary -> LOG.info(() -> "Retention pass: " + summary),
+                            () -> LOG.info("Retention pass skipped: another backend node ran this one or is running one"));
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "Retention pass failed; the next one retries", e);
-        }
-    }
-
-    private static boolean flag(java.sql.Connection connection, String sql) throws SQLException {
-        try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getBoolean(1);
         }
     }
 }

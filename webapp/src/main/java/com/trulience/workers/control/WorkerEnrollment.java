@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import jakarta.websocket.CloseReason;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
@@ -54,7 +55,7 @@ public class WorkerEnrollment {
         var worker = find(id);
         String token = AgentTokens.generate();
         worker.replaceToken(AgentTokens.hash(token));
-        sessions.disconnect(id, "token rotated");
+        sessions.disconnectEverywhere(id, CloseReason.CloseCodes.VIOLATED_POLICY, "token rotated");
         LOG.info(() -> "Rotated the token of worker " + id + " '" + worker.name() + "' by " + by);
         return new RegisteredWorker(worker.id(), worker.name(), token);
     }
@@ -63,7 +64,7 @@ public class WorkerEnrollment {
     public void revokeToken(long id, String by) {
         var worker = find(id);
         worker.revokeToken();
-        sessions.disconnect(id, "token revoked");
+        sessions.disconnectEverywhere(id, CloseReason.CloseCodes.VIOLATED_POLICY, "token revoked");
         LOG.info(() -> "Revoked the token of worker " + id + " '" + worker.name() + "' by " + by);
     }
 

@@ -28,11 +28,22 @@ public class WorkerRegistry {
         return cameOnline;
     }
 
-    /** The worker's last socket closed; returns whether it was online until now. */
+    /** An agent socket opened (on this or another node): it is the worker's newest connection now. */
     @Transactional
-    public boolean disconnected(long workerId) {
-        return em.createNativeQuery("UPDATE workers SET online = false WHERE id = ? AND online")
+    public void connected(long workerId, String connection) {
+        em.createNativeQuery("UPDATE workers SET connection = ? WHERE id = ?").setParameter(1, connection)
+                .setParameter(2, workerId).executeUpdate();
+    }
+
+    /**
+     * The worker's last socket on this node closed; returns whether it was online until now. An agent that has
+     * meanwhile connected again (to any node) stays online.
+     */
+    @Transactional
+    public boolean disconnected(long workerId, String connection) {
+        return em.createNativeQuery("UPDATE workers SET online = false WHERE id = ? AND online AND connection = ?")
                 .setParameter(1, workerId)
+                .setParameter(2, connection)
                 .executeUpdate() == 1;
     }
 }

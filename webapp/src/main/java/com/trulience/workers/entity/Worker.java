@@ -81,6 +81,10 @@ public class Worker {
     @Column(insertable = false, updatable = false)
     private boolean online;
 
+    /** Node and socket of the agent's newest connection; written by WorkerRegistry's guarded statements only. */
+    @Column(insertable = false, updatable = false)
+    private String connection;
+
     @Column(name = "interval_seconds")
     private int intervalSeconds = 5;
 

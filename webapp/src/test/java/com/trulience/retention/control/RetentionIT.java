@@ -26,11 +26,12 @@ class RetentionIT {
     private final Instant now = Instant.now();
     private final Instant oldHour = now.minus(Duration.ofHours(30)).truncatedTo(ChronoUnit.HOURS);
     private Connection db;
+    private String url;
     private long worker;
 
     @BeforeEach
     void migrate() throws SQLException {
-        String url = TestDatabase.recreate(DATABASE);
+        url = TestDatabase.recreate(DATABASE);
         Flyway.configure().dataSource(url, TestDatabase.USER, TestDatabase.PASSWORD).locations("filesystem:../db").load().migrate();
         db = DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD);
         worker = Long.parseLong(query("INSERT INTO workers (name) VALUES ('gpu-r') RETURNING id"));
@@ -81,6 +82,42 @@ class RetentionIT {
         assertEquals(0, second.rowsFolded() + second.lateRowsFolded() + second.hourlyRowsRemoved() + second.hoursFolded());
         assertEquals(hourly, query("SELECT string_agg(concat_ws(' ', hour, gpu_index, samples, temperature_celsius_sum), ',' ORDER BY hour) FROM gpu_metrics_hourly"));
         assertEquals(raw, query("SELECT string_agg(concat_ws(' ', recorded_at, temperature_celsius), ',') FROM gpu_metrics"));
+    }
+
+    /** Each backend node runs the pass on a database session of its own: a second session stands for the other node. */
+    @Test
+    void aNodeSkipsThePassWhileAnotherNodeRunsOne() throws SQLException {
+        sample(0, oldHour.plusSeconds(5), 60, 90, 300, 40);
+        try (var otherNode = DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD)) {
+            // the other node's pass in progress: it holds the lock
+            lock(otherNode, "pg_advisory_lock");
+            assertTrue(Retention.runExclusively(db, now, RAW, HOURLY, "node-a").isEmpty(), "skipped while the other node runs a pass");
+            assertEquals("1", query("SELECT COUNT(*) FROM gpu_metrics"), "and changed nothing");
+            lock(otherNode, "pg_advisory_unlock");
+
+            assertEquals(1, Retention.runExclusively(db, now, RAW, HOURLY, "node-a").orElseThrow().rowsFolded(), "runs once the lock is free");
+        }
+    }
+
+    @Test
+    void onlyTheFirstNodeRunsTheSlotsPassEvenWhenTheyDoNotOverlap() throws SQLException {
+        try (var otherNode = DriverManager.getConnection(url, TestDatabase.USER, TestDatabase.PASSWORD)) {
+            Instant slot = now.truncatedTo(ChronoUnit.MINUTES);
+            assertTrue(Retention.runExclusively(otherNode, slot.plusSeconds(1), RAW, HOURLY, "node-b").isPresent());
+            sample(0, oldHour.plusSeconds(5), 60, 90, 300, 40);
+
+            assertTrue(Retention.runExclusively(db, slot.plusSeconds(2), RAW, HOURLY, "node-a").isEmpty(), "node-b ran this slot's pass");
+            assertEquals("1", query("SELECT COUNT(*) FROM gpu_metrics"));
+            assertEquals("node-b", query("SELECT node FROM retention_passes WHERE slot = '" + slot + "'"));
+            assertTrue(Retention.runExclusively(db, slot.plusSeconds(60), RAW, HOURLY, "node-a").isPresent(), "the next slot's pass runs");
+            assertEquals("0", query("SELECT COUNT(*) FROM gpu_metrics"));
+        }
+    }
+
+    private static void lock(Connection connection, String function) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("SELECT " + function + "(" + Retention.LOCK_KEY + ")");
+        }
     }
 
     @Test

@@ -1,0 +1,234 @@
+package com.trulience.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.htmlunit.WebClient;
+import org.htmlunit.html.HtmlPage;
+
+/**
+ * The API and dashboard side of scripts/verify-two-nodes: each command talks to the running backend nodes over
+ * loopback, prints what it measured as {@code key=value} lines and exits 1 when a check fails.
+ *
+ * <pre>
+ * webhook PORT FILE                        receive alert webhooks, one JSON document per line in FILE
+ * register BASE PASSWORD NAME...           register workers: "id token" per line
+ * thresholds BASE PASSWORD WORKER METRIC WARNING CRITICAL
+ * workers BASE PASSWORD                    "id status" per worker, as that node's API says
+ * restart REQUEST_BASE OTHER_BASE PASSWORD WORKER
+ *                                          a restart asked on one node, followed on both nodes' API and dashboards
+ * rotate BASE PASSWORD WORKER              rotate the token; milliseconds until the worker is offline
+ * unreachable BASE PASSWORD WORKER         a restart of a worker whose agent no node holds: how it ends, and when
+ * </pre>
+ */
+public final class TwoNodeProbe {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TwoNodeProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("usage: see the class comment");
+        }
+        switch (args[0]) {
+            case "webhook" -> webhook(Integer.parseInt(args[1]), Path.of(args[2]));
+            case "register" -> {
+                for (int i = 3; i < args.length; i++) {
+                    var worker = json(call(args[1], args[2], "POST", "api/v1/admin/workers", "{\"name\":\"" + args[i] + "\"}", 201)).asJsonObject();
+                    System.out.println(worker.getJsonNumber("id") + " " + worker.getString("token"));
+                }
+            }
+            case "thresholds" -> call(args[1], args[2], "PUT", "api/v1/admin/workers/" + args[3] + "/thresholds",
+                    "[{\"metric_name\":\"" + args[4] + "\",\"warning_value\":" + args[5] + ",\"critical_value\":" + args[6]
+                            + ",\"is_enabled\":true}]", 200);
+            case "workers" -> workers(args[1], args[2]).forEach((id, status) -> System.out.println(id + " " + status));
+            case "restart" -> System.exit(restart(args[1], args[2], args[3], Long.parseLong(args[4])) ? 0 : 1);
+            case "rotate" -> System.exit(rotate(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
+            case "unreachable" -> System.exit(unreachable(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    private static void webhook(int port, Path file) throws IOException {
+        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.createContext("/hook", exchange -> {
+            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).replace('\n', ' ');
+            synchronized (server) {
+                Files.writeString(file, body + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    private static Map<Long, String> workers(String base, String password) throws Exception {
+        var statuses = new LinkedHashMap<Long, String>();
+        for (var worker : json(call(base, password, "GET", "api/v1/admin/workers", null, 200)).asJsonArray()) {
+            statuses.put(worker.asJsonObject().getJsonNumber("id").longValue(), worker.asJsonObject().getString("status"));
+        }
+        return statuses;
+    }
+
+    /**
+     * Asks node 1 to restart the worker whose agent is on node 2, follows the restart through both nodes' API, and
+     * counts the pushes both nodes' dashboard sockets get meanwhile.
+     */
+    private static boolean restart(String requestBase, String otherBase, String password, long workerId) throws Exception {
+        var requestPushes = new AtomicInteger();
+        var otherPushes = new AtomicInteger();
+        var sockets = List.of(dashboardSocket(requestBase, password, requestPushes), dashboardSocket(otherBase, password, otherPushes));
+        Thread.sleep(700);
+        requestPushes.set(0);
+        otherPushes.set(0);
+        long start = System.nanoTime();
+        System.out.println("restart_requested_at_ms=" + System.currentTimeMillis());
+        var created = json(call(requestBase, password, "POST", "api/v1/admin/workers/" + workerId + "/restart",
+                "{\"service_name\":\"comfyui\",\"reason\":\"verify-two-nodes\",\"force\":true}", 202)).asJsonObject();
+        long restartId = created.getJsonNumber("id").longValue();
+        var seen = new ArrayList<String>();
+        String status = created.getString("status");
+        String otherStatus;
+        long deadline = start + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var restart = json(call(requestBase, password, "GET", "api/v1/admin/restarts/" + restartId, null, 200)).asJsonObject();
+            status = restart.getString("status");
+            if (!seen.contains(status)) {
+                seen.add(status);
+            }
+            if (status.equals("completed") || status.equals("failed")) {
+                System.out.println("restart_error=" + restart.getString("error_message", ""));
+                break;
+            }
+            Thread.sleep(25);
+        }
+        long roundTripMillis = (System.nanoTime() - start) / 1_000_000;
+        otherStatus = json(call(otherBase, password, "GET", "api/v1/admin/restarts/" + restartId, null, 200)).asJsonObject().getString("status");
+        // the last status's push leaves within the 500 ms throttle
+        Thread.sleep(1200);
+        sockets.forEach(socket -> socket.abort());
+        System.out.println("restart_id=" + restartId);
+        System.out.println("restart_statuses=" + String.join(",", seen));
+        System.out.println("restart_round_trip_ms=" + roundTripMillis);
+        System.out.println("restart_status_on_other_node=" + otherStatus);
+        System.out.println("dashboard_pushes_requesting_node=" + requestPushes.get());
+        System.out.println("dashboard_pushes_other_node=" + otherPushes.get());
+        return status.equals("completed") && otherStatus.equals("completed") && requestPushes.get() > 0 && otherPushes.get() > 0;
+    }
+
+    private static WebSocket dashboardSocket(String base, String password, AtomicInteger pushes) throws Exception {
+        String session;
+        try (var browser = new WebClient()) {
+            browser.getOptions().setCssEnabled(false);
+            browser.getOptions().setJavaScriptEnabled(false);
+            browser.getOptions().setWebSocketEnabled(false);
+            HtmlPage login = browser.getPage(new URL(new URL(base), "login.xhtml"));
+            login.getHtmlElementById("login:username").type("admin");
+            login.getHtmlElementById("login:password").type(password);
+            HtmlPage signedIn = login.getHtmlElementById("login:submit").click();
+            if (signedIn.getUrl().getPath().endsWith("/login.xhtml")) {
+                throw new IllegalStateException("could not sign in on " + base);
+            }
+            session = browser.getCookieManager().getCookie("JSESSIONID").getValue();
+        }
+        var uri = URI.create(base.replaceFirst("^http", "ws") + "admin/push/fleet");
+        return HTTP.newWebSocketBuilder().header("Cookie", "JSESSIONID=" + session).buildAsync(uri, new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                pushes.incrementAndGet();
+                socket.request(1);
+                return null;
+            }
+        }).get(15, TimeUnit.SECONDS);
+    }
+
+    private static boolean rotate(String base, String password, long workerId) throws Exception {
+        long start = System.nanoTime();
+        call(base, password, "POST", "api/v1/admin/workers/" + workerId + "/token", null, 200);
+        long deadline = start + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if ("offline".equals(workers(base, password).get(workerId))) {
+                System.out.println("rotate_disconnect_ms=" + (System.nanoTime() - start) / 1_000_000);
+                return true;
+            }
+            Thread.sleep(25);
+        }
+        System.out.println("rotate_disconnect_ms=none within 20 s");
+        return false;
+    }
+
+    /**
+     * Accepted (the worker still counts as online) it must end failed as unreachable; refused with 409 (the silence
+     * timer was quicker) it is recorded as failed at once. Either is a clear end.
+     */
+    private static boolean unreachable(String base, String password, long workerId) throws Exception {
+        long start = System.nanoTime();
+        var answer = exchange(base, password, "POST", "api/v1/admin/workers/" + workerId + "/restart",
+                "{\"service_name\":\"comfyui\",\"reason\":\"verify-two-nodes: agent on no node\",\"force\":true}");
+        if (answer.statusCode() != 202 && answer.statusCode() != 409) {
+            throw new IllegalStateException("the restart request answered " + answer.statusCode() + ": " + answer.body());
+        }
+        long restartId = json(answer.body()).asJsonObject().getJsonNumber(answer.statusCode() == 202 ? "id" : "restart_id").longValue();
+        long deadline = start + Duration.ofSeconds(60).toNanos();
+        JsonObject restart;
+        do {
+            restart = json(call(base, password, "GET", "api/v1/admin/restarts/" + restartId, null, 200)).asJsonObject();
+            if (!restart.getString("status").equals("failed")) {
+                Thread.sleep(100);
+            }
+        } while (!restart.getString("status").equals("failed") && System.nanoTime() < deadline);
+        String error = restart.getString("error_message", "");
+        System.out.println("unreachable_answer=" + answer.statusCode());
+        System.out.println("unreachable_status=" + restart.getString("status"));
+        System.out.println("unreachable_error=" + error);
+        System.out.println("unreachable_ms=" + (System.nanoTime() - start) / 1_000_000);
+        return restart.getString("status").equals("failed") && (error.startsWith("agent unreachable") || error.startsWith("worker offline"));
+    }
+
+    private static String call(String base, String password, String method, String path, String body, int expected) throws Exception {
+        var response = exchange(base, password, method, path, body);
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + base + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static HttpResponse<String> exchange(String base, String password, String method, String path, String body) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonValue json(String text) {
+        return Json.createReader(new StringReader(text)).readValue();
+    }
+}
