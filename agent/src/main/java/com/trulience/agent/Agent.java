@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 public final class Agent {
@@ -127,12 +128,14 @@ public final class Agent {
             LOG.warning("BACKEND_WS_URL is unset: GPU metrics are collected but not sent anywhere");
             var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), frame -> LOG.fine(frame));
             loop.start();
-            return new Running(loop, null, null, null);
+            return new Running(loop, null, null, null, 0);
         }
         Path directory = config.bufferDir().orElseGet(() -> Outbox.defaultDirectory(System.getenv(), Platform.isWindows(),
                 Path.of(System.getProperty("user.home")), Files::isWritable));
         var outbox = Outbox.open(directory, Outbox.capacity(config.bufferMaxHours(), config.interval()));
-        LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + config.bufferMaxHours() + " h of batches");
+        long firstSeq = outbox.lastSeq() + 1;
+        LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + config.bufferMaxHours() + " h of batches;"
+                + " this run's first seq is " + firstSeq);
         var link = new Link(config.backendUrl().get(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
         var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
         String hostname = Hello.localHostname(System.getenv());
@@ -141,11 +144,11 @@ public final class Agent {
         link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
                 config.allowedServices()), restarter::accept);
         loop.start();
-        return new Running(loop, link, outbox, restarter);
+        return new Running(loop, link, outbox, restarter, firstSeq);
     }
 
     /** The running parts; {@code link}, {@code outbox} and {@code restarter} are null when nothing is sent. */
-    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter) implements AutoCloseable {
+    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter, long firstSeq) implements AutoCloseable {
         @Override
         public void close() {
             // Collection stops first, so that every batch it made is in the outbox for the next start.
@@ -153,8 +156,26 @@ public final class Agent {
             if (link != null) {
                 restarter.close();
                 link.close();
+                stopped(System.err);
                 outbox.close();
             }
+        }
+
+        /**
+         * What this run collected and where it went: lets an operator (and scripts/verify-*) account for
+         * every sample. Printed straight to {@code err} because this runs in a shutdown hook, where the
+         * JDK's own hook may already have removed the log handlers.
+         */
+        void stopped(PrintStream err) {
+            long batches = loop.batches();
+            String seqs = batches == 0 ? "none" : "seq " + firstSeq + " to " + outbox.lastSeq();
+            var record = new LogRecord(Level.INFO, "Stopped: collected " + batches + " batch(es), " + loop.gpuSamples()
+                    + " GPU sample(s) since start (" + seqs + "); " + outbox.dropped() + " batch(es) dropped"
+                    + " (outbox full or damaged); " + outbox.size() + " not yet acknowledged, kept in "
+                    + outbox.directory() + " for the next start");
+            record.setLoggerName(Agent.class.getName());
+            err.print(new LogFormat().format(record));
+            err.flush();
         }
     }
 

@@ -82,6 +82,33 @@ class AgentLinkTest {
     }
 
     @Test
+    void saysOnStopHowManyBatchesAndSamplesItCollectedAndWhereTheyAre() throws Exception {
+        try (var backend = TestBackend.start()) {
+            var agent = Agent.serve(config(backend.url(), Duration.ofMillis(200)), fast(), Duration.ofSeconds(5));
+            try {
+                Await.until("3 batches stored", () -> backend.stored().size() >= 3, () -> backend.messages().toString());
+                backend.stop();
+                long lastStored = agent.outbox().lastSeq();
+                Await.until("4 collections during the outage", () -> agent.outbox().lastSeq() >= lastStored + 4,
+                        () -> agent.outbox().seqs().toString());
+            } finally {
+                agent.close();
+            }
+            var err = new java.io.ByteArrayOutputStream();
+            agent.stopped(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+            long collected = agent.outbox().lastSeq();
+            int pending = agent.outbox().size();
+            assertTrue(pending >= 4, "batches of the outage still pending: " + pending);
+            assertEquals(collected, backend.stored().size() + pending, "every batch stored or pending");
+            String line = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(line.contains(" INFO Agent: Stopped: collected " + collected + " batch(es), " + 2 * collected
+                    + " GPU sample(s) since start (seq 1 to " + collected + "); 0 batch(es) dropped (outbox full or damaged); "
+                    + pending + " not yet acknowledged, kept in " + buffer + " for the next start"), line);
+        }
+    }
+
+    @Test
     void announcesTheWorkerItsGpusAndItsAllowedServicesFirst() {
         try (var backend = TestBackend.start();
                 var agent = Agent.serve(config(backend.url(), Duration.ofSeconds(1)), fast(), Duration.ofSeconds(5))) {
@@ -135,6 +162,10 @@ class AgentLinkTest {
                 assertEquals(sent.getValue(), backend.stored().get(sent.getKey()), "replayed as collected");
             }
             assertTrue(log("second.log").contains("holds " + inOutbox.size() + " batch(es) not yet acknowledged"), log("second.log"));
+            // The killed run leased seqs 1 to 1000, so the next run starts after them.
+            assertTrue(log("second.log").contains("this run's first seq is 1001"), log("second.log"));
+            assertTrue(log("second.log").matches("(?s).*INFO Agent: Stopped: collected \\d+ batch\\(es\\), \\d+ GPU sample\\(s\\) since start"
+                    + " \\(seq 1001 to \\d+\\).*"), "the stop line of a SIGTERM: " + log("second.log"));
         }
     }
 

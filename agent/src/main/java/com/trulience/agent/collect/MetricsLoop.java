@@ -35,6 +35,8 @@ public final class MetricsLoop implements AutoCloseable {
     private String unavailable = "";
     private long lastAttemptNanos;
     private volatile Inventory inventory = Inventory.NONE;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong gpuSamples = new AtomicLong();
 
     /** Numbers the frames 1, 2, 3, ... */
     public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, Consumer<String> sink) {
@@ -53,6 +55,16 @@ public final class MetricsLoop implements AutoCloseable {
     /** The GPUs as last opened; {@link Inventory#NONE} until NVML answers. */
     public Inventory inventory() {
         return inventory;
+    }
+
+    /** Frames handed to the sink since start. */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** GPU samples in those frames (lost GPUs left out): the rows they become in the backend. */
+    public long gpuSamples() {
+        return gpuSamples.get();
     }
 
     public void start() {
@@ -92,6 +104,8 @@ public final class MetricsLoop implements AutoCloseable {
             Sample sample = gpus.sample();
             long seq = seqs.getAsLong();
             sink.accept(seq, MetricsPayload.json(workerId, seq, sample));
+            batches.incrementAndGet();
+            gpuSamples.addAndGet(sample.gpus().stream().filter(gpu -> !gpu.lost()).count());
         } catch (RuntimeException | LinkageError e) {
             // A throwing task would silently end the schedule: log and keep the agent alive.
             LOG.log(Level.WARNING, "Collecting the GPU metrics failed", e);
