@@ -47,7 +47,7 @@ public final class Agent {
             Settings come from environment variables or a .env file in the working directory:
               BACKEND_WS_URL, WORKER_ID, AGENT_TOKEN, METRICS_INTERVAL_SECS (default 5),
               NVML_LIBRARY (path of libnvidia-ml.so.1 / nvml.dll), SIMULATE_GPUS (0-64),
-              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), ALLOWED_SERVICES (default comfyui; none: no restarts),
+              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), BUFFER_MAX_BATCHES (overrides the hours), ALLOWED_SERVICES (default comfyui; none: no restarts),
               COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
               RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended)
 
@@ -132,10 +132,12 @@ public final class Agent {
         }
         Path directory = config.bufferDir().orElseGet(() -> Outbox.defaultDirectory(System.getenv(), Platform.isWindows(),
                 Path.of(System.getProperty("user.home")), Files::isWritable));
-        var outbox = Outbox.open(directory, Outbox.capacity(config.bufferMaxHours(), config.interval()));
+        int capacity = config.bufferMaxBatches().orElseGet(() -> Outbox.capacity(config.bufferMaxHours(), config.interval()));
+        var outbox = Outbox.open(directory, capacity);
         long firstSeq = outbox.lastSeq() + 1;
-        LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + config.bufferMaxHours() + " h of batches;"
-                + " this run's first seq is " + firstSeq);
+        LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + capacity + " batches ("
+                + (config.bufferMaxBatches().isPresent() ? "BUFFER_MAX_BATCHES" : config.bufferMaxHours() + " h")
+                + "); this run's first seq is " + firstSeq);
         var link = new Link(config.backendUrl().get(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
         var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
         String hostname = Hello.localHostname(System.getenv());

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
@@ -39,8 +40,12 @@ class AgentLinkTest {
     }
 
     private Config config(URI url, Duration interval) {
+        return config(url, interval, OptionalInt.empty());
+    }
+
+    private Config config(URI url, Duration interval, OptionalInt bufferMaxBatches) {
         return new Config(Optional.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
-                Optional.of(buffer), 24, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS);
+                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS);
     }
 
     private static Backoff fast() {
@@ -105,6 +110,29 @@ class AgentLinkTest {
             assertTrue(line.contains(" INFO Agent: Stopped: collected " + collected + " batch(es), " + 2 * collected
                     + " GPU sample(s) since start (seq 1 to " + collected + "); 0 batch(es) dropped (outbox full or damaged); "
                     + pending + " not yet acknowledged, kept in " + buffer + " for the next start"), line);
+        }
+    }
+
+    @Test
+    void boundsTheOutboxToBufferMaxBatchesDroppingTheOldestAndSendsTheRest() {
+        try (var backend = TestBackend.start()) {
+            backend.stop();
+            var agent = Agent.serve(config(backend.url(), Duration.ofMillis(100), OptionalInt.of(3)), fast(), Duration.ofSeconds(5));
+            try {
+                Await.until("8 collections while the backend is down", () -> agent.outbox().lastSeq() >= 8,
+                        () -> agent.outbox().seqs().toString());
+                agent.loop().close();
+                assertEquals(3, agent.outbox().size());
+                long collected = agent.outbox().lastSeq();
+                assertEquals(collected - 3, agent.outbox().dropped(), "the oldest dropped and counted");
+                assertEquals(LongStream.rangeClosed(collected - 2, collected).boxed().toList(), agent.outbox().seqs());
+
+                backend.startAgain();
+                Await.until("the outbox sent", () -> agent.outbox().size() == 0, () -> backend.stored().keySet().toString());
+                assertEquals(List.of(collected - 2, collected - 1, collected), List.copyOf(backend.stored().keySet()));
+            } finally {
+                agent.close();
+            }
         }
     }
 
