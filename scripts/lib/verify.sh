@@ -19,6 +19,13 @@ declare -a VERIFY_WORKER_IDS VERIFY_TOKENS VERIFY_AGENT_PIDS VERIFY_AGENT_RUNS
 # Builds the WAR and the agent, creates a fresh database, starts the backend on PORT; everything started is
 # stopped on exit.
 verify_setup() {  # PORT
+    verify_prepare
+    start_backend_process "$1"
+    echo "Backend ready on port $1 (database $BENCH_DATABASE); $(nproc) CPU cores shared by everything."
+}
+
+# verify_setup without starting the backend.
+verify_prepare() {
     BENCH_RUN_DIR=$VERIFY_DIR
     rm -rf "$VERIFY_DIR"
     mkdir -p "$VERIFY_DIR"
@@ -30,8 +37,6 @@ verify_setup() {  # PORT
     mvn -B -q --no-transfer-progress -pl agent -am -DskipTests package
     VERIFY_AGENT_JAR=$(realpath "$(ls agent/target/trulience-agent-*.jar | head -n 1)")
     bench_fresh_database "trulience_verify${TRULIENCE_TEST_DB_SUFFIX:+_$TRULIENCE_TEST_DB_SUFFIX}"
-    start_backend_process "$1"
-    echo "Backend ready on port $1 (database $BENCH_DATABASE); $(nproc) CPU cores shared by everything."
 }
 
 verify_cleanup() {  # every step may fail (the process is gone already): none may stop the others
@@ -43,6 +48,26 @@ verify_cleanup() {  # every step may fail (the process is gone already): none ma
         fi
     done
     stop_backend_process
+    if [ -n "${VERIFY_RELAY_PID:-}" ]; then
+        kill "$VERIFY_RELAY_PID" 2>/dev/null || true
+        wait "$VERIFY_RELAY_PID" 2>/dev/null || true
+    fi
+}
+
+# A TCP relay (the test suite's TcpProxy) on PORT in front of PostgreSQL; the backend started afterwards uses it.
+start_postgres_relay() {  # PORT
+    local line
+    coproc VERIFY_RELAY { exec java -Xmx64m -cp "$BENCH_CLASSPATH" com.trulience.bench.PostgresRelay --port "$1" --target-port "$PG_PORT"; }
+    read -r -t 60 -u "${VERIFY_RELAY[0]}" line || fail "the relay did not start"
+    echo "PostgreSQL relay: $line -> $PG_HOST:$PG_PORT"
+    BENCH_BACKEND_JDBC_URL="jdbc:postgresql://127.0.0.1:$1/$BENCH_DATABASE"
+}
+
+relay() {  # cut | restore: waits until done
+    local answer
+    echo "$1" >&"${VERIFY_RELAY[1]}"
+    read -r -t 30 -u "${VERIFY_RELAY[0]}" answer || fail "the relay did not answer '$1'"
+    case $1 in cut) [ "$answer" = cut ] ;; restore) [ "$answer" = restored ] ;; esac || fail "relay: $answer"
 }
 
 now() { date +%s.%N; }
