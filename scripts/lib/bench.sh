@@ -24,6 +24,8 @@ bench_fresh_database() {  # DATABASE
 # BENCH_BACKEND_JDBC_URL when set (e.g. through a relay), else BENCH_JDBC_URL. The log is appended to.
 start_backend_process() {  # PORT
     local port=$1
+    # Else the readiness check below could be answered by another process, e.g. a backend an earlier run left.
+    [ -z "$(ss -Hltn "( sport = :$port )")" ] || fail "port $port is in use: $(ss -Hltnp "( sport = :$port )")"
     mkdir -p "$BENCH_RUN_DIR"
     BENCH_URL="http://127.0.0.1:$port/"
     rm -rf "$BENCH_RUN_DIR/payara"  # never the application exploded there by an earlier run (see scripts/run)
@@ -65,4 +67,22 @@ start_bench_backend() {  # DATABASE PORT
     trap stop_backend_process EXIT
     start_backend_process "$2"
     echo "Backend ready on port $2 (database $1). CPU: $(nproc) cores; backend, PostgreSQL and the load share them."
+}
+
+# The scripts' options: --name N, whole numbers, into the variable of the same name with underscores
+# (--outage-secs 60 sets outage_secs=60); only the names in ALLOWED. --help prints the script's header comment.
+parse_number_options() {  # "ALLOWED NAMES" ARGS...
+    local allowed=" $1 " name
+    shift
+    while [ $# -gt 0 ]; do
+        if [ "$1" = --help ]; then
+            sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d; s/^# \{0,1\}//'
+            exit 0
+        fi
+        name=${1#--}
+        [[ $1 == --* && $allowed == *" $name "* ]] || fail "unknown option $1 (see --help)"
+        [[ ${2:-} =~ ^[0-9]+$ ]] || fail "$1 needs a whole number"
+        printf -v "${name//-/_}" '%s' "$2"
+        shift 2
+    done
 }

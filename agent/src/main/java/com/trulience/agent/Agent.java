@@ -47,7 +47,8 @@ public final class Agent {
             Settings come from environment variables or a .env file in the working directory:
               BACKEND_WS_URL, WORKER_ID, AGENT_TOKEN, METRICS_INTERVAL_SECS (default 5),
               NVML_LIBRARY (path of libnvidia-ml.so.1 / nvml.dll), SIMULATE_GPUS (0-64),
-              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), BUFFER_MAX_BATCHES (overrides the hours), ALLOWED_SERVICES (default comfyui; none: no restarts),
+              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), BUFFER_MAX_BATCHES (instead of the hours),
+              ALLOWED_SERVICES (default comfyui; none: no restarts),
               COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
               RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended)
 
