@@ -34,6 +34,7 @@ public final class MetricsLoop implements AutoCloseable {
     private Gpus gpus = Gpus.none();
     private String unavailable = "";
     private long lastAttemptNanos;
+    private long lastSecond = Long.MIN_VALUE;
     private volatile Inventory inventory = Inventory.NONE;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong gpuSamples = new AtomicLong();
@@ -75,7 +76,11 @@ public final class MetricsLoop implements AutoCloseable {
                         + " GPU(s), driver " + gpus.driverVersion() + ": " + String.join("; ", gpus.describe()));
             }
         });
-        timer.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        // Fixed delay, not fixed rate: after a stall (a paused VM, a starved CPU) fixed rate runs the missed
+        // collections back to back, within the same second. Frames carry whole seconds and the backend takes a
+        // second frame of the same second for a replay and ignores it: those samples were silently lost
+        // (scripts/verify-agent-kill at 1 s on a busy machine). A stall now just leaves a gap.
+        timer.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void open() {
@@ -102,6 +107,13 @@ public final class MetricsLoop implements AutoCloseable {
                 open();
             }
             Sample sample = gpus.sample();
+            long second = sample.takenAt().getEpochSecond();
+            if (second <= lastSecond) {
+                // Only when the wall clock was stepped back: a frame of a second already sent would be ignored.
+                LOG.fine(() -> "Skipped a collection at " + sample.takenAt() + ": the clock is not past the last one");
+                return;
+            }
+            lastSecond = second;
             long seq = seqs.getAsLong();
             sink.accept(seq, MetricsPayload.json(workerId, seq, sample));
             batches.incrementAndGet();
