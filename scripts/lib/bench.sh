@@ -29,9 +29,8 @@ start_backend_process() {  # PORT
     mkdir -p "$BENCH_RUN_DIR"
     BENCH_URL="http://127.0.0.1:$port/"
     rm -rf "$BENCH_RUN_DIR/payara"  # never the application exploded there by an earlier run (see scripts/run)
-    # shellcheck disable=SC2086  # the options are words
     TRULIENCE_DB_URL="${BENCH_BACKEND_JDBC_URL:-$BENCH_JDBC_URL}" TRULIENCE_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" \
-        java ${BENCH_BACKEND_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC} -jar webapp/target/payara-micro.jar \
+        java -Xmx512m -XX:+UseSerialGC -jar webapp/target/payara-micro.jar \
         --deploy webapp/target/trulience.war --contextroot / --port "$port" --nocluster --disablephonehome \
         --rootdir "$BENCH_RUN_DIR/payara" >> "$BENCH_RUN_DIR/backend.log" 2>&1 &
     BENCH_BACKEND_PID=$!

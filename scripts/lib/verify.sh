@@ -190,6 +190,19 @@ every_agent_logged_after() {  # TEXT EPOCH
     done
 }
 
+# Batches the agents' "Replaying N batch(es)" lines announced at or after EPOCH, over all their runs.
+batches_replayed_since() {  # EPOCH
+    awk -v since="$(date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%3NZ)" '$1 >= since && /Replaying [0-9]+ batch/ {
+        for (f = 1; f < NF; f++) if ($f == "Replaying") n += $(f + 1) } END { print n + 0 }' "$VERIFY_DIR"/agent-*/run-*.log
+}
+
+# The end of every script: waits until the agents have sent what they hold, stops them, and runs count_check.
+drain_stop_and_count() {
+    wait_for "every outbox sent (at most the newest batch pending)" 180 every_outbox_at_most 1
+    stop_agents
+    count_check
+}
+
 # Sleeps SECONDS, failing early when an agent dies meanwhile.
 sleep_checking_agents() {  # SECONDS
     local until
