@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,7 +46,8 @@ public final class Agent {
             Settings come from environment variables or a .env file in the working directory:
               BACKEND_WS_URL, WORKER_ID, AGENT_TOKEN, METRICS_INTERVAL_SECS (default 5),
               NVML_LIBRARY (path of libnvidia-ml.so.1 / nvml.dll), SIMULATE_GPUS (0-64),
-              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), ALLOWED_SERVICES (default comfyui; none: no restarts),
+              BUFFER_DIR, BUFFER_MAX_HOURS (default 24), BUFFER_MAX_BATCHES (instead of the hours),
+              ALLOWED_SERVICES (default comfyui; none: no restarts),
               COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
               RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended)
 
@@ -128,32 +128,29 @@ public final class Agent {
             LOG.warning("BACKEND_WS_URL is unset: GPU metrics are collected but not sent anywhere");
             var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), frame -> LOG.fine(frame));
             loop.start();
-            return new Running(loop, null, null, null, new AtomicLong());
+            return new Running(loop, null, null, null, 0);
         }
         Path directory = config.bufferDir().orElseGet(() -> Outbox.defaultDirectory(System.getenv(), Platform.isWindows(),
                 Path.of(System.getProperty("user.home")), Files::isWritable));
-        var outbox = Outbox.open(directory, Outbox.capacity(config.bufferMaxHours(), config.interval()));
-        LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + config.bufferMaxHours() + " h of batches");
+        int capacity = config.bufferMaxBatches().orElseGet(() -> Outbox.capacity(config.bufferMaxHours(), config.interval()));
+        var outbox = Outbox.open(directory, capacity);
+        long firstSeq = outbox.lastSeq() + 1;
+        LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + capacity + " batches ("
+                + (config.bufferMaxBatches().isPresent() ? "BUFFER_MAX_BATCHES" : config.bufferMaxHours() + " h")
+                + "); this run's first seq is " + firstSeq);
         var link = new Link(config.backendUrls(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
-        var collected = new AtomicLong();
-        var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, (seq, frame) -> {
-            collected.incrementAndGet();
-            link.submit(seq, frame);
-        });
+        var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
         String hostname = Hello.localHostname(System.getenv());
         var restarter = new Restarter(config.allowedServices(), serviceControl(config), new ComfyUi(config.restart().comfyUiUrl()),
                 new Restarter.Timing(config.restart().waitMax(), config.restart().verify(), RESTART_POLL), link::status);
         link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
                 config.allowedServices()), restarter::accept);
         loop.start();
-        return new Running(loop, link, outbox, restarter, collected);
+        return new Running(loop, link, outbox, restarter, firstSeq);
     }
 
-    /**
-     * The running parts; {@code link}, {@code outbox} and {@code restarter} are null when nothing is sent.
-     * {@code collected} counts the batches handed to the link, for the account given when stopping.
-     */
-    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter, AtomicLong collected) implements AutoCloseable {
+    /** The running parts; {@code link}, {@code outbox} and {@code restarter} are null when nothing is sent. */
+    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter, long firstSeq) implements AutoCloseable {
         @Override
         public void close() {
             // Collection stops first, so that every batch it made is in the outbox for the next start.
@@ -161,10 +158,19 @@ public final class Agent {
             if (link != null) {
                 restarter.close();
                 link.close();
-                LogFormat.atShutdown(LOG, "Stopped: " + collected.get() + " batch(es) collected since start; " + outbox.size()
-                        + " not acknowledged by the backend stay in the outbox for the next start");
+                stopped(System.err);
                 outbox.close();
             }
+        }
+
+        /** What this run collected and where it went: lets an operator (and scripts/verify-*) account for every sample. */
+        void stopped(PrintStream err) {
+            long batches = loop.batches();
+            String seqs = batches == 0 ? "none" : "seq " + firstSeq + " to " + outbox.lastSeq();
+            LogFormat.atShutdown(err, LOG, "Stopped: collected " + batches + " batch(es), " + loop.gpuSamples()
+                    + " GPU sample(s) since start (" + seqs + "); " + outbox.dropped() + " batch(es) dropped"
+                    + " (outbox full or damaged); " + outbox.size() + " not yet acknowledged, kept in "
+                    + outbox.directory() + " for the next start");
         }
     }
 

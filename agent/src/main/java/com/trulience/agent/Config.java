@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -30,6 +31,7 @@ public record Config(
         int simulatedGpus,
         Optional<Path> bufferDir,
         int bufferMaxHours,
+        OptionalInt bufferMaxBatches,
         List<String> allowedServices,
         Restart restart) {
 
@@ -43,6 +45,8 @@ public record Config(
     static final int MAX_SIMULATED_GPUS = 64;
     static final int MAX_INTERVAL_SECS = 3600;
     static final int MAX_BUFFER_HOURS = 168;
+    /** The most BUFFER_MAX_HOURS can mean: 168 h at 1 s. */
+    static final int MAX_BUFFER_BATCHES = MAX_BUFFER_HOURS * 3600;
     /** The backend's limits for the {@code services} of {@code hello}. */
     static final int MAX_SERVICES = 32;
     /** Restarts stay possible out of the box for the one service these machines exist for. */
@@ -95,6 +99,8 @@ public record Config(
                 value(values, "BUFFER_DIR").map(Config::path),
                 (int) (long) value(values, "BUFFER_MAX_HOURS")
                         .map(v -> number("BUFFER_MAX_HOURS", v, 1, MAX_BUFFER_HOURS)).orElse(24L),
+                value(values, "BUFFER_MAX_BATCHES").map(v -> OptionalInt.of((int) number("BUFFER_MAX_BATCHES", v, 1,
+                        MAX_BUFFER_BATCHES))).orElse(OptionalInt.empty()),
                 value(values, "ALLOWED_SERVICES").map(Config::services).orElse(DEFAULT_SERVICES),
                 new Restart(
                         value(values, "COMFYUI_URL").map(Config::httpUrl).orElse(Restart.DEFAULTS.comfyUiUrl()),
@@ -219,6 +225,7 @@ public record Config(
                 + ", simulatedGpus=" + simulatedGpus
                 + ", bufferDir=" + bufferDir.map(Path::toString).orElse("default")
                 + ", bufferMaxHours=" + bufferMaxHours
+                + ", bufferMaxBatches=" + (bufferMaxBatches.isPresent() ? bufferMaxBatches.getAsInt() : "unset")
                 + ", allowedServices=" + allowedServices
                 + ", comfyUiUrl=" + restart.comfyUiUrl()
                 + ", restartWaitMax=" + restart.waitMax().toSeconds() + "s"

@@ -1,5 +1,6 @@
 package com.trulience.agent;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -24,14 +25,14 @@ final class LogFormat extends Formatter {
     }
 
     /**
-     * Writes a line straight to standard error, for shutdown hooks: the JDK's own hook resets logging at the same
-     * time, after which logged records go nowhere.
+     * Writes a line straight to {@code err} (standard error in the service), for shutdown hooks: the JDK's own hook
+     * resets logging at the same time, after which logged records go nowhere.
      */
-    static void atShutdown(Logger logger, String message) {
+    static void atShutdown(PrintStream err, Logger logger, String message) {
         var record = new LogRecord(Level.INFO, message);
         record.setLoggerName(logger.getName());
-        System.err.print(new LogFormat().format(record));
-        System.err.flush();
+        err.print(new LogFormat().format(record));
+        err.flush();
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
@@ -39,8 +40,12 @@ class AgentLinkTest {
     }
 
     private Config config(URI url, Duration interval) {
+        return config(url, interval, OptionalInt.empty());
+    }
+
+    private Config config(URI url, Duration interval, OptionalInt bufferMaxBatches) {
         return new Config(List.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
-                Optional.of(buffer), 24, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS);
+                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS);
     }
 
     private static Backoff fast() {
@@ -78,6 +83,56 @@ class AgentLinkTest {
             System.out.printf("acceptance: %d batches collected, %d during the outage, %d stored (distinct seqs), "
                             + "%d received in all, %d resent after an ack%n", collected, lastOfOutage - lastBeforeOutage,
                     stored.size(), backend.batches().size(), backend.resentAfterAck());
+        }
+    }
+
+    @Test
+    void saysOnStopHowManyBatchesAndSamplesItCollectedAndWhereTheyAre() throws Exception {
+        try (var backend = TestBackend.start()) {
+            var agent = Agent.serve(config(backend.url(), Duration.ofMillis(200)), fast(), Duration.ofSeconds(5));
+            try {
+                Await.until("3 batches stored", () -> backend.stored().size() >= 3, () -> backend.messages().toString());
+                backend.stop();
+                long lastStored = agent.outbox().lastSeq();
+                Await.until("4 collections during the outage", () -> agent.outbox().lastSeq() >= lastStored + 4,
+                        () -> agent.outbox().seqs().toString());
+            } finally {
+                agent.close();
+            }
+            var err = new java.io.ByteArrayOutputStream();
+            agent.stopped(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+            long collected = agent.outbox().lastSeq();
+            int pending = agent.outbox().size();
+            assertTrue(pending >= 4, "batches of the outage still pending: " + pending);
+            assertEquals(collected, backend.stored().size() + pending, "every batch stored or pending");
+            String line = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(line.contains(" INFO Agent: Stopped: collected " + collected + " batch(es), " + 2 * collected
+                    + " GPU sample(s) since start (seq 1 to " + collected + "); 0 batch(es) dropped (outbox full or damaged); "
+                    + pending + " not yet acknowledged, kept in " + buffer + " for the next start"), line);
+        }
+    }
+
+    @Test
+    void boundsTheOutboxToBufferMaxBatchesDroppingTheOldestAndSendsTheRest() {
+        try (var backend = TestBackend.start()) {
+            backend.stop();
+            var agent = Agent.serve(config(backend.url(), Duration.ofMillis(100), OptionalInt.of(3)), fast(), Duration.ofSeconds(5));
+            try {
+                Await.until("8 collections while the backend is down", () -> agent.outbox().lastSeq() >= 8,
+                        () -> agent.outbox().seqs().toString());
+                agent.loop().close();
+                assertEquals(3, agent.outbox().size());
+                long collected = agent.outbox().lastSeq();
+                assertEquals(collected - 3, agent.outbox().dropped(), "the oldest dropped and counted");
+                assertEquals(LongStream.rangeClosed(collected - 2, collected).boxed().toList(), agent.outbox().seqs());
+
+                backend.startAgain();
+                Await.until("the outbox sent", () -> agent.outbox().size() == 0, () -> backend.stored().keySet().toString());
+                assertEquals(List.of(collected - 2, collected - 1, collected), List.copyOf(backend.stored().keySet()));
+            } finally {
+                agent.close();
+            }
         }
     }
 
@@ -135,6 +190,10 @@ class AgentLinkTest {
                 assertEquals(sent.getValue(), backend.stored().get(sent.getKey()), "replayed as collected");
             }
             assertTrue(log("second.log").contains("holds " + inOutbox.size() + " batch(es) not yet acknowledged"), log("second.log"));
+            // The killed run leased seqs 1 to 1000, so the next run starts after them.
+            assertTrue(log("second.log").contains("this run's first seq is 1001"), log("second.log"));
+            assertTrue(log("second.log").matches("(?s).*INFO Agent: Stopped: collected \\d+ batch\\(es\\), \\d+ GPU sample\\(s\\) since start"
+                    + " \\(seq 1001 to \\d+\\).*"), "the stop line of a SIGTERM: " + log("second.log"));
         }
     }
 

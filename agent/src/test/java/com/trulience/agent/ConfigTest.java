@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class ConfigTest {
         Config config = Config.load(directory, Map.of());
 
         assertEquals(new Config(List.of(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Optional.empty(), 0, Optional.empty(), 24, List.of("comfyui"), Config.Restart.DEFAULTS), config);
+                Optional.empty(), 0, Optional.empty(), 24, OptionalInt.empty(), List.of("comfyui"), Config.Restart.DEFAULTS), config);
     }
 
     @Test
@@ -44,6 +45,7 @@ class ConfigTest {
                 Map.entry("SIMULATE_GPUS", "3"),
                 Map.entry("BUFFER_DIR", "/srv/agent-outbox"),
                 Map.entry("BUFFER_MAX_HOURS", "48"),
+                Map.entry("BUFFER_MAX_BATCHES", "500"),
                 Map.entry("ALLOWED_SERVICES", " comfyui, comfyui@2 ,"),
                 Map.entry("COMFYUI_URL", "http://10.0.0.5:8190"),
                 Map.entry("RESTART_WAIT_MAX_SECS", "30"),
@@ -52,7 +54,7 @@ class ConfigTest {
 
         assertEquals(new Config(List.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
                 Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3,
-                Optional.of(Path.of("/srv/agent-outbox")), 48, List.of("comfyui", "comfyui@2"),
+                Optional.of(Path.of("/srv/agent-outbox")), 48, OptionalInt.of(500), List.of("comfyui", "comfyui@2"),
                 new Config.Restart(URI.create("http://10.0.0.5:8190/"), Duration.ofSeconds(30), Duration.ofSeconds(15), true)), config);
     }
 
@@ -102,6 +104,8 @@ class ConfigTest {
             "BACKEND_WS_URL        | ',  ,'",
             "BUFFER_MAX_HOURS      | 0",
             "BUFFER_MAX_HOURS      | 169",
+            "BUFFER_MAX_BATCHES    | 0",
+            "BUFFER_MAX_BATCHES    | 604801",
             "ALLOWED_SERVICES      | comfyui;rm -rf",
             "ALLOWED_SERVICES      | comfy ui",
             "ALLOWED_SERVICES      | -H.service",

@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,8 @@ final class AgentLoad {
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
     /** Frames acked per worker, over every run. Sample values stay below the seeded alert thresholds: a healthy fleet. */
     final Map<Long, AtomicLong> ackedFrames = new ConcurrentHashMap<>();
+    /** Connections the backend closed (any code but a normal closure) or that failed, over every run. */
+    final AtomicLong lostConnections = new AtomicLong();
 
     AgentLoad(URL base, Api admin, Instant epoch) {
         this.base = base;
@@ -71,10 +75,16 @@ final class AgentLoad {
 
     /** Runs {@code agents} new agents for {@code seconds}; intervalMs 0 sends as fast as acks allow. */
     Result run(int agents, int seconds, long intervalMs) throws Exception {
+        return run(agents, seconds, intervalMs, () -> { });
+    }
+
+    /** Like {@link #run(int, int, long)}; {@code connected} runs once every agent's socket is open. */
+    Result run(int agents, int seconds, long intervalMs, Runnable connected) throws Exception {
         var clients = new ArrayList<SimulatedAgent>();
         for (int i = 0; i < agents; i++) {
             clients.add(new SimulatedAgent(register()));
         }
+        connected.run();
         var scheduler = Executors.newScheduledThreadPool(2);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -196,9 +206,16 @@ final class AgentLoad {
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             if (statusCode != WebSocket.NORMAL_CLOSURE) {
+                lostConnections.incrementAndGet();
                 System.err.println("worker " + workerId + " closed by backend: " + statusCode + " " + reason);
             }
             return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            lostConnections.incrementAndGet();
+            System.err.println("worker " + workerId + ": connection failed: " + error);
         }
 
         void awaitAllAcked() throws InterruptedException {
@@ -210,6 +227,31 @@ final class AgentLoad {
 
         void close() {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+        }
+    }
+
+    /** Acked samples, stored rows, missing, duplicated: every acked sample must be stored once. */
+    long[] exactlyOnce(String jdbcUrl) throws Exception {
+        long ackedSamples = ackedFrames.values().stream().mapToLong(AtomicLong::get).sum() * GPUS;
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             var statement = connection.createStatement()) {
+            long missing = 0;
+            long stored = 0;
+            for (var entry : ackedFrames.entrySet()) {
+                try (var rows = statement.executeQuery("SELECT COUNT(*), COUNT(DISTINCT (recorded_at, gpu_index)) "
+                        + "FROM gpu_metrics WHERE worker_id = " + entry.getKey())) {
+                    rows.next();
+                    stored += rows.getLong(1);
+                    long expected = entry.getValue().get() * GPUS;
+                    missing += Math.max(0, expected - rows.getLong(2));
+                }
+            }
+            long duplicated = 0;
+            try (var rows = statement.executeQuery("SELECT COUNT(*) - COUNT(DISTINCT (worker_id, recorded_at, gpu_index)) FROM gpu_metrics")) {
+                rows.next();
+                duplicated = rows.getLong(1);
+            }
+            return new long[] {ackedSamples, stored, missing, duplicated};
         }
     }
 

@@ -8,8 +8,6 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 
 /**
@@ -51,7 +49,7 @@ public final class IngestBench {
 
         double copyRowsPerSecond = bench.copyBaseline(saturated.rows());
         System.out.printf("Baseline: COPY of %,d rows into a copy of gpu_metrics (same indexes): %,.0f rows/s%n", saturated.rows(), copyRowsPerSecond);
-        var check = bench.exactlyOnce();
+        var check = bench.load.exactlyOnce(bench.jdbcUrl);
         System.out.printf("Exactly once: %,d samples acked, %,d rows stored, %,d missing, %,d duplicated%n",
                 check[0], check[1], check[2], check[3]);
         System.out.printf("Ratio sustained / COPY: %.2fx (target >= 0.5x)%n", maxRowsPerSecond / copyRowsPerSecond);
@@ -87,31 +85,6 @@ public final class IngestBench {
                 statement.execute("DROP TABLE bench_copy");
             }
             return rows / seconds;
-        }
-    }
-
-    /** acked samples, stored rows, missing, duplicated. */
-    private long[] exactlyOnce() throws Exception {
-        long ackedSamples = load.ackedFrames.values().stream().mapToLong(AtomicLong::get).sum() * GPUS;
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
-             var statement = connection.createStatement()) {
-            long missing = 0;
-            long stored = 0;
-            for (var entry : load.ackedFrames.entrySet()) {
-                try (var rows = statement.executeQuery("SELECT COUNT(*), COUNT(DISTINCT (recorded_at, gpu_index)) "
-                        + "FROM gpu_metrics WHERE worker_id = " + entry.getKey())) {
-                    rows.next();
-                    stored += rows.getLong(1);
-                    long expected = entry.getValue().get() * GPUS;
-                    missing += Math.max(0, expected - rows.getLong(2));
-                }
-            }
-            long duplicated = 0;
-            try (var rows = statement.executeQuery("SELECT COUNT(*) - COUNT(DISTINCT (worker_id, recorded_at, gpu_index)) FROM gpu_metrics")) {
-                rows.next();
-                duplicated = rows.getLong(1);
-            }
-            return new long[] {ackedSamples, stored, missing, duplicated};
         }
     }
 }

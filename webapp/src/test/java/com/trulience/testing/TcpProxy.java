@@ -22,8 +22,13 @@ public final class TcpProxy implements AutoCloseable {
     private volatile ServerSocket server;
 
     public TcpProxy(int targetPort) throws IOException {
+        this(0, targetPort);
+    }
+
+    /** Listens on {@code port} (0: any free one) of the loopback interface. */
+    public TcpProxy(int port, int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = listen(0);
+        this.server = listen(port);
         this.port = server.getLocalPort();
         accept(server);
     }

@@ -34,7 +34,10 @@ public final class MetricsLoop implements AutoCloseable {
     private Gpus gpus = Gpus.none();
     private String unavailable = "";
     private long lastAttemptNanos;
+    private long lastSecond = Long.MIN_VALUE;
     private volatile Inventory inventory = Inventory.NONE;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong gpuSamples = new AtomicLong();
 
     /** Numbers the frames 1, 2, 3, ... */
     public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, Consumer<String> sink) {
@@ -55,6 +58,16 @@ public final class MetricsLoop implements AutoCloseable {
         return inventory;
     }
 
+    /** Frames handed to the sink since start. */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** GPU samples in those frames (lost GPUs left out): the rows they become in the backend. */
+    public long gpuSamples() {
+        return gpuSamples.get();
+    }
+
     public void start() {
         timer.execute(() -> {
             open();
@@ -63,7 +76,11 @@ public final class MetricsLoop implements AutoCloseable {
                         + " GPU(s), driver " + gpus.driverVersion() + ": " + String.join("; ", gpus.describe()));
             }
         });
-        timer.scheduleAtFixedRate(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        // Fixed delay, not fixed rate: after a stall (a paused VM, a starved CPU) fixed rate runs the missed
+        // collections back to back, within the same second. Frames carry whole seconds and the backend takes a
+        // second frame of the same second for a replay and ignores it: those samples were silently lost
+        // (scripts/verify-agent-kill at 1 s on a busy machine). A stall now just leaves a gap.
+        timer.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void open() {
@@ -90,8 +107,17 @@ public final class MetricsLoop implements AutoCloseable {
                 open();
             }
             Sample sample = gpus.sample();
+            long second = sample.takenAt().getEpochSecond();
+            if (second <= lastSecond) {
+                // Only when the wall clock was stepped back: a frame of a second already sent would be ignored.
+                LOG.fine(() -> "Skipped a collection at " + sample.takenAt() + ": the clock is not past the last one");
+                return;
+            }
+            lastSecond = second;
             long seq = seqs.getAsLong();
             sink.accept(seq, MetricsPayload.json(workerId, seq, sample));
+            batches.incrementAndGet();
+            gpuSamples.addAndGet(sample.gpus().stream().filter(gpu -> !gpu.lost()).count());
         } catch (RuntimeException | LinkageError e) {
             // A throwing task would silently end the schedule: log and keep the agent alive.
             LOG.log(Level.WARNING, "Collecting the GPU metrics failed", e);

@@ -308,6 +308,12 @@ public final class Link implements AutoCloseable {
             if (status == 401) {
                 lost(attempt, "the backend refused AGENT_TOKEN (HTTP 401): check WORKER_ID and AGENT_TOKEN,"
                         + " or get a new token for this worker", Trouble.CONFIGURATION);
+            } else if (status == 404) {
+                // Payara Micro opens its port before the application is deployed and answers 404 meanwhile: after
+                // every backend restart. As a configuration error this cost 60-75 s and a false SEVERE line
+                // (scripts/verify-backend-outage); a wrong path also retries, just at the back-off's pace.
+                lost(attempt, "the backend answered the handshake with HTTP 404: it is starting, or BACKEND_WS_URL"
+                        + " has a wrong path", Trouble.NETWORK);
             } else {
                 lost(attempt, "the backend answered the handshake with HTTP " + status
                         + (status >= 400 && status < 500 ? ": check BACKEND_WS_URL" : ""),

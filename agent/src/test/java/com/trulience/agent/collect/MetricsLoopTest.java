@@ -35,6 +35,37 @@ class MetricsLoopTest {
     }
 
     @Test
+    void aStalledCollectionLeavesAGapInsteadOfFramesOfTheSameSecond() throws InterruptedException {
+        var stalled = new java.util.concurrent.atomic.AtomicBoolean();
+        try (var loop = new MetricsLoop(() -> Gpus.open(new SimulatedNvml(1)), 7, Duration.ofSeconds(1), frame -> {
+            frames.add(frame);
+            if (!stalled.getAndSet(true)) {
+                sleep(2500);  // as a paused VM or a starved CPU would hold the metrics thread
+            }
+        })) {
+            loop.start();
+            var seconds = new java.util.ArrayList<Long>();
+            for (int i = 0; i < 4; i++) {
+                String timestamp = jakarta.json.Json.createReader(new java.io.StringReader(nextFrame())).readObject().getString("timestamp");
+                seconds.add(java.time.Instant.parse(timestamp).getEpochSecond());
+            }
+
+            for (int i = 1; i < seconds.size(); i++) {
+                assertTrue(seconds.get(i) > seconds.get(i - 1), "every frame in a second of its own: " + seconds);
+            }
+            assertTrue(seconds.get(1) - seconds.get(0) >= 2, "the stall is a gap: " + seconds);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void keepsRunningWithZeroGpusWhenNvmlIsUnavailable() throws InterruptedException {
         try (var loop = new MetricsLoop(() -> {
             throw NvmlUnavailable.libraryNotFound("libnvidia-ml.so.1", new UnsatisfiedLinkError());

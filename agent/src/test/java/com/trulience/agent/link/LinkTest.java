@@ -223,6 +223,35 @@ class LinkTest {
     }
 
     @Test
+    void retriesWithBackOffAndWarnsOnceWhileTheBackendAnswers404AsPayaraDoesWhileDeploying() throws IOException {
+        var attempts = new ArrayList<Long>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            synchronized (attempts) {
+                attempts.add(System.nanoTime());
+            }
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.start();
+        closeLater(() -> server.stop(0));
+
+        link(java.net.URI.create("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics"));
+
+        Await.until("four attempts", () -> {
+            synchronized (attempts) {
+                return attempts.size() >= 4;
+            }
+        }, () -> attempts.size() + " attempts");
+        synchronized (attempts) {
+            assertTrue(attempts.get(3) - attempts.get(0) < SLOW.toNanos(), "three retries within the back-off, not slowly");
+        }
+        assertEquals(List.of("WARNING Cannot connect to ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics:"
+                + " the backend answered the handshake with HTTP 404: it is starting, or BACKEND_WS_URL has a wrong path;"
+                + " reconnecting with back-off; batches wait in the outbox (0 now)"), log.shown());
+    }
+
+    @Test
     void retriesSlowlyWhenTheBackendClosesForPolicy() {
         var backend = closeLater(TestBackend.start());
         backend.answer = batch -> "close 1008 worker_id does not match the token";

@@ -1,0 +1,282 @@
+# Shared by scripts/verify-*: real agent processes (the shaded agent jar with SIMULATE_GPUS) against the real
+# backend (scripts/lib/bench.sh), and the count check of what the agents collected against gpu_metrics.
+# Source after common.sh and bench.sh. Everything lives under .run/verify (agent-N/run-M.log, agent-N/outbox).
+#
+# What an agent collected comes from the agent itself: its start line names the run's first seq, its stop line
+# (SIGTERM) the batches and GPU samples collected, dropped and still in the outbox. A run ended with kill -9 has
+# no stop line: its batches are its first seq up to the highest <seq>.json left in its outbox, which kill_agent
+# records (valid while the backend is unreachable, so the newest batch cannot have been acknowledged and removed).
+
+VERIFY_DIR=.run/verify
+VERIFY_GPUS=8
+# The service's flags (agent/README.md).
+VERIFY_AGENT_JAVA_OPTS=(-Xms8m -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1
+    -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData)
+VERIFY_AGENT_ENV=()  # NAME=value settings for every agent, e.g. METRICS_INTERVAL_SECS=1
+VERIFY_AGENTS=0
+declare -a VERIFY_WORKER_IDS VERIFY_TOKENS VERIFY_AGENT_PIDS VERIFY_AGENT_RUNS
+
+# Builds the WAR and the agent, creates a fresh database, starts the backend on PORT; everything started is
+# stopped on exit.
+verify_setup() {  # PORT
+    verify_prepare
+    start_backend_process "$1"
+    echo "Backend ready on port $1 (database $BENCH_DATABASE); $(nproc) CPU cores shared by everything."
+}
+
+# verify_setup without starting the backend.
+verify_prepare() {
+    BENCH_RUN_DIR=$VERIFY_DIR
+    rm -rf "$VERIFY_DIR"
+    mkdir -p "$VERIFY_DIR"
+    trap verify_cleanup EXIT
+    require_build_tools
+    ensure_postgres
+    bench_build
+    echo "Building the agent ..."
+    mvn -B -q --no-transfer-progress -pl agent -am -DskipTests package
+    VERIFY_AGENT_JAR=$(realpath "$(ls agent/target/trulience-agent-*.jar | head -n 1)")
+    bench_fresh_database "trulience_verify${TRULIENCE_TEST_DB_SUFFIX:+_$TRULIENCE_TEST_DB_SUFFIX}"
+}
+
+verify_cleanup() {  # every step may fail (the process is gone already): none may stop the others
+    local i
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        if [ -n "${VERIFY_AGENT_PIDS[i]:-}" ]; then
+            kill "${VERIFY_AGENT_PIDS[i]}" 2>/dev/null || true
+            wait "${VERIFY_AGENT_PIDS[i]}" 2>/dev/null || true
+        fi
+    done
+    stop_backend_process
+    if [ -n "${VERIFY_RELAY_PID:-}" ]; then
+        kill "$VERIFY_RELAY_PID" 2>/dev/null || true
+        wait "$VERIFY_RELAY_PID" 2>/dev/null || true
+    fi
+}
+
+# A TCP relay (the test suite's TcpProxy) on PORT in front of PostgreSQL; the backend started afterwards uses it.
+start_postgres_relay() {  # PORT
+    local line
+    coproc VERIFY_RELAY { exec java -Xmx64m -cp "$BENCH_CLASSPATH" com.trulience.bench.PostgresRelay --port "$1" --target-port "$PG_PORT"; }
+    read -r -t 60 -u "${VERIFY_RELAY[0]}" line || fail "the relay did not start"
+    echo "PostgreSQL relay: $line -> $PG_HOST:$PG_PORT"
+    BENCH_BACKEND_JDBC_URL="jdbc:postgresql://127.0.0.1:$1/$BENCH_DATABASE"
+}
+
+relay() {  # cut | restore: waits until done
+    local answer
+    echo "$1" >&"${VERIFY_RELAY[1]}"
+    read -r -t 30 -u "${VERIFY_RELAY[0]}" answer || fail "the relay did not answer '$1'"
+    case $1 in cut) [ "$answer" = cut ] ;; restore) [ "$answer" = restored ] ;; esac || fail "relay: $answer"
+}
+
+now() { date +%s.%N; }
+
+# Polls COMMAND once a second until it succeeds; fails the script after SECONDS.
+wait_for() {  # DESCRIPTION SECONDS COMMAND...
+    local description=$1 seconds=$2 waited
+    shift 2
+    for waited in $(seq 0 "$seconds"); do
+        "$@" && return 0
+        [ "$waited" -lt "$seconds" ] && sleep 1
+    done
+    fail "timed out after $seconds s waiting for: $description"
+}
+
+# Registers COUNT workers through the admin API and starts an agent for each.
+start_agents() {  # COUNT
+    local i response
+    for i in $(seq 1 "$1"); do
+        response=$(curl -sf --max-time 10 -u "admin:$BENCH_ADMIN_PASSWORD" -H 'Content-Type: application/json' \
+            -d "{\"name\":\"verify-$i\"}" "${BENCH_URL}api/v1/admin/workers") || fail "registering worker $i failed"
+        VERIFY_WORKER_IDS[i]=$(jq -r .id <<<"$response")
+        VERIFY_TOKENS[i]=$(jq -r .token <<<"$response")
+        VERIFY_AGENTS=$i
+        start_agent "$i"
+    done
+    wait_for "every agent connected" 180 every_agent_logged "Connected to "
+}
+
+# Starts agent I (again, on the same outbox); each run logs to its own file.
+start_agent() {  # I
+    local i=$1 dir="$VERIFY_DIR/agent-$1"
+    VERIFY_AGENT_RUNS[i]=$(( ${VERIFY_AGENT_RUNS[i]:-0} + 1 ))
+    mkdir -p "$dir"
+    # env -i: no setting of this shell (a stray BUFFER_DIR, NVML_LIBRARY) reaches the agent.
+    (cd "$dir" && exec env -i PATH="$PATH" HOME="$HOME" BACKEND_WS_URL="${BENCH_URL/http/ws}ws/metrics" \
+        WORKER_ID="${VERIFY_WORKER_IDS[i]}" AGENT_TOKEN="${VERIFY_TOKENS[i]}" SIMULATE_GPUS="$VERIFY_GPUS" \
+        BUFFER_DIR="$PWD/outbox" ALLOWED_SERVICES=none "${VERIFY_AGENT_ENV[@]}" \
+        java "${VERIFY_AGENT_JAVA_OPTS[@]}" -jar "$VERIFY_AGENT_JAR" 2> "run-${VERIFY_AGENT_RUNS[i]}.log") &
+    VERIFY_AGENT_PIDS[i]=$!
+    wait_for "agent $i started" 60 grep -q "this run's first seq is" "$(agent_log "$i")"
+}
+
+agent_log() {  # I: the log of its current run
+    echo "$VERIFY_DIR/agent-$1/run-${VERIFY_AGENT_RUNS[$1]}.log"
+}
+
+every_agent_logged() {  # TEXT
+    local i
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        grep -qF "$1" "$(agent_log "$i")" || return 1
+    done
+}
+
+every_agent_alive() {
+    local i
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        kill -0 "${VERIFY_AGENT_PIDS[i]}" 2>/dev/null || { echo "agent $i is not running" >&2; return 1; }
+    done
+}
+
+outbox_seqs() {  # I: the seqs in agent I's outbox, ascending
+    find "$VERIFY_DIR/agent-$1/outbox" -maxdepth 1 -name '*.json' -printf '%f\n' | sed 's/\.json$//; s/^0*//' | sort -n
+}
+
+outbox_size() {  # I
+    outbox_seqs "$1" | wc -l
+}
+
+# True when every agent's outbox holds at most MAX batches (the newest may be on its way).
+every_outbox_at_most() {  # MAX
+    local i
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        [ "$(outbox_size "$i")" -le "$1" ] || return 1
+    done
+}
+
+# kill -9 of agent I; records how many batches its run had collected (see the top of this file).
+kill_agent() {  # I
+    local i=$1 first highest
+    kill -9 "${VERIFY_AGENT_PIDS[i]}"
+    wait "${VERIFY_AGENT_PIDS[i]}" 2>/dev/null || true
+    VERIFY_AGENT_PIDS[i]=
+    first=$(grep -o "this run's first seq is [0-9]*" "$(agent_log "$i")" | grep -o '[0-9]*$')
+    highest=$(outbox_seqs "$i" | tail -n 1)
+    echo $(( highest >= first ? highest - first + 1 : 0 )) > "$VERIFY_DIR/agent-$i/run-${VERIFY_AGENT_RUNS[i]}.killed"
+}
+
+stop_agent() {  # I: SIGTERM, as a service manager stops it; its stop line accounts for the run
+    local i=$1
+    kill "${VERIFY_AGENT_PIDS[i]}" 2>/dev/null || true  # stop_agents may have signalled it already
+    wait "${VERIFY_AGENT_PIDS[i]}" 2>/dev/null || true
+    VERIFY_AGENT_PIDS[i]=
+    grep -q "Stopped: collected" "$(agent_log "$i")" || fail "agent $i wrote no stop line: $(tail -n 5 "$(agent_log "$i")")"
+}
+
+stop_agents() {
+    local i
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        kill "${VERIFY_AGENT_PIDS[i]}" 2>/dev/null || true
+    done
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        stop_agent "$i"
+    done
+}
+
+# Epoch seconds of the first line of agent I's current run that contains TEXT and was logged at or after EPOCH;
+# nothing when there is none.
+first_logged_after() {  # I TEXT EPOCH
+    local since
+    since=$(date -u -d "@$3" +%Y-%m-%dT%H:%M:%S.%3NZ)
+    awk -v since="$since" -v text="$2" '$1 >= since && index($0, text) { print $1; exit }' "$(agent_log "$1")" \
+        | xargs -r -I{} date -u -d {} +%s.%N
+}
+
+every_agent_logged_after() {  # TEXT EPOCH
+    local i
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        [ -n "$(first_logged_after "$i" "$1" "$2")" ] || return 1
+    done
+}
+
+# Batches the agents' "Replaying N batch(es)" lines announced at or after EPOCH, over all their runs.
+batches_replayed_since() {  # EPOCH
+    awk -v since="$(date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%3NZ)" '$1 >= since && /Replaying [0-9]+ batch/ {
+        for (f = 1; f < NF; f++) if ($f == "Replaying") n += $(f + 1) } END { print n + 0 }' "$VERIFY_DIR"/agent-*/run-*.log
+}
+
+# The end of every script: waits until the agents have sent what they hold, stops them, and runs count_check.
+drain_stop_and_count() {
+    wait_for "every outbox sent (at most the newest batch pending)" 180 every_outbox_at_most 1
+    stop_agents
+    count_check
+}
+
+# Sleeps SECONDS, failing early when an agent dies meanwhile.
+sleep_checking_agents() {  # SECONDS
+    local until
+    until=$(( $(date +%s) + $1 ))
+    while [ "$(date +%s)" -lt "$until" ]; do
+        every_agent_alive || fail "an agent died; see $VERIFY_DIR/agent-*/run-*.log"
+        sleep $(( until - $(date +%s) < 10 ? until - $(date +%s) : 10 ))
+    done
+}
+
+# How many of the batches in agent I's outbox have no row in gpu_metrics (the agent sends them at its next start).
+unstored_outbox_batches() {  # I
+    local seq timestamp rows unstored=0
+    for seq in $(outbox_seqs "$1"); do
+        timestamp=$(jq -r .timestamp "$(printf '%s/agent-%s/outbox/%019d.json' "$VERIFY_DIR" "$1" "$seq")")
+        rows=$(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$BENCH_DATABASE" -At -v worker="${VERIFY_WORKER_IDS[$1]}" \
+            -v at="$timestamp" <<<"SELECT COUNT(*) FROM gpu_metrics WHERE worker_id = :worker AND recorded_at = :'at'")
+        if [ "$rows" -eq 0 ]; then unstored=$(( unstored + 1 )); fi
+    done
+    echo "$unstored"
+}
+
+# Accounts for every GPU sample the agents collected and compares with gpu_metrics. Sets VERIFY_COLLECTED,
+# VERIFY_DROPPED, VERIFY_LEFT, VERIFY_EXPECTED (= collected - dropped - left), VERIFY_STORED, VERIFY_MISSING,
+# VERIFY_UNEXPECTED, VERIFY_DUPLICATED (all in rows, i.e. GPU samples) and prints them.
+count_check() {
+    local i run log stop killed collected dropped left expected stored distinct g d
+    declare -A stored_rows distinct_rows
+    while read -r worker count unique; do
+        stored_rows[$worker]=$count
+        distinct_rows[$worker]=$unique
+    done < <(psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d "$BENCH_DATABASE" -At -F ' ' -c \
+        "SELECT worker_id, COUNT(*), COUNT(DISTINCT (recorded_at, gpu_index)) FROM gpu_metrics GROUP BY worker_id")
+    VERIFY_COLLECTED=0 VERIFY_DROPPED=0 VERIFY_LEFT=0 VERIFY_EXPECTED=0 VERIFY_STORED=0
+    VERIFY_MISSING=0 VERIFY_UNEXPECTED=0 VERIFY_DUPLICATED=0
+    for i in $(seq 1 "$VERIFY_AGENTS"); do
+        collected=0 dropped=0 left=0
+        for run in $(seq 1 "${VERIFY_AGENT_RUNS[i]}"); do
+            log="$VERIFY_DIR/agent-$i/run-$run.log"
+            killed="$VERIFY_DIR/agent-$i/run-$run.killed"
+            if [ -f "$killed" ]; then
+                collected=$(( collected + $(cat "$killed") * VERIFY_GPUS ))
+                continue
+            fi
+            stop=$(grep -F "Stopped: collected" "$log") || fail "agent $i run $run has neither a stop line nor a kill record"
+            read -r g d < <(sed -E 's/.* batch\(es\), ([0-9]+) GPU sample.*; ([0-9]+) batch\(es\) dropped .*/\1 \2/' <<<"$stop")
+            collected=$(( collected + g ))
+            dropped=$(( dropped + d * VERIFY_GPUS ))
+        done
+        # The P batches of the last stop are still in the outbox; one may be stored already, its ack cut off by the stop.
+        left=$(( $(unstored_outbox_batches "$i") * VERIFY_GPUS ))
+        expected=$(( collected - dropped - left ))
+        stored=${stored_rows[${VERIFY_WORKER_IDS[i]}]:-0}
+        distinct=${distinct_rows[${VERIFY_WORKER_IDS[i]}]:-0}
+        VERIFY_COLLECTED=$(( VERIFY_COLLECTED + collected ))
+        VERIFY_DROPPED=$(( VERIFY_DROPPED + dropped ))
+        VERIFY_LEFT=$(( VERIFY_LEFT + left ))
+        VERIFY_EXPECTED=$(( VERIFY_EXPECTED + expected ))
+        VERIFY_STORED=$(( VERIFY_STORED + stored ))
+        VERIFY_DUPLICATED=$(( VERIFY_DUPLICATED + stored - distinct ))
+        if (( distinct != expected )); then
+            echo "  agent $i (worker ${VERIFY_WORKER_IDS[i]}): expected $expected rows, $distinct distinct stored" >&2
+            if (( distinct < expected )); then
+                VERIFY_MISSING=$(( VERIFY_MISSING + expected - distinct ))
+            else
+                VERIFY_UNEXPECTED=$(( VERIFY_UNEXPECTED + distinct - expected ))
+            fi
+        fi
+    done
+    echo "Count check: $VERIFY_AGENTS agents collected $VERIFY_COLLECTED GPU samples; dropped by the agents $VERIFY_DROPPED;" \
+        "left unsent in their outboxes at stop $VERIFY_LEFT; expected $VERIFY_EXPECTED rows; stored $VERIFY_STORED;" \
+        "missing $VERIFY_MISSING, unexpected $VERIFY_UNEXPECTED, duplicated $VERIFY_DUPLICATED"
+}
+
+count_check_passed() {
+    [ "$VERIFY_MISSING" -eq 0 ] && [ "$VERIFY_UNEXPECTED" -eq 0 ] && [ "$VERIFY_DUPLICATED" -eq 0 ] && [ "$VERIFY_EXPECTED" -gt 0 ]
+}
