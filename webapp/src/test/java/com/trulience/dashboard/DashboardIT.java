@@ -167,11 +167,7 @@ class DashboardIT extends Deployed {
 
     @Test
     void theAlertsPageListsAnOpenCriticalAlertWithItsWorker() throws Exception {
-        var worker = register();
-        try (var agent = AgentClient.connect(base, worker.token())) {
-            agent.send(hello(worker.id()));
-            sendTemperature(agent, worker, 1, 91);
-        }
+        var worker = reportedOnce(91);
         signIn("admin", ADMIN_PASSWORD);
         browser.findElement(By.id("topbar:nav-alerts")).click();
         until("the alert of " + worker.name(), () -> {
@@ -196,18 +192,7 @@ class DashboardIT extends Deployed {
         try (var agent = AgentClient.connect(base, worker.token())) {
             // this test's agent sends no samples: a long interval keeps it online meanwhile
             agent.send(hello(worker.id()).replace("\"metrics_interval_secs\":5", "\"metrics_interval_secs\":300"));
-            until("an enabled restart button", () -> {
-                var button = card(worker).findElement(By.cssSelector(".restart-button"));
-                if (!button.isEnabled()) {
-                    return false;
-                }
-                button.click();
-                return true;
-            });
-            var reason = until("the restart dialog", () -> {
-                var field = browser.findElement(By.id("restart:reason"));
-                return field.isDisplayed() ? field : null;
-            });
+            var reason = openRestartDialog(worker);
             assertEquals(worker.name(), text(browser.findElement(By.id("restart-worker"))));
             reason.sendKeys("VRAM leak after 3 days");
             var force = By.cssSelector("[id='restart:force'] .ui-chkbox-box");
@@ -256,6 +241,22 @@ class DashboardIT extends Deployed {
         }
     }
 
+    /** Clicks the card's button once it is enabled (the hello's push may still be on its way); returns the reason field. */
+    private WebElement openRestartDialog(Registered worker) {
+        until("an enabled restart button", () -> {
+            var button = card(worker).findElement(By.cssSelector(".restart-button"));
+            if (!button.isEnabled()) {
+                return false;
+            }
+            button.click();
+            return true;
+        });
+        return until("the restart dialog", () -> {
+            var field = browser.findElement(By.id("restart:reason"));
+            return field.isDisplayed() ? field : null;
+        });
+    }
+
     private void awaitRestart(Registered worker, String status) {
         long start = System.nanoTime();
         until("restart " + status + " on the card of " + worker.name(), () -> status.equals(
@@ -268,11 +269,7 @@ class DashboardIT extends Deployed {
     void aViewerReadsEveryPageButHasNoAdminControls() throws Exception {
         TestDatabase.execute(DATABASE, "INSERT INTO users (username, password_hash, role) VALUES ('viewer', '"
                 + pbkdf2(VIEWER_PASSWORD) + "', 'viewer') ON CONFLICT (username) DO NOTHING");
-        var worker = register();
-        try (var agent = AgentClient.connect(base, worker.token())) {
-            agent.send(hello(worker.id()));
-            sendTemperature(agent, worker, 1, 50);
-        }
+        var worker = reportedOnce(50);
         signIn("viewer", VIEWER_PASSWORD);
         assertEquals("viewer", text(browser.findElement(By.id("topbar:role"))).toLowerCase());
         awaitGauge(worker, "temperature_celsius", "50 °C", "ok");
@@ -296,11 +293,7 @@ class DashboardIT extends Deployed {
 
     @Test
     void anAdminOverridesAWorkersThresholdsOnAProtectedPage() throws Exception {
-        var worker = register();
-        try (var agent = AgentClient.connect(base, worker.token())) {
-            agent.send(hello(worker.id()));
-            sendTemperature(agent, worker, 1, 65);
-        }
+        var worker = reportedOnce(65);
         signIn("admin", ADMIN_PASSWORD);
         openWorkerPage(worker);
         browser.findElement(By.id("edit-thresholds")).click();
@@ -323,11 +316,7 @@ class DashboardIT extends Deployed {
 
     @Test
     void anAdminChangesAGlobalThresholdAndEveryCardWithoutAnOverrideFollows() throws Exception {
-        var worker = register();
-        try (var agent = AgentClient.connect(base, worker.token())) {
-            agent.send(hello(worker.id()));
-            sendTemperature(agent, worker, 1, 50);
-        }
+        var worker = reportedOnce(50);
         signIn("admin", ADMIN_PASSWORD);
         awaitGauge(worker, "power_draw_percent", "73.1 %", "ok");
         browser.findElement(By.id("topbar:nav-thresholds")).click();
@@ -440,15 +429,7 @@ class DashboardIT extends Deployed {
         try (var agent = AgentClient.connect(base, worker.token())) {
             agent.send(hello(worker.id()).replace("\"metrics_interval_secs\":5", "\"metrics_interval_secs\":300")
                     .replace("\"services\":[\"comfyui\"]", "\"services\":[\"comfyui\",\"comfyui@2\"]"));
-            until("an enabled restart button", () -> {
-                var button = card(worker).findElement(By.cssSelector(".restart-button"));
-                if (!button.isEnabled()) {
-                    return false;
-                }
-                button.click();
-                return true;
-            });
-            until("the restart dialog", () -> browser.findElement(By.id("restart:reason")).isDisplayed());
+            openRestartDialog(worker);
             @SuppressWarnings("unchecked")
             var services = (List<String>) ((JavascriptExecutor) browser).executeScript(
                     "return Array.from(document.getElementById('restart:service_input').options).map(o => o.value);");
@@ -610,6 +591,16 @@ class DashboardIT extends Deployed {
         Files.createDirectories(SCREENSHOTS);
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A worker whose agent sent its hello and one sample at that temperature, then disconnected. */
+    private Registered reportedOnce(int celsius) throws Exception {
+        var worker = register();
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            agent.send(hello(worker.id()));
+            sendTemperature(agent, worker, 1, celsius);
+        }
+        return worker;
     }
 
     private Registered register() throws Exception {
