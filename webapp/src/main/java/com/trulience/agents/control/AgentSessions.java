@@ -3,9 +3,11 @@ package com.trulience.agents.control;
 import com.trulience.platform.control.ClusterSignal;
 import com.trulience.platform.control.ClusterSignals;
 import com.trulience.workers.control.WorkerRegistry;
+import com.trulience.workers.entity.TokenRevoked;
 import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -72,6 +74,11 @@ public class AgentSessions {
         }
     }
 
+    /** In the revoking transaction: the other nodes close their sockets once it commits. */
+    void closeRevoked(@Observes TokenRevoked revoked) {
+        disconnectEverywhere(revoked.workerId(), CloseReason.CloseCodes.VIOLATED_POLICY, revoked.reason());
+    }
+
     void closeSignalled(@ObservesAsync ClusterSignal signal) {
         if (signal.is(DISCONNECT)) {
             closeHere(signal.workerId(), CloseReason.CloseCodes.getCloseCode(signal.body().getInt("code")), signal.body().getString("reason"));
@@ -90,11 +97,8 @@ public class AgentSessions {
         return !sockets.isEmpty();
     }
 
-    /**
-     * Closes every socket of the worker, on this node now and on the others once the caller's transaction commits,
-     * e.g. after its token was revoked.
-     */
-    public void disconnectEverywhere(long workerId, CloseReason.CloseCode code, String reason) {
+    /** Closes every socket of the worker, on this node now and on the others once the caller's transaction commits. */
+    private void disconnectEverywhere(long workerId, CloseReason.CloseCode code, String reason) {
         cluster.publish(DISCONNECT, Json.createObjectBuilder().add("worker_id", workerId).add("code", code.getCode())
                 .add("reason", reason).build());
         closeHere(workerId, code, reason);

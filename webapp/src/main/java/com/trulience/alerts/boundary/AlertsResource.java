@@ -7,7 +7,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -47,8 +46,8 @@ public class AlertsResource {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new BadRequestException("limit must be 1.." + MAX_LIMIT);
         }
-        if (workerId != null && em.find(Worker.class, workerId) == null) {
-            throw new NotFoundException("no worker with id " + workerId);
+        if (workerId != null) {
+            Worker.require(em, workerId);
         }
         return em.createNamedQuery(Alert.LIST, Alert.class)
                 .setParameter("state", state)

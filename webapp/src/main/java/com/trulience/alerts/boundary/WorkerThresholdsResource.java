@@ -11,7 +11,6 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -34,14 +33,14 @@ public class WorkerThresholdsResource {
 
     @GET
     public ThresholdsResource.WorkerThresholds get(@PathParam("id") long id) {
-        return view(find(id));
+        return view(Worker.require(em, id));
     }
 
     /** Sets the listed metrics' overrides; the worker's other overrides stay. */
     @PUT
     @Transactional
     public ThresholdsResource.WorkerThresholds put(@PathParam("id") long id, List<ThresholdInput> thresholds) {
-        var worker = find(id);
+        var worker = Worker.require(em, id);
         ThresholdInput.apply(em, id, thresholds, overrides(id));
         em.flush();
         LOG.info(() -> "Thresholds of worker " + id + " changed: " + thresholds);
@@ -51,7 +50,7 @@ public class WorkerThresholdsResource {
     @DELETE
     @Transactional
     public Response deleteAll(@PathParam("id") long id) {
-        find(id);
+        Worker.require(em, id);
         em.createNamedQuery(MetricThreshold.DELETE_OF_WORKER).setParameter("workerId", id).executeUpdate();
         LOG.info(() -> "Thresholds of worker " + id + " fall back to global");
         return Response.noContent().build();
@@ -61,7 +60,7 @@ public class WorkerThresholdsResource {
     @Path("{metric}")
     @Transactional
     public Response delete(@PathParam("id") long id, @PathParam("metric") String metricName) {
-        find(id);
+        Worker.require(em, id);
         if (Metric.named(metricName).isEmpty()) {
             throw new BadRequestException("unknown metric_name '" + metricName + "'");
         }
@@ -81,13 +80,5 @@ public class WorkerThresholdsResource {
 
     private List<MetricThreshold> overrides(long id) {
         return em.createNamedQuery(MetricThreshold.OF_WORKER, MetricThreshold.class).setParameter("workerId", id).getResultList();
-    }
-
-    private Worker find(long id) {
-        var worker = em.find(Worker.class, id);
-        if (worker == null) {
-            throw new NotFoundException("no worker with id " + id);
-        }
-        return worker;
     }
 }

@@ -1,6 +1,6 @@
 package com.trulience.dashboard.boundary;
 
-import com.trulience.restarts.control.RestartRefused;
+import com.trulience.platform.control.Refused;
 import com.trulience.restarts.control.RestartRequests;
 import com.trulience.restarts.entity.RestartLog;
 import com.trulience.workers.entity.Worker;
@@ -54,7 +54,7 @@ public class RestartDialog implements Serializable {
             RestartLog log = requests.request(workerId, serviceName, reason, force, external.getRemoteUser());
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, "Restart requested",
                     "Restart " + log.id() + " of " + log.serviceName() + " on " + workerName + " was sent."));
-        } catch (RestartRefused refused) {
+        } catch (Refused refused) {
             faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Restart refused:", refused.getMessage()));
             // keeps the dialog open (its oncomplete checks this) so that the admin reads why
             faces.validationFailed();

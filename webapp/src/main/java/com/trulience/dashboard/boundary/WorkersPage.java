@@ -1,5 +1,6 @@
 package com.trulience.dashboard.boundary;
 
+import com.trulience.platform.control.Refused;
 import com.trulience.workers.boundary.WorkersResource.WorkerView;
 import com.trulience.workers.control.WorkerEnrollment;
 import com.trulience.workers.control.WorkerEnrollment.RegisteredWorker;
@@ -12,7 +13,6 @@ import jakarta.inject.Named;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.WebApplicationException;
 import java.io.Serializable;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -59,7 +59,7 @@ public class WorkersPage implements Serializable {
         act(() -> {
             enrollment.revokeToken(id, caller());
             issued = null;
-            var name = enrollment.find(id).name();
+            var name = Worker.require(em, id).name();
             message(FacesMessage.SEVERITY_INFO, "The token of " + name + " is revoked: its agent was disconnected and cannot "
                     + "reconnect until you rotate the token.");
         });
@@ -72,7 +72,7 @@ public class WorkersPage implements Serializable {
     private void act(Runnable change) {
         try {
             change.run();
-        } catch (WebApplicationException refused) {
+        } catch (Refused refused) {
             message(FacesMessage.SEVERITY_ERROR, refused.getMessage());
         }
         load();

@@ -1,5 +1,7 @@
 package com.trulience.platform.boundary;
 
+import com.trulience.platform.control.Refused;
+import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -46,6 +48,26 @@ public final class ProblemMappers {
      * it is a malformed request. Jersey's class is named, not imported: the WAR compiles against the EE API only.
      */
     private static final String MALFORMED_QUERY_PARAMETER = "org.glassfish.jersey.server.ParamException$QueryParamException";
+
+    /** The one place a domain refusal gets its status code; its extra members join the problem document. */
+    @Provider
+    public static class Refusals implements ExceptionMapper<Refused> {
+
+        @Context
+        HttpServletRequest request;
+
+        @Override
+        public Response toResponse(Refused refused) {
+            int status = switch (refused.reason()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+            };
+            var problem = Json.createObjectBuilder(Problem.of(status, refused.getMessage(), request.getRequestURI()).toJson());
+            refused.members().forEach(problem::add);
+            return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem.build().toString()).build();
+        }
+    }
 
     /** A body the JSON binding could not read is the client's mistake, not the server's. */
     @Provider

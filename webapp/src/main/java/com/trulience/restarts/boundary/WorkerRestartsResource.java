@@ -1,21 +1,16 @@
 package com.trulience.restarts.boundary;
 
-import com.trulience.platform.boundary.Problem;
-import com.trulience.restarts.control.RestartRefused;
 import com.trulience.restarts.control.RestartRequests;
 import com.trulience.restarts.entity.RestartLog;
 import com.trulience.workers.entity.Worker;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.security.enterprise.SecurityContext;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAllowedException;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -58,17 +53,8 @@ public class WorkerRestartsResource {
             throw new NotAllowedException("GET");
         }
         String username = security.getCallerPrincipal().getName();
-        RestartLog log;
-        try {
-            log = body == null ? requests.request(workerId, null, null, false, username)
-                    : requests.request(workerId, body.serviceName(), body.reason(), Boolean.TRUE.equals(body.force()), username);
-        } catch (RestartRefused refused) {
-            throw switch (refused.status()) {
-                case 404 -> new NotFoundException(refused.getMessage());
-                case 409 -> problem(409, refused.getMessage(), refused.restartId());
-                default -> new BadRequestException(refused.getMessage());
-            };
-        }
+        RestartLog log = body == null ? requests.request(workerId, null, null, false, username)
+                : requests.request(workerId, body.serviceName(), body.reason(), Boolean.TRUE.equals(body.force()), username);
         return Response.accepted(RestartView.of(log, username))
                 .location(URI.create(uri.getBaseUri() + "v1/admin/restarts/" + log.id()))
                 .build();
@@ -83,15 +69,7 @@ public class WorkerRestartsResource {
         if (limit != null && (limit < 1 || limit > 1000)) {
             throw new BadRequestException("limit must be 1..1000");
         }
-        if (em.find(Worker.class, workerId) == null) {
-            throw new NotFoundException("no worker with id " + workerId);
-        }
+        Worker.require(em, workerId);
         return RestartView.ofWorker(em, workerId, limit == null ? 100 : limit);
-    }
-
-    private ClientErrorException problem(int status, String detail, long restartId) {
-        var json = Json.createObjectBuilder(Problem.of(status, detail, uri.getRequestUri().getPath()).toJson())
-                .add("restart_id", restartId).build();
-        return new ClientErrorException(detail, Response.status(status).type(Problem.MEDIA_TYPE).entity(json.toString()).build());
     }
 }

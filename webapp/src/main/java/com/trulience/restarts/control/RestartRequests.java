@@ -1,5 +1,7 @@
 package com.trulience.restarts.control;
 
+import com.trulience.platform.control.Refused;
+import com.trulience.platform.control.Refused.Reason;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.restarts.entity.RestartLog;
 import com.trulience.security.entity.User;
@@ -7,6 +9,8 @@ import com.trulience.workers.entity.Worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
@@ -34,25 +38,22 @@ public class RestartRequests {
     /**
      * @param reason blank means none
      * @return the restart, {@code initiated} and sent to the agent
-     * @throws RestartRefused 400 for a bad service or reason, 404 for an unknown worker, 409 while one is in flight
-     *                        or the worker is offline (that attempt is recorded as failed)
+     * @throws Refused invalid for a bad service or reason, not found for an unknown worker, a conflict naming the
+     *                 restart in the way while one is in flight, or the recorded attempt when the worker is offline
      */
     public RestartLog request(long workerId, String serviceName, String reason, boolean force, String username) {
         if (serviceName == null || !serviceName.matches(SERVICE_NAME)) {
-            throw new RestartRefused(400, "service_name must be 1-64 letters, digits, '@', '.', '_' or '-'", null);
+            throw new Refused(Reason.INVALID, "service_name must be 1-64 letters, digits, '@', '.', '_' or '-'");
         }
         String stripped = reason == null || reason.isBlank() ? null : reason.strip();
         if (stripped != null && (stripped.length() > RestartLog.MAX_REASON || stripped.chars().anyMatch(Character::isISOControl))) {
-            throw new RestartRefused(400, "reason must be at most " + RestartLog.MAX_REASON
-                    + " characters without control characters", null);
+            throw new Refused(Reason.INVALID, "reason must be at most " + RestartLog.MAX_REASON
+                    + " characters without control characters");
         }
-        var worker = em.find(Worker.class, workerId);
-        if (worker == null) {
-            throw new RestartRefused(404, "no worker with id " + workerId, null);
-        }
+        var worker = Worker.require(em, workerId);
         if (!worker.services().contains(serviceName)) {
-            throw new RestartRefused(400, "service_name " + serviceName + " is not in the allow-list worker "
-                    + workerId + " announced: " + worker.services(), null);
+            throw new Refused(Reason.INVALID, "service_name " + serviceName + " is not in the allow-list worker "
+                    + workerId + " announced: " + worker.services());
         }
         var user = em.createNamedQuery(User.BY_USERNAME, User.class).setParameter("username", username).getSingleResult();
         logs.inFlight(workerId).ifPresent(RestartRequests::conflict);
@@ -62,8 +63,8 @@ public class RestartRequests {
             LOG.info(() -> "Restart " + refused.id() + " of " + serviceName + " on worker " + workerId + " by "
                     + username + " refused: the worker is offline");
             changed.fireAsync(RestartChanged.of(refused));
-            throw new RestartRefused(409, "worker " + workerId + " is offline; the attempt is recorded as restart "
-                    + refused.id(), refused.id());
+            throw new Refused(Reason.CONFLICT, "worker " + workerId + " is offline; the attempt is recorded as restart "
+                    + refused.id(), naming(refused));
         }
         RestartLog log;
         try {
@@ -83,7 +84,12 @@ public class RestartRequests {
     }
 
     private static void conflict(RestartLog running) {
-        throw new RestartRefused(409, "restart " + running.id() + " of " + running.serviceName() + " on worker "
-                + running.workerId() + " is still in flight (" + running.status() + ")", running.id());
+        throw new Refused(Reason.CONFLICT, "restart " + running.id() + " of " + running.serviceName() + " on worker "
+                + running.workerId() + " is still in flight (" + running.status() + ")", naming(running));
+    }
+
+    /** The API's 409 names the restart, so that a client can follow it without parsing the message. */
+    private static JsonObject naming(RestartLog restart) {
+        return Json.createObjectBuilder().add("restart_id", restart.id()).build();
     }
 }

@@ -59,7 +59,7 @@ public class WorkersResource {
     @GET
     @Path("{id}")
     public WorkerView get(@PathParam("id") long id) {
-        return WorkerView.of(enrollment.find(id));
+        return WorkerView.of(Worker.require(em, id));
     }
 
     @POST

@@ -1,22 +1,19 @@
 package com.trulience.workers.control;
 
-import com.trulience.agents.control.AgentSessions;
+import com.trulience.platform.control.Refused;
+import com.trulience.workers.entity.TokenRevoked;
 import com.trulience.workers.entity.Worker;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import jakarta.websocket.CloseReason;
-import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ClientErrorException;
-import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.core.Response;
 import java.util.logging.Logger;
 
 /**
  * Registering workers and replacing or revoking their agent tokens, for the API and the dashboard alike. Refusals are
- * the API's own exceptions, so both show the same message; every change is logged with who made it.
+ * {@link Refused}, so both show the same message; every change is logged with who made it.
  */
 @ApplicationScoped
 public class WorkerEnrollment {
@@ -27,7 +24,7 @@ public class WorkerEnrollment {
     EntityManager em;
 
     @Inject
-    AgentSessions sessions;
+    Event<TokenRevoked> tokenRevoked;
 
     /** The only value that ever carries a token: it is shown once and stored only as a hash. */
     public record RegisteredWorker(long id, String name, String token) {
@@ -36,10 +33,10 @@ public class WorkerEnrollment {
     @Transactional
     public RegisteredWorker register(String name, String by) {
         if (name == null || !name.matches(Worker.NAME_PATTERN)) {
-            throw new BadRequestException("name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new Refused(Refused.Reason.INVALID, "name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         if (em.createNamedQuery(Worker.COUNT_BY_NAME, Long.class).setParameter("name", name).getSingleResult() > 0) {
-            throw new ClientErrorException("a worker named '" + name + "' already exists", Response.Status.CONFLICT);
+            throw new Refused(Refused.Reason.CONFLICT, "a worker named '" + name + "' already exists");
         }
         String token = AgentTokens.generate();
         var worker = new Worker(name, AgentTokens.hash(token));
@@ -52,27 +49,19 @@ public class WorkerEnrollment {
     /** A new token replaces the old one at once; the agent connected with the old one is disconnected. */
     @Transactional
     public RegisteredWorker rotateToken(long id, String by) {
-        var worker = find(id);
+        var worker = Worker.require(em, id);
         String token = AgentTokens.generate();
         worker.replaceToken(AgentTokens.hash(token));
-        sessions.disconnectEverywhere(id, CloseReason.CloseCodes.VIOLATED_POLICY, "token rotated");
+        tokenRevoked.fire(new TokenRevoked(id, "token rotated"));
         LOG.info(() -> "Rotated the token of worker " + id + " '" + worker.name() + "' by " + by);
         return new RegisteredWorker(worker.id(), worker.name(), token);
     }
 
     @Transactional
     public void revokeToken(long id, String by) {
-        var worker = find(id);
+        var worker = Worker.require(em, id);
         worker.revokeToken();
-        sessions.disconnectEverywhere(id, CloseReason.CloseCodes.VIOLATED_POLICY, "token revoked");
+        tokenRevoked.fire(new TokenRevoked(id, "token revoked"));
         LOG.info(() -> "Revoked the token of worker " + id + " '" + worker.name() + "' by " + by);
-    }
-
-    public Worker find(long id) {
-        var worker = em.find(Worker.class, id);
-        if (worker == null) {
-            throw new NotFoundException("no worker with id " + id);
-        }
-        return worker;
     }
 }

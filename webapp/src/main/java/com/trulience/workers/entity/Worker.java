@@ -1,9 +1,11 @@
 package com.trulience.workers.entity;
 
+import com.trulience.platform.control.Refused;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -100,6 +102,15 @@ public class Worker {
     public Worker(String name, String tokenHash) {
         this.name = name;
         this.tokenHash = tokenHash;
+    }
+
+    /** The worker with that id; every action on a worker that does not exist is refused with the same words. */
+    public static Worker require(EntityManager em, long id) {
+        var worker = em.find(Worker.class, id);
+        if (worker == null) {
+            throw new Refused(Refused.Reason.NOT_FOUND, "no worker with id " + id);
+        }
+        return worker;
     }
 
     /** What the agent announced in its hello replaces what an earlier hello said. */
