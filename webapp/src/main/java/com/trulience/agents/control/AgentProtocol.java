@@ -3,6 +3,7 @@ package com.trulience.agents.control;
 import com.trulience.metrics.control.BatchWriter;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.restarts.control.RestartLogs;
+import com.trulience.restarts.control.StatusRefused;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.workers.control.WorkerRegistry;
 import com.trulience.workers.entity.WorkerCameOnline;
@@ -83,9 +84,13 @@ public class AgentProtocol {
         }
     }
 
-    /** Committed before the event fires, so observers read the new state. */
+    /** Committed before the event fires, so observers read the new state; a refusal is answered like a bad field. */
     private void restartStatus(long workerId, JsonObject json) {
-        restartLogs.advance(workerId, FrameParser.restartStatus(json)).ifPresent(restartChanged::fireAsync);
+        try {
+            restartLogs.advance(workerId, FrameParser.restartStatus(json)).ifPresent(restartChanged::fireAsync);
+        } catch (StatusRefused refused) {
+            throw new InvalidFrame(refused.field(), refused.getMessage());
+        }
     }
 
     private void metrics(JsonObject json, Session session, FrameBudget budget) {

@@ -2,6 +2,9 @@ package com.trulience.agents.control;
 
 import com.trulience.metrics.entity.GpuSample;
 import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.restarts.entity.RestartStatus;
+import com.trulience.restarts.entity.StatusReport;
+import com.trulience.workers.entity.Announcement;
 import com.trulience.workers.entity.WorkerGpu;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -75,7 +78,7 @@ public final class FrameParser {
         };
     }
 
-    public static Hello hello(JsonObject json) {
+    public static Announcement hello(JsonObject json) {
         var frame = Frame.of(json);
         long workerId = frame.requiredLong("worker_id", 1, Long.MAX_VALUE);
         var indexes = new HashSet<Integer>();
@@ -95,7 +98,7 @@ public final class FrameParser {
             throw new InvalidFrame("services", "must not repeat a service");
         }
         Integer interval = frame.optionalInt("metrics_interval_secs", 1, 3600);
-        return new Hello(workerId,
+        return new Announcement(workerId,
                 frame.requiredString("hostname", HOSTNAME, "a host name of at most 253 letters, digits, '.' or '-'"),
                 frame.requiredString("agent_version", VERSION, "1-64 printable characters without spaces"),
                 frame.optionalString("driver_version", VERSION, "1-64 printable characters without spaces"),
@@ -103,7 +106,7 @@ public final class FrameParser {
     }
 
     /** Validates the shape only; whether the restart is this worker's and the step is legal is the restart log's. */
-    public static RestartStatusFrame restartStatus(JsonObject json) {
+    public static StatusReport restartStatus(JsonObject json) {
         var frame = Frame.of(json);
         long restartId = frame.requiredLong("restart_id", 1, Long.MAX_VALUE);
         String status = frame.requiredString("status", AGENT_RESTART_STATUS,
@@ -113,7 +116,7 @@ public final class FrameParser {
         if (status.equals("failed") && error == null) {
             throw new InvalidFrame("error_message", "is required when status is failed");
         }
-        return new RestartStatusFrame(restartId, status, status.equals("failed") ? error : null);
+        return new StatusReport(restartId, RestartStatus.of(status), status.equals("failed") ? error : null);
     }
 
     /**

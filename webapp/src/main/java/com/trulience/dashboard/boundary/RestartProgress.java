@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A worker's latest restart as a step indicator: initiated -> waiting for job -> stopping -> restarting -> completed. */
-public record RestartProgress(long id, String status, String serviceName, String errorMessage) implements Serializable {
+public record RestartProgress(long id, RestartStatus status, String serviceName, String errorMessage) implements Serializable {
 
     /** A step and how far the restart got: done, current, todo or failed. */
     public record Step(String label, String state) implements Serializable {
@@ -33,19 +33,19 @@ public record RestartProgress(long id, String status, String serviceName, String
         var log = newestFirst.get(0);
         boolean shown = log.completedAt() == null
                 || log.completedAt().isAfter(OffsetDateTime.now().minusMinutes(SHOWN_MINUTES));
-        return shown ? new RestartProgress(log.id(), log.status(), log.serviceName(), log.errorMessage()) : null;
+        return shown ? new RestartProgress(log.id(), RestartStatus.of(log.status()), log.serviceName(), log.errorMessage()) : null;
     }
 
     public boolean inFlight() {
-        return !RestartStatus.of(status).isFinal();
+        return !status.isFinal();
     }
 
     public boolean failed() {
-        return RestartStatus.of(status) == RestartStatus.FAILED;
+        return status == RestartStatus.FAILED;
     }
 
     public String label() {
-        return label(RestartStatus.of(status));
+        return label(status);
     }
 
     /**
@@ -53,7 +53,7 @@ public record RestartProgress(long id, String status, String serviceName, String
      * The log does not keep how far a failed restart got, so a failure shows as the last step, with the error.
      */
     public List<Step> steps() {
-        var current = RestartStatus.of(status);
+        var current = status;
         int reached = current == RestartStatus.FAILED ? 0 : STEPS.indexOf(current);
         var steps = new ArrayList<Step>();
         for (int i = 0; i < STEPS.size() - 1; i++) {

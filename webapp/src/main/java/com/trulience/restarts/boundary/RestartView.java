@@ -22,7 +22,7 @@ public record RestartView(long id, long workerId, String serviceName, String sta
     }
 
     public static RestartView of(RestartLog log, String username) {
-        return new RestartView(log.id(), log.workerId(), log.serviceName(), log.status(), log.reason(), log.force(),
+        return new RestartView(log.id(), log.workerId(), log.serviceName(), log.status().wire(), log.reason(), log.force(),
                 log.initiatedBy(), username, log.startedAt(), log.completedAt(), log.errorMessage());
     }
 }

@@ -85,7 +85,7 @@ public class RestartRequests {
 
     private static void conflict(RestartLog running) {
         throw new Refused(Reason.CONFLICT, "restart " + running.id() + " of " + running.serviceName() + " on worker "
-                + running.workerId() + " is still in flight (" + running.status() + ")", naming(running));
+                + running.workerId() + " is still in flight (" + running.status().wire() + ")", naming(running));
     }
 
     /** The API's 409 names the restart, so that a client can follow it without parsing the message. */

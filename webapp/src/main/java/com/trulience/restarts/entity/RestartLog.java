@@ -1,11 +1,15 @@
 package com.trulience.restarts.entity;
 
+import jakarta.persistence.ColumnResult;
 import jakarta.persistence.Column;
+import jakarta.persistence.ConstructorResult;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedNativeQuery;
 import jakarta.persistence.NamedQuery;
+import jakarta.persistence.SqlResultSetMapping;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
@@ -19,10 +23,52 @@ import java.time.OffsetDateTime;
         + "WHERE u.id = r.initiatedBy AND r.workerId = :workerId ORDER BY r.id DESC")
 @NamedQuery(name = RestartLog.IN_FLIGHT, query = "SELECT r FROM RestartLog r "
         + "WHERE r.workerId = :workerId AND r.status NOT IN ('completed', 'failed')")
+@NamedQuery(name = RestartLog.UNDISPATCHED, query = "SELECT DISTINCT r.workerId FROM RestartLog r "
+        + "WHERE r.status = 'initiated' AND r.dispatchedAt IS NULL")
+// The guarded UPDATE lets exactly one caller on any node have the command.
+@NamedNativeQuery(name = RestartLog.CLAIM_COMMAND, resultSetMapping = RestartLog.AS_COMMAND, query = """
+        UPDATE restart_logs SET dispatched_at = NOW()
+        WHERE worker_id = ?1 AND status = 'initiated' AND dispatched_at IS NULL
+        RETURNING id, service_name, force, reason""")
+@SqlResultSetMapping(name = RestartLog.AS_COMMAND, classes = @ConstructorResult(targetClass = RestartCommand.class, columns = {
+    @ColumnResult(name = "id", type = long.class), @ColumnResult(name = "service_name", type = String.class),
+    @ColumnResult(name = "force", type = boolean.class), @ColumnResult(name = "reason", type = String.class)}))
+@NamedNativeQuery(name = RestartLog.LATEST_PER_WORKER, resultClass = RestartLog.class, query = """
+        SELECT DISTINCT ON (worker_id) * FROM restart_logs
+        WHERE status NOT IN ('completed', 'failed') OR completed_at > NOW() - make_interval(mins => CAST(?1 AS int))
+        ORDER BY worker_id, id DESC""")
+@NamedNativeQuery(name = RestartLog.FAIL_OVERDUE, resultSetMapping = RestartLog.AS_CHANGE, query = """
+        UPDATE restart_logs SET status = 'failed', completed_at = NOW(),
+            error_message = CASE
+                WHEN status = 'initiated' AND dispatched_at IS NULL
+                THEN 'agent unreachable: no backend node held its connection within ' || CAST(?1 AS text) || ' s'
+                WHEN status = 'initiated'
+                THEN 'agent unreachable: the restart was not acknowledged within ' || CAST(?1 AS text) || ' s'
+                ELSE 'no status from the agent for ' || CAST(?2 AS text) || ' minutes (was ' || status || ')' END
+        WHERE (status = 'initiated' AND started_at < NOW() - make_interval(secs => CAST(?3 AS int)))
+           OR (status IN ('waiting_for_job', 'stopping', 'restarting')
+               AND updated_at < NOW() - make_interval(mins => CAST(?4 AS int)))
+        RETURNING id, worker_id, status, error_message""")
+@SqlResultSetMapping(name = RestartLog.AS_CHANGE, classes = @ConstructorResult(targetClass = RestartChanged.class, columns = {
+    @ColumnResult(name = "id", type = long.class), @ColumnResult(name = "worker_id", type = long.class),
+    @ColumnResult(name = "status", type = String.class), @ColumnResult(name = "error_message", type = String.class)}))
 public class RestartLog {
 
     public static final String BY_WORKER = "RestartLog.byWorker";
     public static final String IN_FLIGHT = "RestartLog.inFlight";
+    /** Ids of the workers with an initiated restart that no node has sent yet. */
+    public static final String UNDISPATCHED = "RestartLog.undispatched";
+    /** Marks the worker's initiated, unsent restart as sent (?1 worker id); returns it as a {@link RestartCommand}. */
+    public static final String CLAIM_COMMAND = "RestartLog.claimCommand";
+    /** Each worker's newest restart that is in flight or ended within ?1 minutes. */
+    public static final String LATEST_PER_WORKER = "RestartLog.latestPerWorker";
+    /**
+     * Fails restarts not acknowledged within ?1 (and ?3) seconds and in-flight ones without news for ?2 (and ?4)
+     * minutes; returns each as a {@link RestartChanged}.
+     */
+    public static final String FAIL_OVERDUE = "RestartLog.failOverdue";
+    static final String AS_COMMAND = "RestartLog.asCommand";
+    static final String AS_CHANGE = "RestartLog.asChange";
     public static final int MAX_REASON = 500;
     public static final int MAX_ERROR = 1000;
 
@@ -92,7 +138,7 @@ public class RestartLog {
      * @throws IllegalStateException for a step back, a skip, or any change after completed/failed
      */
     public boolean moveTo(RestartStatus next, String error) {
-        var current = RestartStatus.of(status);
+        var current = status();
         if (current == next) {
             return false;
         }
@@ -126,8 +172,8 @@ public class RestartLog {
         return initiatedBy;
     }
 
-    public String status() {
-        return status;
+    public RestartStatus status() {
+        return RestartStatus.of(status);
     }
 
     public String reason() {
@@ -139,7 +185,7 @@ public class RestartLog {
     }
 
     public boolean inFlight() {
-        return !RestartStatus.of(status).isFinal();
+        return !status().isFinal();
     }
 
     public OffsetDateTime startedAt() {

@@ -1,6 +1,6 @@
 package com.trulience.workers.control;
 
-import com.trulience.agents.control.Hello;
+import com.trulience.workers.entity.Announcement;
 import com.trulience.workers.entity.Worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,7 +16,7 @@ public class WorkerRegistry {
 
     /** Stores the hello; returns whether the worker was offline until now. */
     @Transactional
-    public boolean hello(Hello hello) {
+    public boolean hello(Announcement hello) {
         em.find(Worker.class, hello.workerId()).announce(hello.hostname(), hello.agentVersion(), hello.driverVersion(),
                 hello.intervalSeconds(), hello.services(), hello.gpus());
         boolean cameOnline = em.createNativeQuery("UPDATE workers SET online = true, last_seen_at = NOW() WHERE id = ? AND NOT online")

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.restarts.entity.RestartStatus;
+import com.trulience.restarts.entity.StatusReport;
+import com.trulience.workers.entity.Announcement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -97,7 +100,7 @@ class FrameParserFuzzTest {
         }
     }
 
-    private static void valid(Hello hello) {
+    private static void valid(Announcement hello) {
         var indexes = new HashSet<Short>();
         hello.gpus().forEach(gpu -> require(indexes.add(gpu.gpuIndex()) && gpu.gpuIndex() >= 0 && gpu.gpuIndex() < FrameParser.MAX_GPUS,
                 "GPU index " + gpu.gpuIndex()));
@@ -119,9 +122,9 @@ class FrameParserFuzzTest {
         }
     }
 
-    private static void valid(RestartStatusFrame status) {
+    private static void valid(StatusReport status) {
         require(status.restartId() > 0, status.toString());
-        require(!status.status().equals("failed") || status.errorMessage() != null, status.toString());
+        require(status.status() != RestartStatus.FAILED || status.errorMessage() != null, status.toString());
     }
 
     private static void require(boolean rule, String what) {

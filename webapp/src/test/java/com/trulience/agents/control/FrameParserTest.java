@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.trulience.restarts.entity.RestartStatus;
+import com.trulience.restarts.entity.StatusReport;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -138,11 +140,11 @@ class FrameParserTest {
 
     @Test
     void readsARestartStatusAndNamesTheFieldOfEveryFault() {
-        assertEquals(new RestartStatusFrame(42, "stopping", null),
+        assertEquals(new StatusReport(42, RestartStatus.STOPPING, null),
                 FrameParser.restartStatus(json("{\"type\":\"restart_status\",\"restart_id\":42,\"status\":\"stopping\",\"error_message\":null}")));
-        assertEquals(new RestartStatusFrame(42, "failed", "Access denied"),
+        assertEquals(new StatusReport(42, RestartStatus.FAILED, "Access denied"),
                 FrameParser.restartStatus(json("{\"restart_id\":42,\"status\":\"failed\",\"error_message\":\"Access denied\"}")));
-        assertEquals(new RestartStatusFrame(42, "completed", null),
+        assertEquals(new StatusReport(42, RestartStatus.COMPLETED, null),
                 FrameParser.restartStatus(json("{\"restart_id\":42,\"status\":\"completed\",\"error_message\":\"dropped\"}")));
         for (var bad : List.of(
                 List.of("restart_id", "{\"status\":\"stopping\"}"),

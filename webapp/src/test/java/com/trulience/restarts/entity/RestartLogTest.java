@@ -24,7 +24,7 @@ class RestartLogTest {
         assertTrue(log.moveTo(RestartStatus.RESTARTING, null));
         assertNull(log.completedAt());
         assertTrue(log.moveTo(RestartStatus.COMPLETED, "ignored"));
-        assertEquals("completed", log.status());
+        assertEquals(RestartStatus.COMPLETED, log.status());
         assertNotNull(log.completedAt());
         assertNull(log.errorMessage());
         assertFalse(log.inFlight());
@@ -48,7 +48,7 @@ class RestartLogTest {
     @Test
     void recordsARefusedRequestAsFailedAtOnce() {
         var refused = RestartLog.refused(7, "comfyui", 1, null, true, "worker offline");
-        assertEquals("failed", refused.status());
+        assertEquals(RestartStatus.FAILED, refused.status());
         assertEquals("worker offline", refused.errorMessage());
         assertTrue(refused.force());
         assertNotNull(refused.completedAt());
