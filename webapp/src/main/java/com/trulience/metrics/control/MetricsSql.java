@@ -2,14 +2,16 @@ package com.trulience.metrics.control;
 
 import com.trulience.metrics.entity.GpuSample;
 import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.workers.entity.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The statements of the write path. Rows travel as one array per column through {@code unnest}, so a whole
- * group is one round trip, whatever its size; a replayed sample hits the unique index and is skipped.
+ * The statements of the write path (the workers' own, {@link Worker#MARK_SEEN_SQL}, lives on Worker). Rows travel as
+ * one array per column through {@code unnest}, so a whole group is one round trip, whatever its size; a replayed
+ * sample hits the unique index and is skipped.
  */
 final class MetricsSql {
 
@@ -34,18 +36,6 @@ final class MetricsSql {
                 power_draw_watts = EXCLUDED.power_draw_watts, fan_speed_percent = EXCLUDED.fan_speed_percent,
                 recorded_at = EXCLUDED.recorded_at
             WHERE latest.recorded_at < EXCLUDED.recorded_at
-            """;
-
-    // Rows are locked in id order so that two writers (or two nodes) never deadlock on them, and with NO KEY
-    // UPDATE, which does not conflict with the KEY SHARE locks that the foreign keys of the rows just inserted
-    // (by this or another writer) hold on the same workers: FOR UPDATE did, and deadlocked under load.
-    private static final String MARK_SEEN = """
-            WITH previous AS (
-                SELECT id, online FROM workers WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE
-            )
-            UPDATE workers w SET last_seen_at = NOW(), online = true
-            FROM previous WHERE w.id = previous.id
-            RETURNING w.id, previous.online
             """;
 
     private MetricsSql() {
@@ -100,7 +90,7 @@ final class MetricsSql {
     static List<Long> markSeen(Connection connection, List<MetricsBatch> batches) throws SQLException {
         Long[] workerIds = batches.stream().map(MetricsBatch::workerId).distinct().toArray(Long[]::new);
         var backOnline = new ArrayList<Long>();
-        try (var statement = connection.prepareStatement(MARK_SEEN)) {
+        try (var statement = connection.prepareStatement(Worker.MARK_SEEN_SQL)) {
             statement.setArray(1, connection.createArrayOf("bigint", workerIds));
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {

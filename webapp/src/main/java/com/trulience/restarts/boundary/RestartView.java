@@ -1,5 +1,6 @@
 package com.trulience.restarts.boundary;
 
+import com.trulience.restarts.entity.RestartByAdmin;
 import com.trulience.restarts.entity.RestartLog;
 import jakarta.persistence.EntityManager;
 import java.io.Serializable;
@@ -13,11 +14,11 @@ public record RestartView(long id, long workerId, String serviceName, String sta
 
     /** The worker's restarts, newest first (API history and worker page). */
     public static List<RestartView> ofWorker(EntityManager em, long workerId, int limit) {
-        return em.createNamedQuery(RestartLog.BY_WORKER, Object[].class)
+        return em.createNamedQuery(RestartLog.BY_WORKER, RestartByAdmin.class)
                 .setParameter("workerId", workerId)
                 .setMaxResults(limit)
                 .getResultStream()
-                .map(row -> of((RestartLog) row[0], (String) row[1]))
+                .map(row -> of(row.log(), row.username()))
                 .toList();
     }
 

@@ -19,8 +19,8 @@ import java.time.OffsetDateTime;
  */
 @Entity
 @Table(name = "restart_logs")
-@NamedQuery(name = RestartLog.BY_WORKER, query = "SELECT r, u.username FROM RestartLog r, User u "
-        + "WHERE u.id = r.initiatedBy AND r.workerId = :workerId ORDER BY r.id DESC")
+@NamedQuery(name = RestartLog.BY_WORKER, query = "SELECT NEW com.trulience.restarts.entity.RestartByAdmin(r, u.username) "
+        + "FROM RestartLog r, User u WHERE u.id = r.initiatedBy AND r.workerId = :workerId ORDER BY r.id DESC")
 @NamedQuery(name = RestartLog.IN_FLIGHT, query = "SELECT r FROM RestartLog r "
         + "WHERE r.workerId = :workerId AND r.status NOT IN ('completed', 'failed')")
 @NamedQuery(name = RestartLog.UNDISPATCHED, query = "SELECT DISTINCT r.workerId FROM RestartLog r "

@@ -1,5 +1,6 @@
 package com.trulience.workers.control;
 
+import com.trulience.workers.entity.Worker;
 import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -26,11 +27,7 @@ public class Liveness {
     @Schedule(hour = "*", minute = "*", second = "*/2", persistent = false)
     void markSilentWorkersOffline() {
         @SuppressWarnings("unchecked")
-        List<Number> silent = em.createNativeQuery("""
-                        UPDATE workers SET online = false
-                        WHERE online AND last_seen_at < NOW() - make_interval(secs => 3 * interval_seconds)
-                        RETURNING id""")
-                .getResultList();
+        List<Number> silent = em.createNamedQuery(Worker.SILENT_GO_OFFLINE).getResultList();
         silent.forEach(id -> wentOffline.fireAsync(new WorkerWentOffline(id.longValue(), WorkerWentOffline.SILENT)));
     }
 }

@@ -19,11 +19,9 @@ public class WorkerRegistry {
     public boolean hello(Announcement hello) {
         em.find(Worker.class, hello.workerId()).announce(hello.hostname(), hello.agentVersion(), hello.driverVersion(),
                 hello.intervalSeconds(), hello.services(), hello.gpus());
-        boolean cameOnline = em.createNativeQuery("UPDATE workers SET online = true, last_seen_at = NOW() WHERE id = ? AND NOT online")
-                .setParameter(1, hello.workerId())
-                .executeUpdate() == 1;
+        boolean cameOnline = em.createNamedQuery(Worker.CAME_ONLINE).setParameter(1, hello.workerId()).executeUpdate() == 1;
         if (!cameOnline) {
-            em.createNativeQuery("UPDATE workers SET last_seen_at = NOW() WHERE id = ?").setParameter(1, hello.workerId()).executeUpdate();
+            em.createNamedQuery(Worker.SEEN).setParameter(1, hello.workerId()).executeUpdate();
         }
         return cameOnline;
     }
@@ -31,8 +29,7 @@ public class WorkerRegistry {
     /** An agent socket opened (on this or another node): it is the worker's newest connection now. */
     @Transactional
     public void connected(long workerId, String connection) {
-        em.createNativeQuery("UPDATE workers SET connection = ? WHERE id = ?").setParameter(1, connection)
-                .setParameter(2, workerId).executeUpdate();
+        em.createNamedQuery(Worker.CONNECTED).setParameter(1, connection).setParameter(2, workerId).executeUpdate();
     }
 
     /**
@@ -41,9 +38,7 @@ public class WorkerRegistry {
      */
     @Transactional
     public boolean disconnected(long workerId, String connection) {
-        return em.createNativeQuery("UPDATE workers SET online = false WHERE id = ? AND online AND connection = ?")
-                .setParameter(1, workerId)
-                .setParameter(2, connection)
+        return em.createNamedQuery(Worker.DISCONNECTED).setParameter(1, workerId).setParameter(2, connection)
                 .executeUpdate() == 1;
     }
 }

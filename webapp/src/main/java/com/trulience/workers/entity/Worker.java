@@ -11,6 +11,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
+import jakarta.persistence.NamedNativeQuery;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.QueryHint;
@@ -20,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A GPU machine whose agent may connect with its token. Liveness ({@code online}, {@code lastSeenAt}) is
- * written by SQL in the ingestion path and by the liveness timer, so that every backend node agrees.
+ * A GPU machine whose agent may connect with its token. Liveness ({@code online}, {@code lastSeenAt},
+ * {@code connection}) is written only by the guarded statements below, from the ingestion path, the sockets and
+ * the liveness timer, so that every backend node agrees.
  */
 @Entity
 @Table(name = "workers")
@@ -35,6 +37,14 @@ import java.util.List;
 @NamedQuery(name = Worker.GPUS_OF, query = "SELECT w.id, g.gpuIndex, g.powerLimitWatts FROM Worker w JOIN w.gpus g WHERE w.id IN :ids")
 @NamedQuery(name = Worker.NAMES, query = "SELECT w.id, w.name FROM Worker w ORDER BY w.name")
 @NamedQuery(name = Worker.NAMES_OF, query = "SELECT w.id, w.name FROM Worker w WHERE w.id IN :ids")
+@NamedNativeQuery(name = Worker.CAME_ONLINE, query = "UPDATE workers SET online = true, last_seen_at = NOW() WHERE id = ?1 AND NOT online")
+@NamedNativeQuery(name = Worker.SEEN, query = "UPDATE workers SET last_seen_at = NOW() WHERE id = ?1")
+@NamedNativeQuery(name = Worker.CONNECTED, query = "UPDATE workers SET connection = ?1 WHERE id = ?2")
+@NamedNativeQuery(name = Worker.DISCONNECTED, query = "UPDATE workers SET online = false WHERE id = ?1 AND online AND connection = ?2")
+@NamedNativeQuery(name = Worker.SILENT_GO_OFFLINE, query = """
+        UPDATE workers SET online = false
+        WHERE online AND last_seen_at < NOW() - make_interval(secs => 3 * interval_seconds)
+        RETURNING id""")
 public class Worker {
 
     public static final String ALL = "Worker.all";
@@ -46,6 +56,30 @@ public class Worker {
     public static final String NAMES = "Worker.names";
     /** Rows of worker id, name. */
     public static final String NAMES_OF = "Worker.namesOf";
+    /** Marks worker ?1 online and seen now, if it was offline: one row updated means it came online. */
+    public static final String CAME_ONLINE = "Worker.cameOnline";
+    /** Worker ?1 was heard from now. */
+    public static final String SEEN = "Worker.seen";
+    /** Connection ?1 is worker ?2's newest. */
+    public static final String CONNECTED = "Worker.connected";
+    /** Worker ?1 goes offline if connection ?2 is still its newest: one row updated means it went offline. */
+    public static final String DISCONNECTED = "Worker.disconnected";
+    /** Workers silent for three of their intervals go offline; returns their ids. */
+    public static final String SILENT_GO_OFFLINE = "Worker.silentGoOffline";
+    /**
+     * The ingestion path's JDBC statement (?: an array of worker ids): they were heard from now; returns each id with
+     * whether it was online before. Rows are locked in id order so that two writers (or two nodes) never deadlock on
+     * them, and with NO KEY UPDATE, which does not conflict with the KEY SHARE locks that the foreign keys of the
+     * rows just inserted (by this or another writer) hold on the same workers: FOR UPDATE did, and deadlocked under load.
+     */
+    public static final String MARK_SEEN_SQL = """
+            WITH previous AS (
+                SELECT id, online FROM workers WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE
+            )
+            UPDATE workers w SET last_seen_at = NOW(), online = true
+            FROM previous WHERE w.id = previous.id
+            RETURNING w.id, previous.online
+            """;
     public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     @Id
@@ -83,7 +117,7 @@ public class Worker {
     @Column(insertable = false, updatable = false)
     private boolean online;
 
-    /** Node and socket of the agent's newest connection; written by WorkerRegistry's guarded statements only. */
+    /** Node and socket of the agent's newest connection; written by the guarded statements only. */
     @Column(insertable = false, updatable = false)
     private String connection;
 
