@@ -13,7 +13,7 @@ public class InvalidFrame extends RuntimeException {
     private final String code;
     private final String field;
 
-    public InvalidFrame(String field, String message) {
+    InvalidFrame(String field, String message) {
         this(INVALID_PAYLOAD, field, message);
     }
 
