@@ -184,7 +184,7 @@ public final class Agent {
 
     static Gpus open(Config config) {
         return config.simulatedGpus() > 0
-                ? Gpus.open(new SimulatedNvml(config.simulatedGpus()))
+                ? Gpus.open(new SimulatedNvml(config.simulatedGpus(), config.simulatedXids()))
                 : Gpus.open(config.nvmlLibrary().orElse(null));
     }
 
