@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * Sitting in place of the native library, the simulated GPUs take the same path as real ones
  * from here on. Values drift slowly (periods of minutes) and stay plausible; odd-numbered
  * GPUs have no fan, like passively cooled data-centre cards, and no memory temperature sensor,
- * like GDDR cards. A GPU running hot (from 76 C) reports software thermal slowdown, one near its
+ * like GDDR cards. A GPU running hot (from 74 C) reports software thermal slowdown, one near its
  * power limit the software power cap. SIMULATE_XID schedules Xids, delivered through the event set
  * as the driver would. One piece beyond the usual size: it answers one interface.
  */
@@ -29,7 +29,7 @@ public final class SimulatedNvml implements Nvml {
     static final int IDLE_SM_CLOCK_MHZ = 210;
     static final int SLOWDOWN_CELSIUS = 88;
     static final int SHUTDOWN_CELSIUS = 93;
-    static final int THERMAL_SLOWDOWN_FROM_CELSIUS = 76;
+    static final int THERMAL_SLOWDOWN_FROM_CELSIUS = 74;
 
     /** GPU {@code gpuIndex} reports Xid {@code xid} once, {@code after} the simulation started (SIMULATE_XID). */
     public record Xid(int gpuIndex, int xid, Duration after) {
