@@ -43,20 +43,13 @@ public final class Gpus implements AutoCloseable {
     private final OptionalReads optional;
     private volatile Consumer<GpuEvent> events = event -> { };
     private GpuEventWatcher watcher;
-    private boolean legacyTemperatureGone;
-    private boolean memoryV1Only;
-    private final Nvml.MemoryInfo memory = new Nvml.MemoryInfo();
-    private final Nvml.MemoryInfoV2 memoryV2 = new Nvml.MemoryInfoV2();
-    private long usedBytes;
-    private long totalBytes;
-    private final Nvml.Utilization utilization = new Nvml.Utilization();
-    private final Nvml.Temperature temperature = new Nvml.Temperature();
-    private final IntByReference value = new IntByReference();
+    private final RequiredReads required;
 
     private Gpus(Nvml nvml, String driverVersion) {
         this.nvml = nvml;
         this.driverVersion = driverVersion;
         this.optional = new OptionalReads(nvml);
+        this.required = new RequiredReads(nvml);
     }
 
     /** No GPUs at all: what the agent reports while NVML is unavailable. */
@@ -167,15 +160,7 @@ public final class Gpus implements AutoCloseable {
             reportLost(device, device.handleRc() == NvmlReturn.GPU_IS_LOST.code, now);
             return GpuReading.lost(device.index(), device.name(), device.uuid());
         }
-        int rc = readMemory(handle);
-        int celsius = 0;
-        if (rc == SUCCESS) {
-            rc = readTemperature(handle);
-            celsius = legacyTemperatureGone ? temperature.temperature : Units.unsigned(value.getValue());
-        }
-        if (rc == SUCCESS) {
-            rc = nvml.nvmlDeviceGetUtilizationRates(handle, utilization);
-        }
+        int rc = required.read(handle);
         if (rc != SUCCESS) {
             markLost(device, rc);
             reportLost(device, rc == NvmlReturn.GPU_IS_LOST.code, now);
@@ -191,8 +176,8 @@ public final class Gpus implements AutoCloseable {
         GpuHealth health = optional.health(index, handle);
         reportLost(device, optional.takeGpuLost(), now);
         return new GpuReading(index, device.name(), device.uuid(), false,
-                Units.bytesToMib(usedBytes), Units.bytesToMib(totalBytes), celsius,
-                Units.unsigned(utilization.gpuPercent()), power == null ? null : Units.milliwattsToWatts(power),
+                required.vramUsedMib(), required.vramTotalMib(), required.celsius(),
+                required.utilizationPercent(), power == null ? null : Units.milliwattsToWatts(power),
                 device.powerLimitWatts(), fan, health);
     }
 
@@ -205,51 +190,6 @@ public final class Gpus implements AutoCloseable {
             events.accept(GpuEvent.of(now, device.index(), UNKNOWN.equals(device.uuid()) ? null : device.uuid(),
                     GpuEvent.Kind.GPU_LOST));
         }
-    }
-
-    /** Leaves the reading in {@code usedBytes} and {@code totalBytes}. */
-    private int readMemory(Pointer handle) {
-        if (!memoryV1Only) {
-            try {
-                int rc = nvml.nvmlDeviceGetMemoryInfo_v2(handle, memoryV2.prepare());
-                if (rc == SUCCESS) {
-                    usedBytes = memoryV2.usedBytes();
-                    totalBytes = memoryV2.totalBytes();
-                    return rc;
-                }
-                var code = NvmlReturn.of(rc);
-                if (code != NvmlReturn.ARGUMENT_VERSION_MISMATCH && code != NvmlReturn.NOT_SUPPORTED
-                        && code != NvmlReturn.FUNCTION_NOT_FOUND) {
-                    return rc;
-                }
-            } catch (UnsatisfiedLinkError e) {
-                // Drivers before the _v2 call: v1 counts the driver's reserved memory as used.
-            }
-            memoryV1Only = true;
-            LOG.info("This NVIDIA driver has no nvmlDeviceGetMemoryInfo_v2: VRAM used includes the memory the driver reserves");
-        }
-        int rc = nvml.nvmlDeviceGetMemoryInfo(handle, memory);
-        usedBytes = memory.usedBytes();
-        totalBytes = memory.totalBytes();
-        return rc;
-    }
-
-    /** Leaves the reading in {@code value}, or in {@code temperature} once the legacy call is gone. */
-    private int readTemperature(Pointer handle) {
-        if (!legacyTemperatureGone) {
-            try {
-                int rc = nvml.nvmlDeviceGetTemperature(handle, Nvml.TEMPERATURE_GPU, value);
-                if (rc != NvmlReturn.DEPRECATED.code) {
-                    return rc;
-                }
-            } catch (UnsatisfiedLinkError e) {
-                // NVML 13 may drop the deprecated call; nvmlDeviceGetTemperatureV replaces it.
-            }
-            legacyTemperatureGone = true;
-        }
-        temperature.version = Nvml.Temperature.VERSION_1;
-        temperature.sensorType = Nvml.TEMPERATURE_GPU;
-        return nvml.nvmlDeviceGetTemperatureV(handle, temperature);
     }
 
     private void markLost(Device device, int rc) {
