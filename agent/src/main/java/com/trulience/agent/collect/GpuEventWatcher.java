@@ -23,17 +23,17 @@ import java.util.logging.Logger;
  * A wait that answers GPU_IS_LOST does not say which GPU: the next collection finds it and reports
  * the {@code gpu_lost} event.
  */
-public final class GpuEventWatcher implements AutoCloseable {
+final class GpuEventWatcher implements AutoCloseable {
 
     /** How long one wait blocks: bounds how long stopping takes. */
-    public static final Duration WAIT = Duration.ofSeconds(1);
+    static final Duration WAIT = Duration.ofSeconds(1);
 
     private static final Logger LOG = Logger.getLogger(GpuEventWatcher.class.getName());
     private static final int SUCCESS = NvmlReturn.SUCCESS.code;
     private static final long[] TYPES = {Nvml.EVENT_TYPE_XID_CRITICAL_ERROR, Nvml.EVENT_TYPE_DOUBLE_BIT_ECC_ERROR};
 
     /** One GPU as the events name it. */
-    public record Watched(int index, Pointer handle, String uuid) {
+    record Watched(int index, Pointer handle, String uuid) {
     }
 
     private final Nvml nvml;
@@ -54,7 +54,7 @@ public final class GpuEventWatcher implements AutoCloseable {
     }
 
     /** Starts watching; {@code sink} is called on the watcher's thread. */
-    public static GpuEventWatcher start(Nvml nvml, List<Watched> gpus, Consumer<GpuEvent> sink, Duration wait) {
+    static GpuEventWatcher start(Nvml nvml, List<Watched> gpus, Consumer<GpuEvent> sink, Duration wait) {
         var watcher = new GpuEventWatcher(nvml, gpus, sink, wait);
         watcher.thread.start();
         return watcher;

@@ -147,11 +147,11 @@ public final class Gpus implements AutoCloseable {
     /** Every GPU now; a GPU whose required reads fail is marked lost, the others still count. */
     public Sample sample() {
         var readings = new ArrayList<GpuReading>(devices.size());
-        Instant now = Instant.now();
+        Instant started = Instant.now();
         for (Device device : devices) {
-            readings.add(read(device, now));
+            readings.add(read(device, started));
         }
-        return new Sample(now, readings);
+        return new Sample(Instant.now(), readings);
     }
 
     private GpuReading read(Device device, Instant now) {
