@@ -228,6 +228,7 @@ public interface Nvml extends Library {
         public long value;
 
         private final int fieldIdOffset = fieldOffset("fieldId");
+        private final int scopeIdOffset = fieldOffset("scopeId");
         private final int valueTypeOffset = fieldOffset("valueType");
         private final int returnOffset = fieldOffset("nvmlReturn");
         private final int valueOffset = fieldOffset("value");
@@ -239,7 +240,7 @@ public interface Nvml extends Library {
         /** Asks for {@code field} (scope 0) in native memory before the call. */
         public FieldValue prepare(int field) {
             getPointer().setInt(fieldIdOffset, field);
-            getPointer().setInt(fieldIdOffset + 4, 0);
+            getPointer().setInt(scopeIdOffset, 0);
             getPointer().setInt(returnOffset, NvmlReturn.UNKNOWN.code);
             return this;
         }
