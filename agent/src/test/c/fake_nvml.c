@@ -21,17 +21,43 @@
  *   gpu <i> power <milliwatts>
  *   gpu <i> power_limit <milliwatts>
  *   gpu <i> fan <percent>
+ *   gpu <i> sm_clock <mhz>           nvmlDeviceGetClockInfo(NVML_CLOCK_SM)
+ *   gpu <i> max_sm_clock <mhz>       nvmlDeviceGetMaxClockInfo(NVML_CLOCK_SM)
+ *   gpu <i> clocks_event_reasons <bits>   e.g. 0x48; both the current and the deprecated name
+ *   gpu <i> slowdown_temperature <celsius>
+ *   gpu <i> shutdown_temperature <celsius>
+ *   gpu <i> memory_temperature <celsius>  field value NVML_FI_DEV_MEMORY_TEMP (unsigned int)
+ *   gpu <i> ecc_uncorrected_volatile <count>
+ *   gpu <i> remapped_rows <correctable> <uncorrectable> <pending 0|1> <failure 0|1>
+ *   gpu <i> pcie_replay <count>
+ *   gpu <i> event_types <bits>       event types the GPU supports (default 0xb: Xid, DBE, SBE);
+ *                                    registering another gives NOT_SUPPORTED
+ *   gpu <i> lost_after <n>           after n device calls on this GPU every one gives GPU_IS_LOST
  *   gpu <i> fail <call> <code>       call: handle name uuid memory (both versions) memory_v2
- *                                          temperature utilization power power_limit fan, or
+ *                                          temperature utilization power power_limit fan
+ *                                          sm_clock max_sm_clock clocks_event_reasons
+ *                                          slowdown_temperature shutdown_temperature
+ *                                          memory_temperature (the field's own return code)
+ *                                          ecc remapped_rows pcie_replay, or
  *                                          "all" (every device call)
+ *   event <gpu> xid <code> <wait>    the <wait>-th nvmlEventSetWait_v2 call (counted from 1 since
+ *   event <gpu> ecc_double_bit <wait>      the script was loaded) delivers this event, if the
+ *                                    set has that GPU and type registered; at most 32 events
+ *   wait_rc <code>                   what a wait with no event due returns at once (default: it
+ *                                    sleeps its timeout and returns TIMEOUT)
  *
  * Compiled with -DOMIT_OPTIONAL it lacks nvmlDeviceGetFanSpeed and the deprecated
- * nvmlDeviceGetTemperature (NVML 13 style), and nvmlDeviceGetMemoryInfo_v2 (drivers before
- * it), to test missing symbols.
+ * nvmlDeviceGetTemperature (NVML 13 style), nvmlDeviceGetMemoryInfo_v2 and
+ * nvmlDeviceGetCurrentClocksEventReasons (drivers before them, which still have the deprecated
+ * ...ThrottleReasons), and nvmlDeviceGetRemappedRows (drivers before Ampere), to test missing symbols.
+ * The event calls run on the agent's own thread while samples are read: the event state is
+ * guarded by a mutex.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef int nvmlReturn_t;
 
@@ -41,27 +67,86 @@ enum {
     NVML_ERROR_INVALID_ARGUMENT = 2,
     NVML_ERROR_NOT_SUPPORTED = 3,
     NVML_ERROR_INSUFFICIENT_SIZE = 7,
+    NVML_ERROR_TIMEOUT = 10,
+    NVML_ERROR_GPU_IS_LOST = 15,
     NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25,
     NVML_ERROR_UNKNOWN = 999
 };
 
 #define MAX_GPUS 64
 
+#define MAX_EVENTS 32
+
 enum call { C_HANDLE, C_NAME, C_UUID, C_MEMORY, C_TEMPERATURE, C_UTILIZATION, C_POWER,
-            C_POWER_LIMIT, C_FAN, C_MEMORY_V2, C_COUNT };
+            C_POWER_LIMIT, C_FAN, C_MEMORY_V2, C_SM_CLOCK, C_MAX_SM_CLOCK, C_REASONS,
+            C_SLOWDOWN, C_SHUTDOWN, C_MEMORY_TEMPERATURE, C_ECC, C_REMAPPED_ROWS, C_PCIE_REPLAY,
+            C_REGISTER, C_COUNT };
 static const char *CALL_NAMES[C_COUNT] = { "handle", "name", "uuid", "memory", "temperature",
                                            "utilization", "power", "power_limit", "fan",
-                                           "memory_v2" };
+                                           "memory_v2", "sm_clock", "max_sm_clock",
+                                           "clocks_event_reasons", "slowdown_temperature",
+                                           "shutdown_temperature", "memory_temperature", "ecc",
+                                           "remapped_rows", "pcie_replay", "register_events" };
+
+/* nvml.h's values */
+#define NVML_CLOCK_SM 1
+#define NVML_TEMPERATURE_THRESHOLD_SHUTDOWN 0
+#define NVML_TEMPERATURE_THRESHOLD_SLOWDOWN 1
+#define NVML_MEMORY_ERROR_TYPE_UNCORRECTED 1
+#define NVML_VOLATILE_ECC 0
+#define NVML_FI_DEV_MEMORY_TEMP 82
+#define NVML_VALUE_TYPE_UNSIGNED_INT 1
+#define nvmlEventTypeSingleBitEccError 0x1ULL
+#define nvmlEventTypeDoubleBitEccError 0x2ULL
+#define nvmlEventTypeXidCriticalError 0x8ULL
 
 struct nvmlDevice_st {
     char name[96];
     char uuid[96];
     unsigned long long total, free, used, reserved;
     unsigned int temperature, util_gpu, util_memory, power_mw, power_limit_mw, fan;
+    unsigned int sm_clock, max_sm_clock, slowdown, shutdown, memory_temperature, pcie_replay;
+    unsigned long long reasons, ecc_uncorrected_volatile, event_types;
+    unsigned int remapped[4]; /* correctable, uncorrectable, pending, failure */
+    long lost_after, calls;   /* lost_after < 0: never */
     nvmlReturn_t fail[C_COUNT];
     nvmlReturn_t fail_all;
 };
 typedef struct nvmlDevice_st *nvmlDevice_t;
+
+/* nvml.h: typedef struct nvmlEventSet_st* nvmlEventSet_t; */
+struct nvmlEventSet_st { unsigned long long registered[MAX_GPUS]; };
+typedef struct nvmlEventSet_st *nvmlEventSet_t;
+
+typedef struct {
+    nvmlDevice_t device;
+    unsigned long long eventType;
+    unsigned long long eventData;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlEventData_t;
+
+typedef union {
+    double dVal;
+    int siVal;
+    unsigned int uiVal;
+    unsigned long ulVal;
+    unsigned long long ullVal;
+    signed long long sllVal;
+    unsigned short usVal;
+} nvmlValue_t;
+
+typedef struct {
+    unsigned int fieldId;
+    unsigned int scopeId;
+    long long timestamp;
+    long long latencyUsec;
+    int valueType;
+    nvmlReturn_t nvmlReturn;
+    nvmlValue_t value;
+} nvmlFieldValue_t;
+
+struct scripted_event { int gpu; unsigned long long type, data; long wait; int delivered; };
 
 typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
 typedef struct {
@@ -80,6 +165,11 @@ static nvmlReturn_t init_rc, count_rc;
 static char driver[80];
 static int init_depth;
 static char script_path[4096];
+static struct scripted_event events[MAX_EVENTS];
+static int event_count, sets_open;
+static long wait_calls;
+static nvmlReturn_t wait_rc;
+static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void reset(void) {
     memset(gpus, 0, sizeof gpus);
@@ -96,8 +186,19 @@ static void reset(void) {
         g->power_mw = 100000 + 1000 * i;
         g->power_limit_mw = 700000;
         g->fan = 30 + i;
+        g->sm_clock = 1980 - 10 * i;
+        g->max_sm_clock = 1980;
+        g->slowdown = 87;
+        g->shutdown = 92;
+        g->memory_temperature = 50 + i;
+        g->event_types = nvmlEventTypeXidCriticalError | nvmlEventTypeDoubleBitEccError
+                | nvmlEventTypeSingleBitEccError;
+        g->lost_after = -1;
     }
     gpu_count = 1;
+    event_count = 0;
+    wait_calls = 0;
+    wait_rc = NVML_SUCCESS;
     init_rc = count_rc = NVML_SUCCESS;
     snprintf(driver, sizeof driver, "550.54.15");
 }
@@ -124,6 +225,21 @@ static int apply_gpu_line(char *rest) {
     if (!strcmp(key, "power")) return sscanf(value, "%u", &g->power_mw) == 1 ? 0 : -1;
     if (!strcmp(key, "power_limit")) return sscanf(value, "%u", &g->power_limit_mw) == 1 ? 0 : -1;
     if (!strcmp(key, "fan")) return sscanf(value, "%u", &g->fan) == 1 ? 0 : -1;
+    if (!strcmp(key, "sm_clock")) return sscanf(value, "%u", &g->sm_clock) == 1 ? 0 : -1;
+    if (!strcmp(key, "max_sm_clock")) return sscanf(value, "%u", &g->max_sm_clock) == 1 ? 0 : -1;
+    if (!strcmp(key, "clocks_event_reasons")) return sscanf(value, "%llx", &g->reasons) == 1 ? 0 : -1;
+    if (!strcmp(key, "slowdown_temperature")) return sscanf(value, "%u", &g->slowdown) == 1 ? 0 : -1;
+    if (!strcmp(key, "shutdown_temperature")) return sscanf(value, "%u", &g->shutdown) == 1 ? 0 : -1;
+    if (!strcmp(key, "memory_temperature"))
+        return sscanf(value, "%u", &g->memory_temperature) == 1 ? 0 : -1;
+    if (!strcmp(key, "ecc_uncorrected_volatile"))
+        return sscanf(value, "%llu", &g->ecc_uncorrected_volatile) == 1 ? 0 : -1;
+    if (!strcmp(key, "remapped_rows"))
+        return sscanf(value, "%u %u %u %u", &g->remapped[0], &g->remapped[1], &g->remapped[2],
+                      &g->remapped[3]) == 4 ? 0 : -1;
+    if (!strcmp(key, "pcie_replay")) return sscanf(value, "%u", &g->pcie_replay) == 1 ? 0 : -1;
+    if (!strcmp(key, "event_types")) return sscanf(value, "%llx", &g->event_types) == 1 ? 0 : -1;
+    if (!strcmp(key, "lost_after")) return sscanf(value, "%ld", &g->lost_after) == 1 ? 0 : -1;
     if (!strcmp(key, "fail")) {
         char call[32];
         int code;
@@ -135,8 +251,38 @@ static int apply_gpu_line(char *rest) {
     return -1;
 }
 
+static int load_script(const char *path);
+
+static int apply_event_line(char *rest) {
+    if (event_count >= MAX_EVENTS) return -1;
+    struct scripted_event *e = &events[event_count];
+    char kind[32];
+    int used;
+    if (sscanf(rest, "%d %31s %n", &e->gpu, kind, &used) != 2 || e->gpu < 0 || e->gpu >= MAX_GPUS) return -1;
+    e->delivered = 0;
+    if (!strcmp(kind, "xid")) {
+        e->type = nvmlEventTypeXidCriticalError;
+        if (sscanf(rest + used, "%llu %ld", &e->data, &e->wait) != 2) return -1;
+    } else if (!strcmp(kind, "ecc_double_bit")) {
+        e->type = nvmlEventTypeDoubleBitEccError;
+        e->data = 0;
+        if (sscanf(rest + used, "%ld", &e->wait) != 1) return -1;
+    } else {
+        return -1;
+    }
+    event_count++;
+    return 0;
+}
+
 /* Test hook: returns 0, or the number of the first line it could not understand. */
 int fake_nvml_load_script(const char *path) {
+    pthread_mutex_lock(&event_lock);
+    int bad = load_script(path);
+    pthread_mutex_unlock(&event_lock);
+    return bad;
+}
+
+static int load_script(const char *path) {
     reset();
     snprintf(script_path, sizeof script_path, "%s", path);
     FILE *f = fopen(path, "r");
@@ -151,6 +297,8 @@ int fake_nvml_load_script(const char *path) {
         if (*s == 0 || *s == '#') continue;
         int n;
         if (!strncmp(s, "gpu ", 4)) bad = apply_gpu_line(s + 4) ? number : 0;
+        else if (!strncmp(s, "event ", 6)) bad = apply_event_line(s + 6) ? number : 0;
+        else if (sscanf(s, "wait_rc %d", &n) == 1) wait_rc = n;
         else if (sscanf(s, "init %d", &n) == 1) init_rc = n;
         else if (sscanf(s, "count_rc %d", &n) == 1) count_rc = n;
         else if (sscanf(s, "count %d", &n) == 1 && n >= 0 && n <= MAX_GPUS) gpu_count = n;
@@ -164,6 +312,22 @@ int fake_nvml_load_script(const char *path) {
 /* Test hook: how many nvmlInit_v2 calls are not yet paired with nvmlShutdown. */
 int fake_nvml_init_depth(void) { return init_depth; }
 
+/* Test hook: event sets created and not yet freed. */
+int fake_nvml_event_sets_open(void) {
+    pthread_mutex_lock(&event_lock);
+    int open = sets_open;
+    pthread_mutex_unlock(&event_lock);
+    return open;
+}
+
+/* Test hook: nvmlEventSetWait_v2 calls since the script was loaded. */
+long fake_nvml_wait_calls(void) {
+    pthread_mutex_lock(&event_lock);
+    long calls = wait_calls;
+    pthread_mutex_unlock(&event_lock);
+    return calls;
+}
+
 static int copy_string(char *out, unsigned int length, const char *value) {
     if (out == NULL) return NVML_ERROR_INVALID_ARGUMENT;
     if (strlen(value) + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
@@ -174,6 +338,7 @@ static int copy_string(char *out, unsigned int length, const char *value) {
 static nvmlReturn_t check(nvmlDevice_t device, enum call call) {
     if (init_depth == 0) return NVML_ERROR_UNINITIALIZED;
     if (device < gpus || device >= gpus + gpu_count) return NVML_ERROR_INVALID_ARGUMENT;
+    if (device->lost_after >= 0 && device->calls++ >= device->lost_after) return NVML_ERROR_GPU_IS_LOST;
     if (device->fail_all) return device->fail_all;
     return device->fail[call];
 }
@@ -182,7 +347,11 @@ nvmlReturn_t nvmlInit_v2(void) {
     if (script_path[0] == 0) {
         const char *env = getenv("FAKE_NVML_SCRIPT");
         if (env != NULL && fake_nvml_load_script(env) != 0) return NVML_ERROR_UNKNOWN;
-        if (env == NULL) reset();
+        if (env == NULL) {
+            pthread_mutex_lock(&event_lock);
+            reset();
+            pthread_mutex_unlock(&event_lock);
+        }
     }
     if (init_rc != NVML_SUCCESS) return init_rc;
     init_depth++;
@@ -316,3 +485,168 @@ nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t device, unsigned int *speed) {
     return NVML_SUCCESS;
 }
 #endif
+
+nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, int type, unsigned int *clock) {
+    nvmlReturn_t rc = check(device, C_SM_CLOCK);
+    if (rc) return rc;
+    if (clock == NULL || type != NVML_CLOCK_SM) return NVML_ERROR_INVALID_ARGUMENT;
+    *clock = device->sm_clock;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMaxClockInfo(nvmlDevice_t device, int type, unsigned int *clock) {
+    nvmlReturn_t rc = check(device, C_MAX_SM_CLOCK);
+    if (rc) return rc;
+    if (clock == NULL || type != NVML_CLOCK_SM) return NVML_ERROR_INVALID_ARGUMENT;
+    *clock = device->max_sm_clock;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t device, int type, unsigned int *temp) {
+    if (temp == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    nvmlReturn_t rc;
+    switch (type) {
+    case NVML_TEMPERATURE_THRESHOLD_SLOWDOWN:
+        if ((rc = check(device, C_SLOWDOWN))) return rc;
+        *temp = device->slowdown;
+        return NVML_SUCCESS;
+    case NVML_TEMPERATURE_THRESHOLD_SHUTDOWN:
+        if ((rc = check(device, C_SHUTDOWN))) return rc;
+        *temp = device->shutdown;
+        return NVML_SUCCESS;
+    default:
+        return NVML_ERROR_NOT_SUPPORTED;
+    }
+}
+
+static nvmlReturn_t clocks_event_reasons(nvmlDevice_t device, unsigned long long *reasons) {
+    nvmlReturn_t rc = check(device, C_REASONS);
+    if (rc) return rc;
+    if (reasons == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *reasons = device->reasons;
+    return NVML_SUCCESS;
+}
+
+#ifndef OMIT_OPTIONAL
+nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t device, unsigned long long *reasons) {
+    return clocks_event_reasons(device, reasons);
+}
+#endif
+
+nvmlReturn_t nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t device, unsigned long long *reasons) {
+    return clocks_event_reasons(device, reasons);
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, int errorType, int counterType,
+                                         unsigned long long *count) {
+    nvmlReturn_t rc = check(device, C_ECC);
+    if (rc) return rc;
+    if (count == NULL || errorType != NVML_MEMORY_ERROR_TYPE_UNCORRECTED || counterType != NVML_VOLATILE_ECC)
+        return NVML_ERROR_INVALID_ARGUMENT;
+    *count = device->ecc_uncorrected_volatile;
+    return NVML_SUCCESS;
+}
+
+#ifndef OMIT_OPTIONAL
+nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned int *corrRows, unsigned int *uncRows,
+                                       unsigned int *isPending, unsigned int *failureOccurred) {
+    nvmlReturn_t rc = check(device, C_REMAPPED_ROWS);
+    if (rc) return rc;
+    if (corrRows == NULL || uncRows == NULL || isPending == NULL || failureOccurred == NULL)
+        return NVML_ERROR_INVALID_ARGUMENT;
+    *corrRows = device->remapped[0];
+    *uncRows = device->remapped[1];
+    *isPending = device->remapped[2];
+    *failureOccurred = device->remapped[3];
+    return NVML_SUCCESS;
+}
+#endif
+
+nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int *value) {
+    nvmlReturn_t rc = check(device, C_PCIE_REPLAY);
+    if (rc) return rc;
+    if (value == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *value = device->pcie_replay;
+    return NVML_SUCCESS;
+}
+
+/* Only the memory temperature is a field here; any other field gives NOT_SUPPORTED in its entry. */
+nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int valuesCount, nvmlFieldValue_t *values) {
+    nvmlReturn_t rc = check(device, C_MEMORY_TEMPERATURE);
+    if (rc == NVML_ERROR_GPU_IS_LOST || rc == NVML_ERROR_UNINITIALIZED || rc == NVML_ERROR_INVALID_ARGUMENT)
+        return rc;
+    if (values == NULL || valuesCount < 0) return NVML_ERROR_INVALID_ARGUMENT;
+    for (int i = 0; i < valuesCount; i++) {
+        nvmlFieldValue_t *v = &values[i];
+        v->timestamp = (long long) time(NULL) * 1000000;
+        v->latencyUsec = 0;
+        if (v->fieldId != NVML_FI_DEV_MEMORY_TEMP) {
+            v->nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
+        } else if (rc != NVML_SUCCESS) {
+            v->nvmlReturn = rc;
+        } else {
+            v->nvmlReturn = NVML_SUCCESS;
+            v->valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
+            v->value.ullVal = 0;
+            v->value.uiVal = device->memory_temperature;
+        }
+    }
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+    if (init_depth == 0) return NVML_ERROR_UNINITIALIZED;
+    if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    *set = calloc(1, sizeof **set);
+    if (*set == NULL) return NVML_ERROR_UNKNOWN;
+    pthread_mutex_lock(&event_lock);
+    sets_open++;
+    pthread_mutex_unlock(&event_lock);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long eventTypes, nvmlEventSet_t set) {
+    nvmlReturn_t rc = check(device, C_REGISTER);
+    if (rc) return rc;
+    if (set == NULL || eventTypes == 0) return NVML_ERROR_INVALID_ARGUMENT;
+    if (eventTypes & ~device->event_types) return NVML_ERROR_NOT_SUPPORTED;
+    set->registered[device - gpus] |= eventTypes;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+    if (init_depth == 0) return NVML_ERROR_UNINITIALIZED;
+    if (set == NULL || data == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&event_lock);
+    long call = ++wait_calls;
+    nvmlReturn_t rc = wait_rc;
+    for (int i = 0; i < event_count; i++) {
+        struct scripted_event *e = &events[i];
+        if (!e->delivered && e->wait <= call && (set->registered[e->gpu] & e->type)) {
+            e->delivered = 1;
+            data->device = &gpus[e->gpu];
+            data->eventType = e->type;
+            data->eventData = e->data;
+            data->gpuInstanceId = 0xFFFFFFFFu;
+            data->computeInstanceId = 0xFFFFFFFFu;
+            rc = NVML_SUCCESS;
+            pthread_mutex_unlock(&event_lock);
+            return rc;
+        }
+    }
+    pthread_mutex_unlock(&event_lock);
+    if (rc != NVML_SUCCESS) return rc;
+    struct timespec pause = { timeoutms / 1000, (long) (timeoutms % 1000) * 1000000L };
+    nanosleep(&pause, NULL);
+    return NVML_ERROR_TIMEOUT;
+}
+
+nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+    if (init_depth == 0) return NVML_ERROR_UNINITIALIZED;
+    if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    free(set);
+    pthread_mutex_lock(&event_lock);
+    sets_open--;
+    pthread_mutex_unlock(&event_lock);
+    return NVML_SUCCESS;
+}

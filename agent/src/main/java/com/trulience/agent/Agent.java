@@ -46,6 +46,7 @@ public final class Agent {
             Settings come from environment variables or a .env file in the working directory:
               BACKEND_WS_URL, WORKER_ID, AGENT_TOKEN, METRICS_INTERVAL_SECS (default 5),
               NVML_LIBRARY (path of libnvidia-ml.so.1 / nvml.dll), SIMULATE_GPUS (0-64),
+              SIMULATE_XID (GPU:XID@SECONDS, e.g. 1:79@120; needs SIMULATE_GPUS),
               BUFFER_DIR, BUFFER_MAX_HOURS (default 24), BUFFER_MAX_BATCHES (instead of the hours),
               ALLOWED_SERVICES (default comfyui; none: no restarts),
               COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
@@ -184,7 +185,7 @@ public final class Agent {
 
     static Gpus open(Config config) {
         return config.simulatedGpus() > 0
-                ? Gpus.open(new SimulatedNvml(config.simulatedGpus()))
+                ? Gpus.open(new SimulatedNvml(config.simulatedGpus(), config.simulatedXids()))
                 : Gpus.open(config.nvmlLibrary().orElse(null));
     }
 

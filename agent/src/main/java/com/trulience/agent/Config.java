@@ -1,5 +1,6 @@
 package com.trulience.agent;
 
+import com.trulience.agent.collect.SimulatedNvml;
 import com.trulience.agent.restart.ServiceName;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's settings, from environment variables and an optional {@code .env} file in the
@@ -33,7 +36,8 @@ public record Config(
         int bufferMaxHours,
         OptionalInt bufferMaxBatches,
         List<String> allowedServices,
-        Restart restart) {
+        Restart restart,
+        List<SimulatedNvml.Xid> simulatedXids) {
 
     /** What restarts need besides ALLOWED_SERVICES. */
     public record Restart(URI comfyUiUrl, Duration waitMax, Duration verify, boolean simulateServices) {
@@ -60,9 +64,22 @@ public record Config(
     static final int MAX_WAIT_SECS = 1200;
     static final int MAX_VERIFY_SECS = 600;
 
+    /** SIMULATE_XID entries: GPU:XID@SECONDS. */
+    private static final Pattern SIMULATED_XID = Pattern.compile("(\\d{1,2}):(\\d{1,3})@(\\d{1,6})");
+    static final int MAX_SIMULATED_XID_SECONDS = 604_800;
+
     public Config {
         backendUrls = List.copyOf(backendUrls);
         allowedServices = List.copyOf(allowedServices);
+        simulatedXids = List.copyOf(simulatedXids);
+    }
+
+    /** Without simulated Xids: the settings before SIMULATE_XID, as the tests build them. */
+    public Config(List<URI> backendUrls, OptionalLong workerId, Optional<String> agentToken, Duration interval,
+            Optional<String> nvmlLibrary, int simulatedGpus, Optional<Path> bufferDir, int bufferMaxHours,
+            OptionalInt bufferMaxBatches, List<String> allowedServices, Restart restart) {
+        this(backendUrls, workerId, agentToken, interval, nvmlLibrary, simulatedGpus, bufferDir, bufferMaxHours,
+                bufferMaxBatches, allowedServices, restart, List.of());
     }
 
     /** A setting the agent refuses to start with; the message names the variable. */
@@ -86,6 +103,8 @@ public record Config(
     }
 
     static Config from(Map<String, String> values) {
+        int simulatedGpus = (int) (long) value(values, "SIMULATE_GPUS")
+                .map(v -> number("SIMULATE_GPUS", v, 0, MAX_SIMULATED_GPUS)).orElse(0L);
         return new Config(
                 value(values, "BACKEND_WS_URL").map(Config::websocketUrls).orElse(List.of()),
                 value(values, "WORKER_ID").map(v -> OptionalLong.of(number("WORKER_ID", v, 1, Long.MAX_VALUE)))
@@ -94,8 +113,7 @@ public record Config(
                 Duration.ofSeconds(value(values, "METRICS_INTERVAL_SECS")
                         .map(v -> number("METRICS_INTERVAL_SECS", v, 1, MAX_INTERVAL_SECS)).orElse(5L)),
                 value(values, "NVML_LIBRARY"),
-                (int) (long) value(values, "SIMULATE_GPUS")
-                        .map(v -> number("SIMULATE_GPUS", v, 0, MAX_SIMULATED_GPUS)).orElse(0L),
+                simulatedGpus,
                 value(values, "BUFFER_DIR").map(Config::path),
                 (int) (long) value(values, "BUFFER_MAX_HOURS")
                         .map(v -> number("BUFFER_MAX_HOURS", v, 1, MAX_BUFFER_HOURS)).orElse(24L),
@@ -108,7 +126,26 @@ public record Config(
                                 .map(v -> number("RESTART_WAIT_MAX_SECS", v, 1, MAX_WAIT_SECS)).orElse(600L)),
                         Duration.ofSeconds(value(values, "RESTART_VERIFY_SECS")
                                 .map(v -> number("RESTART_VERIFY_SECS", v, 1, MAX_VERIFY_SECS)).orElse(120L)),
-                        value(values, "SIMULATE_SERVICES").map(v -> bool("SIMULATE_SERVICES", v)).orElse(false)));
+                        value(values, "SIMULATE_SERVICES").map(v -> bool("SIMULATE_SERVICES", v)).orElse(false)),
+                value(values, "SIMULATE_XID").map(v -> simulatedXids(v, simulatedGpus)).orElse(List.of()));
+    }
+
+    /** {@code 1:79@120,0:13@30}: GPU 1 reports Xid 79 120 s after start, GPU 0 Xid 13 after 30 s. */
+    private static List<SimulatedNvml.Xid> simulatedXids(String value, int simulatedGpus) {
+        if (simulatedGpus == 0) {
+            throw new Invalid("SIMULATE_XID needs SIMULATE_GPUS: only simulated GPUs can be told to report an Xid.");
+        }
+        return Arrays.stream(value.split(",")).map(String::strip).filter(entry -> !entry.isEmpty()).map(entry -> {
+            Matcher xid = SIMULATED_XID.matcher(entry);
+            if (!xid.matches() || Integer.parseInt(xid.group(1)) >= simulatedGpus || Integer.parseInt(xid.group(2)) == 0
+                    || Integer.parseInt(xid.group(3)) > MAX_SIMULATED_XID_SECONDS) {
+                throw new Invalid("SIMULATE_XID must be comma-separated GPU:XID@SECONDS entries such as 1:79@120 (GPU 0 to "
+                        + (simulatedGpus - 1) + ", Xid 1 to 999, 0 to " + MAX_SIMULATED_XID_SECONDS
+                        + " seconds after start), not '" + entry + "'.");
+            }
+            return new SimulatedNvml.Xid(Integer.parseInt(xid.group(1)), Integer.parseInt(xid.group(2)),
+                    Duration.ofSeconds(Integer.parseInt(xid.group(3))));
+        }).toList();
     }
 
     /**
@@ -223,6 +260,8 @@ public record Config(
                 + ", interval=" + interval.toSeconds() + "s"
                 + ", nvmlLibrary=" + nvmlLibrary.orElse("default")
                 + ", simulatedGpus=" + simulatedGpus
+                + (simulatedXids.isEmpty() ? "" : ", simulatedXids=" + simulatedXids.stream()
+                        .map(x -> x.gpuIndex() + ":" + x.xid() + "@" + x.after().toSeconds()).toList())
                 + ", bufferDir=" + bufferDir.map(Path::toString).orElse("default")
                 + ", bufferMaxHours=" + bufferMaxHours
                 + ", bufferMaxBatches=" + (bufferMaxBatches.isPresent() ? bufferMaxBatches.getAsInt() : "unset")

@@ -62,11 +62,23 @@ class AgentTest {
                 gpu 0 utilization 97 40
                 gpu 0 power 512345
                 gpu 0 fail fan 3
+                gpu 0 sm_clock 1755
+                gpu 0 memory_temperature 66
+                gpu 0 clocks_event_reasons 0x45
+                gpu 0 ecc_uncorrected_volatile 2
+                gpu 0 remapped_rows 0 1 1 0
+                gpu 0 pcie_replay 7
                 gpu 1 memory 48305799168 0 1073741824
                 gpu 1 temperature 44
                 gpu 1 utilization 3 1
                 gpu 1 fail power 4
                 gpu 1 fan 30
+                gpu 1 fail sm_clock 3
+                gpu 1 fail memory_temperature 3
+                gpu 1 fail clocks_event_reasons 3
+                gpu 1 fail ecc 3
+                gpu 1 fail remapped_rows 3
+                gpu 1 fail pcie_replay 3
                 """);
 
         Run run = agent(Map.of("NVML_LIBRARY", fake.path(), "FAKE_NVML_SCRIPT", script.toString(), "WORKER_ID", "7"),
@@ -75,9 +87,14 @@ class AgentTest {
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("{\"type\":\"gpu_metrics\",\"worker_id\":7,\"seq\":1,\"timestamp\":\"T\",\"metrics\":["
                 + "{\"gpu_index\":0,\"vram_used_mb\":40214,\"vram_total_mb\":81559,\"temperature_celsius\":61,"
-                + "\"utilization_percent\":97,\"power_draw_watts\":512,\"fan_speed_percent\":null},"
+                + "\"utilization_percent\":97,\"power_draw_watts\":512,\"fan_speed_percent\":null,"
+                + "\"sm_clock_mhz\":1755,\"memory_temperature_celsius\":66,\"throttle_reasons\":[\"sw_power_cap\",\"hw_thermal_slowdown\"],"
+                + "\"ecc_uncorrected_volatile\":2,\"remapped_rows_pending\":true,\"remapped_rows_failure\":false,\"pcie_replay_count\":7},"
                 + "{\"gpu_index\":1,\"vram_used_mb\":1024,\"vram_total_mb\":46068,\"temperature_celsius\":44,"
-                + "\"utilization_percent\":3,\"power_draw_watts\":null,\"fan_speed_percent\":30}]}\n",
+                + "\"utilization_percent\":3,\"power_draw_watts\":null,\"fan_speed_percent\":30,"
+                + "\"sm_clock_mhz\":null,\"memory_temperature_celsius\":null,\"throttle_reasons\":null,"
+                + "\"ecc_uncorrected_volatile\":null,\"remapped_rows_pending\":null,\"remapped_rows_failure\":null,"
+                + "\"pcie_replay_count\":null}]}\n",
                 run.out().replaceFirst("\"timestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\"", "\"timestamp\":\"T\""));
     }
 

@@ -152,4 +152,30 @@ class ConfigTest {
 
         assertFalse(config.toString().contains("s3cret"), config.toString());
     }
+
+    @Test
+    void readsSimulatedXids() {
+        Config config = Config.load(directory, Map.of("SIMULATE_GPUS", "2", "SIMULATE_XID", "1:79@120, 0:13@0,"));
+
+        assertEquals(List.of(new com.trulience.agent.collect.SimulatedNvml.Xid(1, 79, Duration.ofSeconds(120)),
+                new com.trulience.agent.collect.SimulatedNvml.Xid(0, 13, Duration.ZERO)), config.simulatedXids());
+        assertTrue(config.toString().contains("simulatedXids=[1:79@120, 0:13@0]"), config.toString());
+        assertEquals(List.of(), Config.load(directory, Map.of()).simulatedXids());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2 | 2:79@120 | SIMULATE_XID must be comma-separated GPU:XID@SECONDS entries such as 1:79@120 (GPU 0 to 1,",
+            "2 | 1:79     | not '1:79'.",
+            "2 | 1:0@5    | not '1:0@5'.",
+            "2 | 1:1000@5 | not '1:1000@5'.",
+            "2 | 1:79@604801 | not '1:79@604801'.",
+            "2 | x        | not 'x'.",
+            "0 | 0:79@1   | SIMULATE_XID needs SIMULATE_GPUS"})
+    void refusesBadSimulatedXids(String gpus, String value, String message) {
+        var refusal = assertThrows(Config.Invalid.class, () -> Config.load(directory,
+                Map.of("SIMULATE_GPUS", gpus, "SIMULATE_XID", value)));
+
+        assertTrue(refusal.getMessage().contains(message), refusal.getMessage());
+    }
 }

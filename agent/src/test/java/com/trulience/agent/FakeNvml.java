@@ -21,6 +21,10 @@ public final class FakeNvml {
         int fake_nvml_load_script(String path);
 
         int fake_nvml_init_depth();
+
+        int fake_nvml_event_sets_open();
+
+        long fake_nvml_wait_calls();
     }
 
     private final Path library;
@@ -42,7 +46,10 @@ public final class FakeNvml {
         return new FakeNvml(directory().resolve("libnvidia-ml.so.1").toAbsolutePath());
     }
 
-    /** Lacks nvmlDeviceGetFanSpeed, the deprecated nvmlDeviceGetTemperature and nvmlDeviceGetMemoryInfo_v2. */
+    /**
+     * Lacks nvmlDeviceGetFanSpeed, the deprecated nvmlDeviceGetTemperature, nvmlDeviceGetMemoryInfo_v2,
+     * nvmlDeviceGetCurrentClocksEventReasons (has only the deprecated ...ThrottleReasons) and nvmlDeviceGetRemappedRows.
+     */
     public static FakeNvml withoutOptionalSymbols() {
         return new FakeNvml(directory().resolve("without-optional/libnvidia-ml.so.1").toAbsolutePath());
     }
@@ -67,5 +74,15 @@ public final class FakeNvml {
     /** nvmlInit_v2 calls not yet paired with nvmlShutdown. */
     public int initDepth() {
         return control.fake_nvml_init_depth();
+    }
+
+    /** Event sets created and not yet freed. */
+    public int eventSetsOpen() {
+        return control.fake_nvml_event_sets_open();
+    }
+
+    /** nvmlEventSetWait_v2 calls since the script was loaded. */
+    public long waitCalls() {
+        return control.fake_nvml_wait_calls();
     }
 }

@@ -15,9 +15,14 @@ public record GpuReading(
         int utilizationPercent,
         Integer powerDrawWatts,
         Integer powerLimitWatts,
-        Integer fanSpeedPercent) {
+        Integer fanSpeedPercent,
+        GpuHealth health) {
+
+    public GpuReading {
+        health = health == null ? GpuHealth.NONE : health;
+    }
 
     static GpuReading lost(int index, String name, String uuid) {
-        return new GpuReading(index, name, uuid, true, 0, 0, 0, 0, null, null, null);
+        return new GpuReading(index, name, uuid, true, 0, 0, 0, 0, null, null, null, GpuHealth.NONE);
     }
 }

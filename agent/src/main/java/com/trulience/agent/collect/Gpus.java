@@ -8,19 +8,21 @@ import com.trulience.agent.nvml.Nvml;
 import com.trulience.agent.nvml.NvmlReturn;
 import com.trulience.agent.nvml.NvmlUnavailable;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * This machine's GPUs as NVML (real or simulated) shows them: opened once, sampled every
- * interval, closed at the end. Sampling is single-threaded: the native structs are reused.
+ * interval, closed at the end. Sampling is single-threaded: the native structs are reused. The
+ * Xid and ECC events come from a {@link GpuEventWatcher} on its own thread, started by
+ * {@link #watchEvents}; a GPU that answers GPU_IS_LOST becomes a {@code gpu_lost} event, once until
+ * it answers again.
  */
 public final class Gpus implements AutoCloseable {
 
@@ -28,30 +30,26 @@ public final class Gpus implements AutoCloseable {
     private static final int SUCCESS = NvmlReturn.SUCCESS.code;
     private static final String UNKNOWN = "unknown";
 
-    private enum OptionalMetric { POWER, POWER_LIMIT, FAN }
-
-    private record Device(int index, Pointer handle, String name, String uuid, Integer powerLimitWatts) {
+    private record Device(int index, Pointer handle, int handleRc, String name, String uuid, Integer powerLimitWatts,
+            Inventory.Limits limits) {
     }
 
     private final Nvml nvml;
     private final String driverVersion;
     private final List<Device> devices = new ArrayList<>();
     private final BitSet lost = new BitSet();
-    private final Set<OptionalMetric> missingSymbols = EnumSet.noneOf(OptionalMetric.class);
-    private final Set<String> loggedOnce = new HashSet<>();
-    private boolean legacyTemperatureGone;
-    private boolean memoryV1Only;
-    private final Nvml.MemoryInfo memory = new Nvml.MemoryInfo();
-    private final Nvml.MemoryInfoV2 memoryV2 = new Nvml.MemoryInfoV2();
-    private long usedBytes;
-    private long totalBytes;
-    private final Nvml.Utilization utilization = new Nvml.Utilization();
-    private final Nvml.Temperature temperature = new Nvml.Temperature();
-    private final IntByReference value = new IntByReference();
+    /** GPUs whose gpu_lost event is out, until they answer again. */
+    private final BitSet lostReported = new BitSet();
+    private final OptionalReads optional;
+    private volatile Consumer<GpuEvent> events = event -> { };
+    private GpuEventWatcher watcher;
+    private final RequiredReads required;
 
     private Gpus(Nvml nvml, String driverVersion) {
         this.nvml = nvml;
         this.driverVersion = driverVersion;
+        this.optional = new OptionalReads(nvml);
+        this.required = new RequiredReads(nvml);
     }
 
     /** No GPUs at all: what the agent reports while NVML is unavailable. */
@@ -107,7 +105,7 @@ public final class Gpus implements AutoCloseable {
         for (int index = 0; index < Units.unsigned(count.getValue()); index++) {
             int handleRc = nvml.nvmlDeviceGetHandleByIndex_v2(index, handle);
             if (handleRc != SUCCESS) {
-                gpus.devices.add(new Device(index, null, UNKNOWN, UNKNOWN, null));
+                gpus.devices.add(new Device(index, null, handleRc, UNKNOWN, UNKNOWN, null, Inventory.Limits.NONE));
                 gpus.markLost(gpus.devices.get(index), handleRc);
                 continue;
             }
@@ -116,10 +114,30 @@ public final class Gpus implements AutoCloseable {
                     ? string(text) : UNKNOWN;
             String uuid = nvml.nvmlDeviceGetUUID(device, text, Nvml.DEVICE_UUID_BUFFER_SIZE) == SUCCESS
                     ? string(text) : UNKNOWN;
-            Integer limit = gpus.optional(OptionalMetric.POWER_LIMIT, index, device);
-            gpus.devices.add(new Device(index, device, name, uuid, limit == null ? null : Units.milliwattsToWatts(limit)));
+            Integer limit = gpus.optional.powerLimit(index, device);
+            var limits = new Inventory.Limits(gpus.optional.slowdownCelsius(index, device),
+                    gpus.optional.shutdownCelsius(index, device), gpus.optional.maxSmClockMhz(index, device));
+            gpus.devices.add(new Device(index, device, SUCCESS, name, uuid,
+                    limit == null ? null : Units.milliwattsToWatts(limit), limits));
         }
         return gpus;
+    }
+
+    /**
+     * From now on, Xid and double-bit ECC events (from a thread of their own) and {@code gpu_lost}
+     * events (from sampling) go to {@code sink}, which must therefore be thread-safe.
+     */
+    public void watchEvents(Consumer<GpuEvent> sink) {
+        watchEvents(sink, GpuEventWatcher.WAIT);
+    }
+
+    void watchEvents(Consumer<GpuEvent> sink, Duration wait) {
+        events = sink;
+        if (nvml != null && watcher == null) {
+            watcher = GpuEventWatcher.start(nvml, devices.stream().filter(d -> d.handle() != null)
+                    .map(d -> new GpuEventWatcher.Watched(d.index(), d.handle(), UNKNOWN.equals(d.uuid()) ? null : d.uuid()))
+                    .toList(), sink, wait);
+        }
     }
 
     public String driverVersion() {
@@ -129,115 +147,49 @@ public final class Gpus implements AutoCloseable {
     /** Every GPU now; a GPU whose required reads fail is marked lost, the others still count. */
     public Sample sample() {
         var readings = new ArrayList<GpuReading>(devices.size());
+        Instant started = Instant.now();
         for (Device device : devices) {
-            readings.add(read(device));
+            readings.add(read(device, started));
         }
         return new Sample(Instant.now(), readings);
     }
 
-    private GpuReading read(Device device) {
+    private GpuReading read(Device device, Instant now) {
         Pointer handle = device.handle();
         if (handle == null) {
+            reportLost(device, device.handleRc() == NvmlReturn.GPU_IS_LOST.code, now);
             return GpuReading.lost(device.index(), device.name(), device.uuid());
         }
-        int rc = readMemory(handle);
-        int celsius = 0;
-        if (rc == SUCCESS) {
-            rc = readTemperature(handle);
-            celsius = legacyTemperatureGone ? temperature.temperature : Units.unsigned(value.getValue());
-        }
-        if (rc == SUCCESS) {
-            rc = nvml.nvmlDeviceGetUtilizationRates(handle, utilization);
-        }
+        int rc = required.read(handle);
         if (rc != SUCCESS) {
             markLost(device, rc);
+            reportLost(device, rc == NvmlReturn.GPU_IS_LOST.code, now);
             return GpuReading.lost(device.index(), device.name(), device.uuid());
         }
         if (lost.get(device.index())) {
             lost.clear(device.index());
             LOG.info(() -> "GPU " + device.index() + " answers again");
         }
-        Integer power = optional(OptionalMetric.POWER, device.index(), handle);
-        Integer fan = optional(OptionalMetric.FAN, device.index(), handle);
-        return new GpuReading(device.index(), device.name(), device.uuid(), false,
-                Units.bytesToMib(usedBytes), Units.bytesToMib(totalBytes), celsius,
-                Units.unsigned(utilization.gpuPercent()), power == null ? null : Units.milliwattsToWatts(power),
-                device.powerLimitWatts(), fan == null ? null : Units.unsigned(fan));
+        int index = device.index();
+        Integer power = optional.power(index, handle);
+        Integer fan = optional.fanPercent(index, handle);
+        GpuHealth health = optional.health(index, handle);
+        reportLost(device, optional.takeGpuLost(), now);
+        return new GpuReading(index, device.name(), device.uuid(), false,
+                required.vramUsedMib(), required.vramTotalMib(), required.celsius(),
+                required.utilizationPercent(), power == null ? null : Units.milliwattsToWatts(power),
+                device.powerLimitWatts(), fan, health);
     }
 
-    /** Leaves the reading in {@code usedBytes} and {@code totalBytes}. */
-    private int readMemory(Pointer handle) {
-        if (!memoryV1Only) {
-            try {
-                int rc = nvml.nvmlDeviceGetMemoryInfo_v2(handle, memoryV2.prepare());
-                if (rc == SUCCESS) {
-                    usedBytes = memoryV2.usedBytes();
-                    totalBytes = memoryV2.totalBytes();
-                    return rc;
-                }
-                var code = NvmlReturn.of(rc);
-                if (code != NvmlReturn.ARGUMENT_VERSION_MISMATCH && code != NvmlReturn.NOT_SUPPORTED
-                        && code != NvmlReturn.FUNCTION_NOT_FOUND) {
-                    return rc;
-                }
-            } catch (UnsatisfiedLinkError e) {
-                // Drivers before the _v2 call: v1 counts the driver's reserved memory as used.
-            }
-            memoryV1Only = true;
-            LOG.info("This NVIDIA driver has no nvmlDeviceGetMemoryInfo_v2: VRAM used includes the memory the driver reserves");
+    /** One gpu_lost event when a read first answers GPU_IS_LOST, the next only after a sample without it. */
+    private void reportLost(Device device, boolean gpuIsLost, Instant now) {
+        if (!gpuIsLost) {
+            lostReported.clear(device.index());
+        } else if (!lostReported.get(device.index())) {
+            lostReported.set(device.index());
+            events.accept(GpuEvent.of(now, device.index(), UNKNOWN.equals(device.uuid()) ? null : device.uuid(),
+                    GpuEvent.Kind.GPU_LOST));
         }
-        int rc = nvml.nvmlDeviceGetMemoryInfo(handle, memory);
-        usedBytes = memory.usedBytes();
-        totalBytes = memory.totalBytes();
-        return rc;
-    }
-
-    /** Leaves the reading in {@code value}, or in {@code temperature} once the legacy call is gone. */
-    private int readTemperature(Pointer handle) {
-        if (!legacyTemperatureGone) {
-            try {
-                int rc = nvml.nvmlDeviceGetTemperature(handle, Nvml.TEMPERATURE_GPU, value);
-                if (rc != NvmlReturn.DEPRECATED.code) {
-                    return rc;
-                }
-            } catch (UnsatisfiedLinkError e) {
-                // NVML 13 may drop the deprecated call; nvmlDeviceGetTemperatureV replaces it.
-            }
-            legacyTemperatureGone = true;
-        }
-        temperature.version = Nvml.Temperature.VERSION_1;
-        temperature.sensorType = Nvml.TEMPERATURE_GPU;
-        return nvml.nvmlDeviceGetTemperatureV(handle, temperature);
-    }
-
-    /** The raw value, or null where the GPU, the driver or our permissions do not give it. */
-    private Integer optional(OptionalMetric metric, int index, Pointer handle) {
-        if (missingSymbols.contains(metric)) {
-            return null;
-        }
-        int rc;
-        try {
-            rc = switch (metric) {
-                case POWER -> nvml.nvmlDeviceGetPowerUsage(handle, value);
-                case POWER_LIMIT -> nvml.nvmlDeviceGetEnforcedPowerLimit(handle, value);
-                case FAN -> nvml.nvmlDeviceGetFanSpeed(handle, value);
-            };
-        } catch (UnsatisfiedLinkError e) {
-            // Looking a missing symbol up again every sample would cost an exception each time.
-            missingSymbols.add(metric);
-            LOG.info(() -> "This NVIDIA driver has no call for " + metric.name().toLowerCase()
-                    + ": it is reported as null");
-            return null;
-        }
-        if (rc == SUCCESS) {
-            return value.getValue();
-        }
-        var code = NvmlReturn.of(rc);
-        if (code != NvmlReturn.NOT_SUPPORTED && code != NvmlReturn.NO_PERMISSION && loggedOnce.add(index + metric.name() + rc)) {
-            LOG.warning(() -> "GPU " + index + " gave no " + metric.name().toLowerCase() + " ("
-                    + code.describe() + "): reported as null");
-        }
-        return null;
     }
 
     private void markLost(Device device, int rc) {
@@ -252,7 +204,7 @@ public final class Gpus implements AutoCloseable {
     public Inventory inventory() {
         return new Inventory(UNKNOWN.equals(driverVersion) ? null : driverVersion, devices.stream()
                 .map(d -> new Inventory.Gpu(d.index(), d.name(), UNKNOWN.equals(d.uuid()) ? null : d.uuid(),
-                        d.powerLimitWatts()))
+                        d.powerLimitWatts(), d.limits()))
                 .toList());
     }
 
@@ -262,9 +214,12 @@ public final class Gpus implements AutoCloseable {
                 .toList();
     }
 
-    /** Pairs the nvmlInit_v2 of {@link #open}. */
+    /** Stops the event watcher, then pairs the nvmlInit_v2 of {@link #open}. */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         if (nvml != null) {
             int rc = nvml.nvmlShutdown();
             if (rc != SUCCESS) {

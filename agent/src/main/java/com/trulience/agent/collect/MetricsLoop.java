@@ -29,6 +29,7 @@ public final class MetricsLoop implements AutoCloseable {
     private final Duration interval;
     private final LongSupplier seqs;
     private final BiConsumer<Long, String> sink;
+    private final Consumer<GpuEvent> events;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             task -> new Thread(task, "metrics"));
     private Gpus gpus = Gpus.none();
@@ -46,11 +47,21 @@ public final class MetricsLoop implements AutoCloseable {
 
     public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, LongSupplier seqs,
             BiConsumer<Long, String> sink) {
+        this(opener, workerId, interval, seqs, sink, null);
+    }
+
+    /**
+     * Also watches every GPU opened for Xid, ECC and GPU-lost events, which go to {@code events}
+     * (thread-safe: called from the event thread and from this loop's).
+     */
+    public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, LongSupplier seqs,
+            BiConsumer<Long, String> sink, Consumer<GpuEvent> events) {
         this.opener = opener;
         this.workerId = workerId;
         this.interval = interval;
         this.seqs = seqs;
         this.sink = sink;
+        this.events = events;
     }
 
     /** The GPUs as last opened; {@link Inventory#NONE} until NVML answers. */
@@ -87,6 +98,9 @@ public final class MetricsLoop implements AutoCloseable {
         lastAttemptNanos = System.nanoTime();
         try {
             gpus = opener.get();
+            if (events != null) {
+                gpus.watchEvents(events);
+            }
             inventory = gpus.inventory();
             if (!unavailable.isEmpty()) {
                 LOG.info(() -> "NVML is available now with " + gpus.describe().size() + " GPU(s)");

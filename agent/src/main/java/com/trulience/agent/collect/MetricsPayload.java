@@ -47,6 +47,7 @@ public final class MetricsPayload {
                         .write("utilization_percent", gpu.utilizationPercent());
                 writeNullable(json, "power_draw_watts", gpu.powerDrawWatts());
                 writeNullable(json, "fan_speed_percent", gpu.fanSpeedPercent());
+                writeHealth(json, gpu.health());
                 json.writeEnd();
             }
             json.writeEnd();
@@ -62,6 +63,38 @@ public final class MetricsPayload {
             json.writeEnd();
         }
         return out.toString();
+    }
+
+    private static void writeHealth(JsonGenerator json, GpuHealth health) {
+        writeNullable(json, "sm_clock_mhz", health.smClockMhz());
+        writeNullable(json, "memory_temperature_celsius", health.memoryTemperatureCelsius());
+        if (health.throttleReasons() == null) {
+            json.writeNull("throttle_reasons");
+        } else {
+            json.writeStartArray("throttle_reasons");
+            health.throttleReasons().forEach(json::write);
+            json.writeEnd();
+        }
+        writeNullable(json, "ecc_uncorrected_volatile", health.eccUncorrectedVolatile());
+        writeNullable(json, "remapped_rows_pending", health.remappedRowsPending());
+        writeNullable(json, "remapped_rows_failure", health.remappedRowsFailure());
+        writeNullable(json, "pcie_replay_count", health.pcieReplayCount());
+    }
+
+    private static void writeNullable(JsonGenerator json, String name, Long value) {
+        if (value == null) {
+            json.writeNull(name);
+        } else {
+            json.write(name, value.longValue());
+        }
+    }
+
+    private static void writeNullable(JsonGenerator json, String name, Boolean value) {
+        if (value == null) {
+            json.writeNull(name);
+        } else {
+            json.write(name, value.booleanValue());
+        }
     }
 
     private static void writeNullable(JsonGenerator json, String name, Integer value) {

@@ -54,11 +54,12 @@ public final class Hello {
                 } else {
                     json.write("uuid", uuid);
                 }
-                if (gpu.powerLimitWatts() == null) {
-                    json.writeNull("power_limit_watts");
-                } else {
-                    json.write("power_limit_watts", Math.min(gpu.powerLimitWatts(), Short.MAX_VALUE));
-                }
+                // power_limit_watts has always been the enforced limit; the second name says so for the new thresholds.
+                writeNullable(json, "power_limit_watts", gpu.powerLimitWatts());
+                writeNullable(json, "enforced_power_limit_watts", gpu.powerLimitWatts());
+                writeNullable(json, "slowdown_temperature_celsius", gpu.limits().slowdownTemperatureCelsius());
+                writeNullable(json, "shutdown_temperature_celsius", gpu.limits().shutdownTemperatureCelsius());
+                writeNullable(json, "max_sm_clock_mhz", gpu.limits().maxSmClockMhz());
                 json.writeEnd();
             }
             json.writeEnd().writeStartArray("services");
@@ -66,6 +67,15 @@ public final class Hello {
             json.writeEnd().writeEnd();
         }
         return out.toString();
+    }
+
+    /** Capped at 32767, since the backend refuses more (FrameParser), as it always was for power_limit_watts. */
+    private static void writeNullable(JsonGenerator json, String name, Integer value) {
+        if (value == null) {
+            json.writeNull(name);
+        } else {
+            json.write(name, Math.min(value, Short.MAX_VALUE));
+        }
     }
 
     /** This machine's name as the backend accepts it: letters, digits, '.' and '-'. */

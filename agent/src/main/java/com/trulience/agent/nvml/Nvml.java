@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
@@ -14,7 +15,8 @@ import com.sun.jna.ptr.PointerByReference;
  *
  * <p>Every function returns an {@link NvmlReturn} code. {@code unsigned int} and
  * {@code unsigned long long} arrive as Java {@code int}/{@code long}: convert with the
- * unsigned helpers. {@code nvmlDevice_t} is an opaque pointer.
+ * unsigned helpers. {@code nvmlDevice_t} and {@code nvmlEventSet_t} are opaque pointers. One piece
+ * beyond the usual size: it mirrors one header, and the structs belong beside the calls that fill them.
  */
 public interface Nvml extends Library {
 
@@ -26,6 +28,20 @@ public interface Nvml extends Library {
     int DEVICE_NAME_BUFFER_SIZE = 96;
     int DEVICE_UUID_BUFFER_SIZE = 96;
     int SYSTEM_DRIVER_VERSION_BUFFER_SIZE = 80;
+
+    /** nvmlClockType_t. */
+    int CLOCK_SM = 1;
+    /** nvmlTemperatureThresholds_t. */
+    int TEMPERATURE_THRESHOLD_SHUTDOWN = 0;
+    int TEMPERATURE_THRESHOLD_SLOWDOWN = 1;
+    /** nvmlMemoryErrorType_t and nvmlEccCounterType_t. */
+    int MEMORY_ERROR_TYPE_UNCORRECTED = 1;
+    int VOLATILE_ECC = 0;
+    /** The HBM temperature has no sensor type of its own: only this field value gives it. */
+    int FI_DEV_MEMORY_TEMP = 82;
+    /** nvmlEventType bits. */
+    long EVENT_TYPE_DOUBLE_BIT_ECC_ERROR = 0x2L;
+    long EVENT_TYPE_XID_CRITICAL_ERROR = 0x8L;
 
     // The header #defines the plain names to these _v2 symbols; the v1 symbols behave differently.
     int nvmlInit_v2();
@@ -62,6 +78,38 @@ public interface Nvml extends Library {
     int nvmlDeviceGetEnforcedPowerLimit(Pointer device, IntByReference milliwatts);
 
     int nvmlDeviceGetFanSpeed(Pointer device, IntByReference percent);
+
+    int nvmlDeviceGetClockInfo(Pointer device, int clockType, IntByReference mhz);
+
+    int nvmlDeviceGetMaxClockInfo(Pointer device, int clockType, IntByReference mhz);
+
+    int nvmlDeviceGetTemperatureThreshold(Pointer device, int thresholdType, IntByReference celsius);
+
+    /** Bits of nvmlClocksEventReason*; since NVML 12.2 (driver 535). */
+    int nvmlDeviceGetCurrentClocksEventReasons(Pointer device, LongByReference reasons);
+
+    /** The same bits under the name drivers before 535 know; deprecated in NVML 13. */
+    int nvmlDeviceGetCurrentClocksThrottleReasons(Pointer device, LongByReference reasons);
+
+    int nvmlDeviceGetTotalEccErrors(Pointer device, int errorType, int counterType, LongByReference count);
+
+    int nvmlDeviceGetRemappedRows(Pointer device, IntByReference correctableRows, IntByReference uncorrectableRows,
+            IntByReference isPending, IntByReference failureOccurred);
+
+    int nvmlDeviceGetPcieReplayCounter(Pointer device, IntByReference count);
+
+    /** {@code values} is the first of {@code count} contiguous structs (here always one). */
+    int nvmlDeviceGetFieldValues(Pointer device, int count, FieldValue values);
+
+    int nvmlEventSetCreate(PointerByReference set);
+
+    /** Linux only; NOT_SUPPORTED when the GPU cannot report one of the {@code eventTypes}. */
+    int nvmlDeviceRegisterEvents(Pointer device, long eventTypes, Pointer set);
+
+    /** TIMEOUT when nothing happened within {@code timeoutMillis}. */
+    int nvmlEventSetWait_v2(Pointer set, EventData data, int timeoutMillis);
+
+    int nvmlEventSetFree(Pointer set);
 
     /**
      * nvmlMemory_t: bytes, unsigned. Filled natively and read with the accessors, which read the
@@ -154,6 +202,98 @@ public interface Nvml extends Library {
         public int version = VERSION_1;
         public int sensorType = TEMPERATURE_GPU;
         public int temperature;
+    }
+
+    /**
+     * nvmlFieldValue_t (40 bytes): the caller sets {@code fieldId}; NVML sets {@code nvmlReturn} per field
+     * and the 8-byte {@code value} union, typed by {@code valueType}. Read like {@link MemoryInfo}.
+     */
+    @FieldOrder({"fieldId", "scopeId", "timestamp", "latencyUsec", "valueType", "nvmlReturn", "value"})
+    class FieldValue extends Structure {
+        /** nvmlValueType_t. */
+        public static final int DOUBLE = 0;
+        public static final int UNSIGNED_INT = 1;
+        public static final int UNSIGNED_LONG = 2;
+        public static final int UNSIGNED_LONG_LONG = 3;
+        public static final int SIGNED_LONG_LONG = 4;
+        public static final int SIGNED_INT = 5;
+        public static final int UNSIGNED_SHORT = 6;
+
+        public int fieldId;
+        public int scopeId;
+        public long timestamp;
+        public long latencyUsec;
+        public int valueType;
+        public int nvmlReturn;
+        public long value;
+
+        private final int fieldIdOffset = fieldOffset("fieldId");
+        private final int scopeIdOffset = fieldOffset("scopeId");
+        private final int valueTypeOffset = fieldOffset("valueType");
+        private final int returnOffset = fieldOffset("nvmlReturn");
+        private final int valueOffset = fieldOffset("value");
+
+        public FieldValue() {
+            setAutoSynch(false);
+        }
+
+        /** Asks for {@code field} (scope 0) in native memory before the call. */
+        public FieldValue prepare(int field) {
+            getPointer().setInt(fieldIdOffset, field);
+            getPointer().setInt(scopeIdOffset, 0);
+            getPointer().setInt(returnOffset, NvmlReturn.UNKNOWN.code);
+            return this;
+        }
+
+        public int returnCode() {
+            return getPointer().getInt(returnOffset);
+        }
+
+        /** The value as a whole number, or null for a type that is not one. */
+        public Long wholeNumber() {
+            return switch (getPointer().getInt(valueTypeOffset)) {
+                case UNSIGNED_INT -> Integer.toUnsignedLong(getPointer().getInt(valueOffset));
+                case SIGNED_INT -> (long) getPointer().getInt(valueOffset);
+                case UNSIGNED_SHORT -> (long) Short.toUnsignedInt(getPointer().getShort(valueOffset));
+                // unsigned long is 8 bytes on Linux, 4 on Windows: the low 4 bytes are the value on both (little-endian).
+                case UNSIGNED_LONG -> Native.LONG_SIZE == 8 ? getPointer().getLong(valueOffset)
+                        : Integer.toUnsignedLong(getPointer().getInt(valueOffset));
+                case UNSIGNED_LONG_LONG, SIGNED_LONG_LONG -> getPointer().getLong(valueOffset);
+                case DOUBLE -> Math.round(getPointer().getDouble(valueOffset));
+                default -> null;
+            };
+        }
+    }
+
+    /** nvmlEventData_t (32 bytes); read like {@link MemoryInfo}. */
+    @FieldOrder({"device", "eventType", "eventData", "gpuInstanceId", "computeInstanceId"})
+    class EventData extends Structure {
+        public Pointer device;
+        public long eventType;
+        public long eventData;
+        public int gpuInstanceId;
+        public int computeInstanceId;
+
+        private final int deviceOffset = fieldOffset("device");
+        private final int eventTypeOffset = fieldOffset("eventType");
+        private final int eventDataOffset = fieldOffset("eventData");
+
+        public EventData() {
+            setAutoSynch(false);
+        }
+
+        public Pointer devicePointer() {
+            return getPointer().getPointer(deviceOffset);
+        }
+
+        public long type() {
+            return getPointer().getLong(eventTypeOffset);
+        }
+
+        /** The Xid of an Xid event (999: unknown), 0 for the others. */
+        public long data() {
+            return getPointer().getLong(eventDataOffset);
+        }
     }
 
     /**

@@ -16,9 +16,10 @@ class MetricsPayloadTest {
 
     private static final Instant AT = Instant.parse("2026-11-28T05:00:00.987654Z");
     private static final GpuReading H100 = new GpuReading(0, "NVIDIA H100 80GB HBM3", "GPU-a", false,
-            40213, 81559, 61, 97, 512, 700, null);
+            40213, 81559, 61, 97, 512, 700, null,
+            new GpuHealth(1755, 58, List.of("sw_power_cap", "hw_thermal_slowdown"), 0L, true, false, 3L));
     private static final GpuReading L40S = new GpuReading(1, "NVIDIA L40S", "GPU-b", false,
-            1024, 46068, 44, 0, null, null, 30);
+            1024, 46068, 44, 0, null, null, 30, GpuHealth.NONE);
 
     @Test
     void writesTheDocumentedFrameWithNullsForMissingOptionalMetrics() {
@@ -26,9 +27,14 @@ class MetricsPayloadTest {
 
         assertEquals("{\"type\":\"gpu_metrics\",\"worker_id\":7,\"seq\":1042,\"timestamp\":\"2026-11-28T05:00:00Z\","
                 + "\"metrics\":[{\"gpu_index\":0,\"vram_used_mb\":40213,\"vram_total_mb\":81559,\"temperature_celsius\":61,"
-                + "\"utilization_percent\":97,\"power_draw_watts\":512,\"fan_speed_percent\":null},"
+                + "\"utilization_percent\":97,\"power_draw_watts\":512,\"fan_speed_percent\":null,"
+                + "\"sm_clock_mhz\":1755,\"memory_temperature_celsius\":58,\"throttle_reasons\":[\"sw_power_cap\",\"hw_thermal_slowdown\"],"
+                + "\"ecc_uncorrected_volatile\":0,\"remapped_rows_pending\":true,\"remapped_rows_failure\":false,\"pcie_replay_count\":3},"
                 + "{\"gpu_index\":1,\"vram_used_mb\":1024,\"vram_total_mb\":46068,\"temperature_celsius\":44,"
-                + "\"utilization_percent\":0,\"power_draw_watts\":null,\"fan_speed_percent\":30}]}", json);
+                + "\"utilization_percent\":0,\"power_draw_watts\":null,\"fan_speed_percent\":30,"
+                + "\"sm_clock_mhz\":null,\"memory_temperature_celsius\":null,\"throttle_reasons\":null,"
+                + "\"ecc_uncorrected_volatile\":null,\"remapped_rows_pending\":null,\"remapped_rows_failure\":null,"
+                + "\"pcie_replay_count\":null}]}", json);
     }
 
     @Test

@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.ptr.PointerByReference;
+import com.trulience.agent.nvml.Nvml;
+import com.trulience.agent.nvml.NvmlReturn;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +54,65 @@ class SimulatedGpusTest {
 
             assertTrue(Math.abs(after.utilizationPercent() - before.utilizationPercent()) <= 5);
             assertTrue(Math.abs(after.temperatureCelsius() - before.temperatureCelsius()) <= 2);
+        }
+    }
+
+    @Test
+    void simulatesPlausibleHealthThatThrottlesWhenHotAndCardLimits() {
+        try (Gpus gpus = Gpus.open(new SimulatedNvml(2, clock::get))) {
+            assertEquals(new Inventory.Limits(88, 93, 2520), gpus.inventory().gpus().get(0).limits());
+            boolean sawThermalSlowdown = false;
+            for (int minute = 0; minute < 20; minute++) {
+                clock.addAndGet(60_000);
+                for (GpuReading gpu : gpus.sample().gpus()) {
+                    GpuHealth health = gpu.health();
+                    assertAll(
+                            () -> assertTrue(health.smClockMhz() >= 210 && health.smClockMhz() <= 2520, health.toString()),
+                            () -> assertEquals(gpu.temperatureCelsius() >= SimulatedNvml.THERMAL_SLOWDOWN_FROM_CELSIUS, health.throttleReasons().contains("sw_thermal_slowdown")),
+                            () -> assertEquals(0L, health.eccUncorrectedVolatile()),
+                            () -> assertEquals(false, health.remappedRowsPending()),
+                            () -> assertEquals(false, health.remappedRowsFailure()),
+                            () -> assertEquals(0L, health.pcieReplayCount()));
+                    sawThermalSlowdown |= health.throttleReasons().contains("sw_thermal_slowdown");
+                    if (gpu.index() == 0) {
+                        assertEquals(gpu.temperatureCelsius() + 6, health.memoryTemperatureCelsius());
+                    } else {
+                        assertNull(health.memoryTemperatureCelsius(), "no HBM sensor");
+                    }
+                }
+            }
+            assertTrue(sawThermalSlowdown, "within 20 minutes a GPU runs hot");
+        }
+    }
+
+    @Test
+    void deliversAScriptedXidOnceWhenItIsDue() {
+        var nvml = new SimulatedNvml(2, List.of(new SimulatedNvml.Xid(1, 79, Duration.ofSeconds(120))), clock::get);
+        nvml.nvmlInit_v2();
+        var set = new PointerByReference();
+        var data = new Nvml.EventData();
+        assertEquals(0, nvml.nvmlEventSetCreate(set));
+
+        clock.addAndGet(119_999);
+        assertEquals(NvmlReturn.TIMEOUT.code, nvml.nvmlEventSetWait_v2(set.getValue(), data, 1));
+        clock.addAndGet(1);
+        assertEquals(0, nvml.nvmlEventSetWait_v2(set.getValue(), data, 1));
+        assertEquals(Nvml.EVENT_TYPE_XID_CRITICAL_ERROR, data.type());
+        assertEquals(79, data.data());
+        assertEquals(2, com.sun.jna.Pointer.nativeValue(data.devicePointer()), "GPU 1's handle");
+        assertEquals(NvmlReturn.TIMEOUT.code, nvml.nvmlEventSetWait_v2(set.getValue(), data, 1), "once");
+    }
+
+    @Test
+    void hasTheScriptedXidReachTheSinkWithTheGpusUuid() throws InterruptedException {
+        BlockingQueue<GpuEvent> events = new LinkedBlockingQueue<>();
+        try (Gpus gpus = Gpus.open(new SimulatedNvml(2, List.of(new SimulatedNvml.Xid(1, 79, Duration.ZERO)), clock::get))) {
+            gpus.watchEvents(events::add, Duration.ofMillis(20));
+
+            GpuEvent event = events.poll(30, TimeUnit.SECONDS);
+
+            assertNotNull(event);
+            assertEquals(GpuEvent.xid(event.timestamp(), 1, "GPU-51a7e000-0000-4000-8000-000000000001", 79), event);
         }
     }
 

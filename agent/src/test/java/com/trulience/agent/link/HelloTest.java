@@ -14,13 +14,18 @@ class HelloTest {
     @Test
     void writesTheHelloOfDesignSectionTwoWithTheIntervalAndServices() {
         var inventory = new Inventory("550.54.15", List.of(
-                new Inventory.Gpu(0, "NVIDIA H100 80GB HBM3", "GPU-0a1b2c3d-0000-1111-2222-333344445555", 700),
-                new Inventory.Gpu(1, "NVIDIA A100-SXM4-40GB", null, null)));
+                new Inventory.Gpu(0, "NVIDIA H100 80GB HBM3", "GPU-0a1b2c3d-0000-1111-2222-333344445555", 700,
+                        new Inventory.Limits(87, 92, 1980)),
+                new Inventory.Gpu(1, "NVIDIA A100-SXM4-40GB", null, null, Inventory.Limits.NONE)));
 
         assertEquals("{\"type\":\"hello\",\"worker_id\":7,\"hostname\":\"gpu-07\",\"agent_version\":\"0.1.0\","
                         + "\"driver_version\":\"550.54.15\",\"metrics_interval_secs\":5,\"gpus\":["
-                        + "{\"gpu_index\":0,\"name\":\"NVIDIA H100 80GB HBM3\",\"uuid\":\"GPU-0a1b2c3d-0000-1111-2222-333344445555\",\"power_limit_watts\":700},"
-                        + "{\"gpu_index\":1,\"name\":\"NVIDIA A100-SXM4-40GB\",\"uuid\":null,\"power_limit_watts\":null}],"
+                        + "{\"gpu_index\":0,\"name\":\"NVIDIA H100 80GB HBM3\",\"uuid\":\"GPU-0a1b2c3d-0000-1111-2222-333344445555\",\"power_limit_watts\":700,"
+                        + "\"enforced_power_limit_watts\":700,\"slowdown_temperature_celsius\":87,\"shutdown_temperature_celsius\":92,"
+                        + "\"max_sm_clock_mhz\":1980},"
+                        + "{\"gpu_index\":1,\"name\":\"NVIDIA A100-SXM4-40GB\",\"uuid\":null,\"power_limit_watts\":null,"
+                        + "\"enforced_power_limit_watts\":null,\"slowdown_temperature_celsius\":null,\"shutdown_temperature_celsius\":null,"
+                        + "\"max_sm_clock_mhz\":null}],"
                         + "\"services\":[\"comfyui\",\"comfyui@2\"]}",
                 Hello.json(7, "gpu-07", "0.1.0", inventory, Duration.ofSeconds(5), List.of("comfyui", "comfyui@2")));
     }
