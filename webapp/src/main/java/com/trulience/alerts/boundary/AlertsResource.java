@@ -34,6 +34,17 @@ public class AlertsResource {
                     alert.metricName(), alert.severity(), alert.state(), alert.value(), alert.thresholdValue(), alert.message(),
                     alert.openedAt(), alert.lastNotifiedAt(), alert.resolvedAt());
         }
+
+        /** Newest first (API and pages); state open, resolved or all; workerId 0 for every worker. */
+        public static List<AlertView> list(EntityManager em, String state, long workerId, int limit) {
+            return em.createNamedQuery(Alert.LIST, Alert.class)
+                    .setParameter("state", state)
+                    .setParameter("workerId", workerId)
+                    .setMaxResults(limit)
+                    .getResultStream()
+                    .map(AlertView::of)
+                    .toList();
+        }
     }
 
     @GET
@@ -49,12 +60,6 @@ public class AlertsResource {
         if (workerId != null) {
             Worker.require(em, workerId);
         }
-        return em.createNamedQuery(Alert.LIST, Alert.class)
-                .setParameter("state", state)
-                .setParameter("workerId", workerId == null ? 0L : workerId)
-                .setMaxResults(limit)
-                .getResultStream()
-                .map(AlertView::of)
-                .toList();
+        return AlertView.list(em, state, workerId == null ? 0L : workerId, limit);
     }
 }

@@ -1,21 +1,20 @@
 package com.trulience.alerts.boundary;
 
 import com.trulience.alerts.control.EffectiveThresholds;
-import com.trulience.alerts.entity.Metric;
-import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.alerts.control.ThresholdInput;
+import com.trulience.alerts.control.Thresholds;
 import com.trulience.workers.entity.Worker;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.logging.Logger;
 
 /** The global thresholds, and every worker's overrides with what is in effect for it. */
@@ -29,7 +28,15 @@ public class ThresholdsResource {
     @PersistenceContext
     EntityManager em;
 
+    @Inject
+    Thresholds thresholds;
+
     public record WorkerThresholds(long workerId, String workerName, List<ThresholdView> overrides, List<ThresholdView> effective) {
+
+        static WorkerThresholds of(long workerId, String workerName, EffectiveThresholds thresholds) {
+            return new WorkerThresholds(workerId, workerName, thresholds.overridesOf(workerId).stream().map(ThresholdView::of).toList(),
+                    thresholds.of(workerId).values().stream().map(ThresholdView::of).toList());
+        }
     }
 
     public record AllThresholds(List<ThresholdView> global, List<WorkerThresholds> workers) {
@@ -37,33 +44,28 @@ public class ThresholdsResource {
 
     @GET
     public AllThresholds all() {
-        var rows = em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList();
-        var effective = new EffectiveThresholds(rows);
-        var global = rows.stream().filter(row -> row.workerId() == null).map(ThresholdView::of).toList();
-        var workers = em.createNamedQuery(Worker.NAMES, Object[].class).getResultStream().map(row -> {
-            long id = ((Number) row[0]).longValue();
-            return new WorkerThresholds(id, (String) row[1],
-                    rows.stream().filter(threshold -> Objects.equals(threshold.workerId(), id)).map(ThresholdView::of).toList(),
-                    effective(effective, id));
-        }).toList();
-        return new AllThresholds(global, workers);
-    }
-
-    static List<ThresholdView> effective(EffectiveThresholds thresholds, long workerId) {
-        return Arrays.stream(Metric.values())
-                .flatMap(metric -> thresholds.of(workerId, metric.metricName()).stream())
-                .map(ThresholdView::of)
+        var inForce = thresholds.inForce();
+        var workers = em.createNamedQuery(Worker.NAMES, Object[].class).getResultStream()
+                .map(row -> WorkerThresholds.of(((Number) row[0]).longValue(), (String) row[1], inForce))
                 .toList();
+        return new AllThresholds(inForce.globalRows().stream().map(ThresholdView::of).toList(), workers);
     }
 
     /** Sets the listed metrics' global levels; metrics not listed keep theirs. */
     @PUT
     @Path("global")
-    @Transactional
-    public List<ThresholdView> putGlobal(List<ThresholdInput> thresholds) {
-        ThresholdInput.apply(em, null, thresholds, em.createNamedQuery(MetricThreshold.GLOBAL, MetricThreshold.class).getResultList());
-        em.flush();
-        LOG.info(() -> "Global thresholds changed: " + thresholds);
-        return em.createNamedQuery(MetricThreshold.GLOBAL, MetricThreshold.class).getResultStream().map(ThresholdView::of).toList();
+    public List<ThresholdView> putGlobal(List<ThresholdInput> inputs) {
+        set(thresholds, null, inputs);
+        LOG.info(() -> "Global thresholds changed: " + inputs);
+        return thresholds.global().stream().map(ThresholdView::of).toList();
+    }
+
+    /** A change the thresholds refuse is the client's mistake. */
+    static void set(Thresholds thresholds, Long workerId, List<ThresholdInput> inputs) {
+        try {
+            thresholds.set(workerId, inputs);
+        } catch (IllegalArgumentException refused) {
+            throw new BadRequestException(refused.getMessage());
+        }
     }
 }

@@ -1,12 +1,12 @@
 package com.trulience.alerts.boundary;
 
-import com.trulience.alerts.control.EffectiveThresholds;
-import com.trulience.alerts.entity.Metric;
-import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.alerts.control.ThresholdInput;
+import com.trulience.alerts.control.Thresholds;
+import com.trulience.metrics.entity.Metric;
 import com.trulience.workers.entity.Worker;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -31,6 +31,9 @@ public class WorkerThresholdsResource {
     @PersistenceContext
     EntityManager em;
 
+    @Inject
+    Thresholds thresholds;
+
     @GET
     public ThresholdsResource.WorkerThresholds get(@PathParam("id") long id) {
         return view(Worker.require(em, id));
@@ -38,47 +41,32 @@ public class WorkerThresholdsResource {
 
     /** Sets the listed metrics' overrides; the worker's other overrides stay. */
     @PUT
-    @Transactional
-    public ThresholdsResource.WorkerThresholds put(@PathParam("id") long id, List<ThresholdInput> thresholds) {
+    public ThresholdsResource.WorkerThresholds put(@PathParam("id") long id, List<ThresholdInput> inputs) {
         var worker = Worker.require(em, id);
-        ThresholdInput.apply(em, id, thresholds, overrides(id));
-        em.flush();
-        LOG.info(() -> "Thresholds of worker " + id + " changed: " + thresholds);
+        ThresholdsResource.set(thresholds, id, inputs);
+        LOG.info(() -> "Thresholds of worker " + id + " changed: " + inputs);
         return view(worker);
     }
 
     @DELETE
-    @Transactional
     public Response deleteAll(@PathParam("id") long id) {
         Worker.require(em, id);
-        em.createNamedQuery(MetricThreshold.DELETE_OF_WORKER).setParameter("workerId", id).executeUpdate();
+        thresholds.reset(id);
         LOG.info(() -> "Thresholds of worker " + id + " fall back to global");
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("{metric}")
-    @Transactional
     public Response delete(@PathParam("id") long id, @PathParam("metric") String metricName) {
         Worker.require(em, id);
-        if (Metric.named(metricName).isEmpty()) {
-            throw new BadRequestException("unknown metric_name '" + metricName + "'");
-        }
-        em.createNamedQuery(MetricThreshold.DELETE_ONE_OF_WORKER).setParameter("workerId", id)
-                .setParameter("metricName", metricName).executeUpdate();
+        var metric = Metric.named(metricName).orElseThrow(() -> new BadRequestException("unknown metric_name '" + metricName + "'"));
+        thresholds.reset(id, metric);
         LOG.info(() -> "Threshold " + metricName + " of worker " + id + " falls back to global");
         return Response.noContent().build();
     }
 
     private ThresholdsResource.WorkerThresholds view(Worker worker) {
-        var rows = em.createNamedQuery(MetricThreshold.APPLYING_TO, MetricThreshold.class)
-                .setParameter("workerIds", List.of(worker.id())).getResultList();
-        return new ThresholdsResource.WorkerThresholds(worker.id(), worker.name(),
-                rows.stream().filter(row -> row.workerId() != null).map(ThresholdView::of).toList(),
-                ThresholdsResource.effective(new EffectiveThresholds(rows), worker.id()));
-    }
-
-    private List<MetricThreshold> overrides(long id) {
-        return em.createNamedQuery(MetricThreshold.OF_WORKER, MetricThreshold.class).setParameter("workerId", id).getResultList();
+        return ThresholdsResource.WorkerThresholds.of(worker.id(), worker.name(), thresholds.inForce(List.of(worker.id())));
     }
 }

@@ -1,8 +1,8 @@
 package com.trulience.alerts.control;
 
 import com.trulience.alerts.entity.Alert;
-import com.trulience.alerts.entity.Metric;
 import com.trulience.metrics.entity.GpuSample;
+import com.trulience.metrics.entity.Metric;
 import com.trulience.metrics.entity.MetricsBatch;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,14 +57,16 @@ public final class AlertRules {
     private void evaluateSample(Run run, MetricsBatch batch, GpuSample sample, List<AnnouncedGpu> gpus, EffectiveThresholds thresholds) {
         long worker = batch.workerId();
         Instant at = batch.recordedAt();
-        double vramPercent = 100.0 * sample.vramUsedMb() / sample.vramTotalMb();
+        // the agent's frames are validated: a card's total VRAM is at least 1 MB
+        double vramPercent = Metric.vramUsedPercent(sample.vramUsedMb(), sample.vramTotalMb());
         threshold(run, thresholds, worker, sample.gpuIndex(), Metric.TEMPERATURE_CELSIUS, sample.temperatureCelsius(), at);
         threshold(run, thresholds, worker, sample.gpuIndex(), Metric.VRAM_USED_PERCENT, vramPercent, at);
         threshold(run, thresholds, worker, sample.gpuIndex(), Metric.UTILIZATION_PERCENT, sample.utilizationPercent(), at);
         Integer limit = gpus.stream().filter(gpu -> gpu.gpuIndex() == sample.gpuIndex()).map(AnnouncedGpu::powerLimitWatts)
                 .filter(value -> value != null && value > 0).findFirst().orElse(null);
-        if (limit != null && sample.powerDrawWatts() != null) {
-            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.POWER_DRAW_PERCENT, 100.0 * sample.powerDrawWatts() / limit, at);
+        Double powerPercent = Metric.powerDrawPercent(sample.powerDrawWatts(), limit);
+        if (powerPercent != null) {
+            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.POWER_DRAW_PERCENT, powerPercent, at);
         }
         int full = settings.vramFullPercent();
         var condition = classify(vramPercent, full, full);
@@ -74,7 +76,7 @@ public final class AlertRules {
 
     private void threshold(Run run, EffectiveThresholds thresholds, long worker, int gpu, Metric metric, double value, Instant at) {
         var key = new AlertKey(worker, gpu, metric.metricName());
-        var levels = thresholds.of(worker, metric.metricName()).filter(Levels::enabled);
+        var levels = thresholds.of(worker, metric).filter(Levels::enabled);
         if (levels.isEmpty()) {
             // Switched off: the condition no longer applies, so an open alert winds down like a recovered one.
             if (run.open.containsKey(key)) {

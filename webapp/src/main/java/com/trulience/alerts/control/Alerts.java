@@ -7,7 +7,6 @@ import com.trulience.alerts.entity.AlertRaised;
 import com.trulience.alerts.entity.AlertRepeated;
 import com.trulience.alerts.entity.AlertResolved;
 import com.trulience.alerts.entity.AlertTransition;
-import com.trulience.alerts.entity.MetricThreshold;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.workers.entity.Worker;
 import jakarta.annotation.PostConstruct;
@@ -39,6 +38,9 @@ public class Alerts {
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    Thresholds thresholds;
 
     @Inject
     @ConfigProperty(name = "alert.cooldown.minutes", defaultValue = "5")
@@ -78,15 +80,13 @@ public class Alerts {
                             alert.lastNotifiedAt() == null ? alert.openedAt().toInstant() : alert.lastNotifiedAt().toInstant(),
                             alert.recoveringSamples()));
                 });
-        var thresholds = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.APPLYING_TO, MetricThreshold.class)
-                .setParameter("workerIds", workerIds)
-                .getResultList());
+        var inForce = thresholds.inForce(workerIds);
         var announced = new HashMap<Long, List<AnnouncedGpu>>();
         for (Object[] row : em.createNamedQuery(Worker.GPUS_OF, Object[].class).setParameter("ids", workerIds).getResultList()) {
             announced.computeIfAbsent(((Number) row[0]).longValue(), id -> new ArrayList<>())
                     .add(new AnnouncedGpu(((Number) row[1]).intValue(), row[2] == null ? null : ((Number) row[2]).intValue()));
         }
-        var evaluation = rules.evaluate(batches, announced, thresholds, open);
+        var evaluation = rules.evaluate(batches, announced, inForce, open);
         return evaluation.decisions().isEmpty() ? List.of() : apply(evaluation.decisions(), open);
     }
 

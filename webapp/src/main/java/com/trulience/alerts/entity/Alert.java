@@ -1,5 +1,6 @@
 package com.trulience.alerts.entity;
 
+import com.trulience.metrics.entity.Metric;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -71,6 +72,16 @@ public class Alert {
     public static final String WORKER_OFFLINE = "worker_offline";
     public static final String GPU_MISSING = "gpu_missing";
     public static final String VRAM_FULL = "vram_full";
+
+    /** What an alert of this metric name is about, in words: the metric's label or the built-in condition's. */
+    public static String label(String metricName) {
+        return switch (metricName) {
+            case WORKER_OFFLINE -> "Worker offline";
+            case GPU_MISSING -> "GPU missing";
+            case VRAM_FULL -> "VRAM full";
+            default -> Metric.labelOf(metricName);
+        };
+    }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,5 +1,6 @@
 package com.trulience.alerts.entity;
 
+import com.trulience.metrics.entity.Metric;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;

@@ -1,7 +1,6 @@
 package com.trulience.dashboard.boundary;
 
-import com.trulience.alerts.control.EffectiveThresholds;
-import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.CurrentFleet;
 import com.trulience.platform.control.DatabaseMigration;
 import com.trulience.restarts.control.RestartLogs;
@@ -9,8 +8,6 @@ import jakarta.annotation.Resource;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.io.Serializable;
 import java.sql.SQLException;
 import java.util.List;
@@ -21,22 +18,22 @@ import javax.sql.DataSource;
 @ViewScoped
 public class HardwarePage implements Serializable {
 
-    @PersistenceContext
-    transient EntityManager em;
-
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     transient DataSource dataSource;
 
     @Inject
     RestartLogs restarts;
 
+    @Inject
+    Thresholds thresholds;
+
     private List<WorkerCard> workers = List.of();
 
     public void load() {
-        var thresholds = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList());
+        var inForce = thresholds.inForce();
         var latestRestarts = restarts.latestPerWorker(RestartProgress.SHOWN_MINUTES);
         try (var connection = dataSource.getConnection()) {
-            workers = CurrentFleet.all(connection).stream().map(worker -> WorkerCard.of(worker, thresholds,
+            workers = CurrentFleet.all(connection).stream().map(worker -> WorkerCard.of(worker, inForce,
                     RestartProgress.of(latestRestarts.get(worker.id())))).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("current metrics query failed", e);

@@ -1,75 +1,75 @@
 package com.trulience.dashboard.boundary;
 
+import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Levels;
+import com.trulience.metrics.control.GpuHistory;
+import com.trulience.metrics.control.HistoryQuery;
+import com.trulience.metrics.entity.Metric;
+import com.trulience.workers.entity.Worker;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns the history API's columnar JSON into one Chart.js line chart per metric for {@code p:chart}: a series per GPU
- * on shared time labels, and the warning and critical levels as flat dashed series.
+ * One Chart.js line chart of a metric for {@code p:chart}: a series per GPU on a shared time axis, and the warning
+ * and critical levels as flat dashed series.
  */
 final class HistoryChart {
-
-    /** A charted metric: how to read a point of one GPU (its columns and row), scale and unit. */
-    record Series(String metric, String title, String unit, Integer max, PointReader reader) {
-    }
-
-    @FunctionalInterface
-    interface PointReader {
-        Double read(JsonObject gpu, int row, Integer powerLimitWatts);
-    }
-
-    static final List<Series> SERIES = List.of(
-            new Series("temperature_celsius", "Temperature", "°C", null, (gpu, row, limit) -> number(gpu, "temperature_celsius", row)),
-            new Series("vram_used_percent", "VRAM used", "%", 100, (gpu, row, limit) -> ratio(number(gpu, "vram_used_mb", row),
-                    number(gpu, "vram_total_mb", row))),
-            new Series("utilization_percent", "Utilization", "%", 100, (gpu, row, limit) -> number(gpu, "utilization_percent", row)),
-            new Series("power_draw_percent", "Power draw (of limit)", "%", null, (gpu, row, limit) -> ratio(
-                    number(gpu, "power_draw_watts", row), limit == null ? null : limit.doubleValue())));
 
     private static final String[] COLORS = {"#2563eb", "#7c3aed", "#0891b2", "#db2777", "#059669", "#ea580c", "#4f46e5", "#65a30d"};
 
     private HistoryChart() {
     }
 
+    /** Every metric's chart of the worker's history, by metric name, with the levels in force for the worker. */
+    static Map<String, String> all(Worker worker, HistoryQuery query, List<GpuHistory> gpus, EffectiveThresholds inForce,
+                                   long tickMillis) {
+        var powerLimits = new HashMap<Integer, Integer>();
+        worker.gpus().forEach(gpu -> powerLimits.put((int) gpu.gpuIndex(), gpu.powerLimitWatts()));
+        var charts = new LinkedHashMap<String, String>();
+        for (var metric : Metric.values()) {
+            charts.put(metric.metricName(), of(metric, query, gpus, powerLimits, inForce.of(worker.id(), metric), tickMillis));
+        }
+        return charts;
+    }
+
     /**
      * Chart.js configuration (JSON text) of one metric, on a linear time axis in epoch milliseconds: the threshold
      * lines then span the whole range whatever the samples, and trulience.js's extender formats the ticks.
      */
-    static String of(Series series, JsonObject history, Map<Integer, Integer> powerLimits, Optional<Levels> levels,
-                     long tickMillis) {
-        long since = Instant.parse(history.getString("since")).toEpochMilli();
-        long until = Instant.parse(history.getString("until")).toEpochMilli();
+    static String of(Metric metric, HistoryQuery query, List<GpuHistory> gpus, Map<Integer, Integer> powerLimits,
+                     Optional<Levels> levels, long tickMillis) {
+        long since = query.since().toEpochMilli();
+        long until = query.until().toEpochMilli();
         var datasets = Json.createArrayBuilder();
         int color = 0;
-        for (var gpu : history.getJsonArray("gpus").getValuesAs(JsonObject.class)) {
-            int gpuIndex = gpu.getInt("gpu_index");
+        for (var gpu : gpus) {
             var points = Json.createArrayBuilder();
-            var times = gpu.getJsonArray("time");
-            for (int row = 0; row < times.size(); row++) {
-                Double value = series.reader().read(gpu, row, powerLimits.get(gpuIndex));
+            for (var point : gpu.points()) {
+                Double value = value(metric, point, powerLimits.get(gpu.gpuIndex()));
                 if (value != null) {
-                    points.add(point(Instant.parse(times.getString(row)).toEpochMilli(), value));
+                    points.add(point(point.time().toEpochMilli(), value));
                 }
             }
             // a handful of samples would vanish as a bare line
-            datasets.add(line("GPU " + gpuIndex, points, COLORS[color++ % COLORS.length], false, times.size() < 60 ? 2.5 : 0));
+            datasets.add(line("GPU " + gpu.gpuIndex(), points, COLORS[color++ % COLORS.length], false,
+                    gpu.points().size() < 60 ? 2.5 : 0));
         }
         levels.filter(Levels::enabled).ifPresent(l -> {
-            datasets.add(line("Warning " + l.warning() + " " + series.unit(), level(since, until, l.warning()), "#ca8a04", true, 0));
-            datasets.add(line("Critical " + l.critical() + " " + series.unit(), level(since, until, l.critical()), "#dc2626", true, 0));
+            datasets.add(line("Warning " + l.warning() + " " + metric.unit(), level(since, until, l.warning()), "#ca8a04", true, 0));
+            datasets.add(line("Critical " + l.critical() + " " + metric.unit(), level(since, until, l.critical()), "#dc2626", true, 0));
         });
 
         var y = Json.createObjectBuilder().add("beginAtZero", true)
-                .add("title", Json.createObjectBuilder().add("display", true).add("text", series.unit()));
-        if (series.max() != null) {
-            y.add("max", series.max());
+                .add("title", Json.createObjectBuilder().add("display", true).add("text", metric.unit()));
+        // shares of a whole end at 100; a temperature or a draw above the card's limit has no fixed top
+        if (metric == Metric.VRAM_USED_PERCENT || metric == Metric.UTILIZATION_PERCENT) {
+            y.add("max", 100);
         }
         return Json.createObjectBuilder()
                 .add("type", "line")
@@ -81,7 +81,7 @@ final class HistoryChart {
                         .add("parsing", false)
                         .add("interaction", Json.createObjectBuilder().add("mode", "nearest").add("axis", "x").add("intersect", false))
                         .add("plugins", Json.createObjectBuilder()
-                                .add("title", Json.createObjectBuilder().add("display", true).add("text", series.title())
+                                .add("title", Json.createObjectBuilder().add("display", true).add("text", metric.chartTitle())
                                         .add("font", Json.createObjectBuilder().add("size", 14)))
                                 .add("legend", Json.createObjectBuilder().add("position", "bottom")
                                         .add("labels", Json.createObjectBuilder().add("boxWidth", 14))))
@@ -90,6 +90,16 @@ final class HistoryChart {
                                         .add("ticks", Json.createObjectBuilder().add("stepSize", tickMillis).add("maxRotation", 0)))
                                 .add("y", y)))
                 .build().toString();
+    }
+
+    /** The metric's value at a point (a bucket's average), null where the card reported nothing to derive it from. */
+    static Double value(Metric metric, GpuHistory.Point point, Integer powerLimitWatts) {
+        return switch (metric) {
+            case TEMPERATURE_CELSIUS -> number(point.temperatureCelsius());
+            case VRAM_USED_PERCENT -> Metric.vramUsedPercent(point.vramUsedMb(), point.vramTotalMb());
+            case UTILIZATION_PERCENT -> number(point.utilizationPercent());
+            case POWER_DRAW_PERCENT -> Metric.powerDrawPercent(point.powerDrawWatts(), powerLimitWatts);
+        };
     }
 
     private static JsonObject point(long x, double y) {
@@ -111,12 +121,7 @@ final class HistoryChart {
         return line.build();
     }
 
-    private static Double number(JsonObject gpu, String column, int row) {
-        var values = gpu.getJsonArray(column);
-        return values == null || values.isNull(row) ? null : ((JsonNumber) values.get(row)).doubleValue();
-    }
-
-    private static Double ratio(Double part, Double whole) {
-        return part == null || whole == null || whole == 0 ? null : 100 * part / whole;
+    private static Double number(Number value) {
+        return value == null ? null : value.doubleValue();
     }
 }

@@ -1,9 +1,10 @@
 package com.trulience.dashboard.boundary;
 
 import com.trulience.alerts.control.EffectiveThresholds;
-import com.trulience.alerts.entity.Metric;
+import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.CurrentFleet.GpuNow;
 import com.trulience.metrics.control.CurrentFleet.WorkerNow;
+import com.trulience.metrics.entity.Metric;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** A worker as its dashboard card shows it. */
 public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus,
@@ -45,23 +47,25 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
 
     private static GpuCard gpuCard(long worker, GpuNow gpu, EffectiveThresholds thresholds) {
         var gauges = new ArrayList<Gauge>();
-        gauges.add(Gauge.of(Metric.TEMPERATURE_CELSIUS.metricName(), "Temperature", (double) gpu.temperatureCelsius(),
+        gauges.add(gauge(Metric.TEMPERATURE_CELSIUS, (double) gpu.temperatureCelsius(),
                 100.0 * gpu.temperatureCelsius() / Gauge.TEMPERATURE_SCALE, gpu.temperatureCelsius() + " °C",
-                "max " + Gauge.TEMPERATURE_SCALE + " °C", thresholds.of(worker, Metric.TEMPERATURE_CELSIUS.metricName()),
-                Gauge.TEMPERATURE_SCALE));
-        gauges.add(Gauge.of(Metric.VRAM_USED_PERCENT.metricName(), "VRAM", gpu.vramUsedPercent(), gpu.vramUsedPercent(),
+                "max " + Gauge.TEMPERATURE_SCALE + " °C", thresholds.of(worker, Metric.TEMPERATURE_CELSIUS), Gauge.TEMPERATURE_SCALE));
+        gauges.add(gauge(Metric.VRAM_USED_PERCENT, gpu.vramUsedPercent(), gpu.vramUsedPercent(),
                 percent(gpu.vramUsedPercent()), gigabytes(gpu.vramUsedMb()) + " / " + gigabytes(gpu.vramTotalMb()) + " GB",
-                thresholds.of(worker, Metric.VRAM_USED_PERCENT.metricName()), 100));
-        gauges.add(Gauge.of(Metric.UTILIZATION_PERCENT.metricName(), "Utilization", (double) gpu.utilizationPercent(),
-                gpu.utilizationPercent(), gpu.utilizationPercent() + " %", "max 100 %",
-                thresholds.of(worker, Metric.UTILIZATION_PERCENT.metricName()), 100));
+                thresholds.of(worker, Metric.VRAM_USED_PERCENT), 100));
+        gauges.add(gauge(Metric.UTILIZATION_PERCENT, (double) gpu.utilizationPercent(), gpu.utilizationPercent(),
+                gpu.utilizationPercent() + " %", "max 100 %", thresholds.of(worker, Metric.UTILIZATION_PERCENT), 100));
         Double power = gpu.powerDrawPercent();
-        gauges.add(Gauge.of(Metric.POWER_DRAW_PERCENT.metricName(), "Power", power, power == null ? 0 : power,
-                power == null ? "n/a" : percent(power),
+        gauges.add(gauge(Metric.POWER_DRAW_PERCENT, power, power == null ? 0 : power, power == null ? "n/a" : percent(power),
                 (gpu.powerDrawWatts() == null ? "–" : gpu.powerDrawWatts()) + " / "
                         + (gpu.powerLimitWatts() == null ? "–" : gpu.powerLimitWatts()) + " W",
-                thresholds.of(worker, Metric.POWER_DRAW_PERCENT.metricName()), 100));
+                thresholds.of(worker, Metric.POWER_DRAW_PERCENT), 100));
         return new GpuCard(gpu.gpuIndex(), gpu.name() == null ? "GPU " + gpu.gpuIndex() : gpu.name(), List.copyOf(gauges));
+    }
+
+    private static Gauge gauge(Metric metric, Double reading, double percentOfScale, String value, String detail,
+                               Optional<Levels> levels, double scale) {
+        return Gauge.of(metric.metricName(), metric.shortLabel(), reading, percentOfScale, value, detail, levels, scale);
     }
 
     private static String percent(double value) {

@@ -1,12 +1,12 @@
 package com.trulience.metrics.boundary;
 
+import com.trulience.metrics.control.GpuHistory;
+import com.trulience.metrics.control.History;
 import com.trulience.metrics.control.HistoryQuery;
-import com.trulience.metrics.control.HistoryWriter;
-import com.trulience.platform.control.DatabaseMigration;
 import com.trulience.workers.entity.Worker;
-import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonGenerator;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.ws.rs.BadRequestException;
@@ -22,12 +22,14 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
-import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.List;
+import java.util.function.Function;
 
-/** History of one worker's GPUs for charts: {@code GET /api/v1/admin/workers/{id}/metrics}. */
+/**
+ * History of one worker's GPUs for charts: {@code GET /api/v1/admin/workers/{id}/metrics}. Streamed GPU by GPU as one
+ * column array per metric, which is what a chart plots and a fraction of the size of one object per point.
+ */
 @Path("v1/admin/workers/{id}/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsHistoryResource {
@@ -36,15 +38,33 @@ public class MetricsHistoryResource {
     static final int MAX_MAX_POINTS = 20_000;
     private static final JsonProvider JSON = JsonProvider.provider();
 
+    private record Column(String name, Function<GpuHistory.Point, Number> value) {
+
+        /** Single samples have no count and no separate maximum. */
+        boolean onlyAggregated() {
+            return name.equals("samples") || name.endsWith("_max");
+        }
+    }
+
+    /** The response's columns after {@code time}, in order. */
+    private static final List<Column> COLUMNS = List.of(
+            new Column("samples", GpuHistory.Point::samples),
+            new Column("temperature_celsius", GpuHistory.Point::temperatureCelsius),
+            new Column("temperature_celsius_max", GpuHistory.Point::temperatureCelsiusMax),
+            new Column("utilization_percent", GpuHistory.Point::utilizationPercent),
+            new Column("utilization_percent_max", GpuHistory.Point::utilizationPercentMax),
+            new Column("vram_used_mb", GpuHistory.Point::vramUsedMb),
+            new Column("vram_used_mb_max", GpuHistory.Point::vramUsedMbMax),
+            new Column("vram_total_mb", GpuHistory.Point::vramTotalMb),
+            new Column("power_draw_watts", GpuHistory.Point::powerDrawWatts),
+            new Column("power_draw_watts_max", GpuHistory.Point::powerDrawWattsMax),
+            new Column("fan_speed_percent", GpuHistory.Point::fanSpeedPercent));
+
     @PersistenceContext
     EntityManager em;
 
-    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
-    DataSource dataSource;
-
     @Inject
-    @ConfigProperty(name = "metrics.retention.hours", defaultValue = "24")
-    int rawRetentionHours;
+    History history;
 
     @GET
     public StreamingOutput history(@PathParam("id") long workerId, @QueryParam("since") String since,
@@ -67,16 +87,55 @@ public class MetricsHistoryResource {
         if (worker == null) {
             throw new NotFoundException("no worker with id " + workerId);
         }
-        // Retention keeps raw rows back to the start of the hour that far back (it drops whole hours).
-        var rawWindowStart = now.minus(Duration.ofHours(rawRetentionHours)).truncatedTo(ChronoUnit.HOURS);
-        var query = HistoryQuery.plan(workerId, from, to, gpuIndex, points, rawWindowStart, worker.intervalSeconds());
+        var query = history.plan(worker, from, to, gpuIndex, points, now);
         return output -> {
-            try (var connection = dataSource.getConnection(); var json = JSON.createGenerator(output)) {
-                HistoryWriter.write(connection, query, json);
+            try (var json = JSON.createGenerator(output)) {
+                writeHead(query, json);
+                history.read(query, gpu -> write(gpu, query.aggregated(), json));
+                json.writeEnd().writeEnd();
             } catch (SQLException e) {
                 throw new IOException("history query failed", e);
             }
         };
+    }
+
+    private static void writeHead(HistoryQuery query, JsonGenerator json) {
+        json.writeStartObject()
+                .write("worker_id", query.workerId())
+                .write("since", query.since().toString())
+                .write("until", query.until().toString())
+                .write("source", query.source().name().toLowerCase())
+                .write("aggregated", query.aggregated());
+        if (query.aggregated()) {
+            json.write("bucket_seconds", query.bucketSeconds());
+        } else {
+            json.writeNull("bucket_seconds");
+        }
+        json.writeStartArray("gpus");
+    }
+
+    private static void write(GpuHistory gpu, boolean aggregated, JsonGenerator json) {
+        json.writeStartObject().write("gpu_index", gpu.gpuIndex()).writeStartArray("time");
+        gpu.points().forEach(point -> json.write(point.time().toString()));
+        json.writeEnd();
+        for (var column : COLUMNS) {
+            if (aggregated || !column.onlyAggregated()) {
+                json.writeStartArray(column.name());
+                gpu.points().forEach(point -> write(column.value().apply(point), json));
+                json.writeEnd();
+            }
+        }
+        json.writeEnd();
+    }
+
+    private static void write(Number value, JsonGenerator json) {
+        if (value == null) {
+            json.writeNull();
+        } else if (value instanceof Double fraction) {
+            json.write(fraction.doubleValue());
+        } else {
+            json.write(value.longValue());
+        }
     }
 
     private static Instant instant(String name, String value) {

@@ -1,5 +1,6 @@
 package com.trulience.metrics.control;
 
+import com.trulience.metrics.entity.Metric;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,14 +31,16 @@ public final class CurrentFleet {
                          int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
                          Integer fanSpeedPercent) {
 
+        /** To a tenth, as the API and the gauges show it. */
         public double vramUsedPercent() {
-            return percent(vramUsedMb, vramTotalMb);
+            Double percent = Metric.vramUsedPercent(vramUsedMb, vramTotalMb);
+            return percent == null ? 0 : tenths(percent);
         }
 
-        /** Null when the card reports no draw or no limit. */
+        /** To a tenth; null when the card reports no draw or no limit. */
         public Double powerDrawPercent() {
-            return powerDrawWatts == null || powerLimitWatts == null || powerLimitWatts == 0
-                    ? null : percent(powerDrawWatts, powerLimitWatts);
+            Double percent = Metric.powerDrawPercent(powerDrawWatts, powerLimitWatts);
+            return percent == null ? null : tenths(percent);
         }
     }
 
@@ -97,7 +100,7 @@ public final class CurrentFleet {
         return time == null ? null : time.toInstant();
     }
 
-    private static double percent(int part, int whole) {
-        return whole == 0 ? 0 : Math.round(1000.0 * part / whole) / 10.0;
+    private static double tenths(double value) {
+        return Math.round(value * 10) / 10.0;
     }
 }

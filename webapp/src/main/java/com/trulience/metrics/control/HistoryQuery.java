@@ -2,6 +2,7 @@ package com.trulience.metrics.control;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Which table answers a history request and at what resolution: raw rows while the range lies inside the raw
@@ -24,6 +25,11 @@ public record HistoryQuery(long workerId, Instant since, Instant until, Integer 
         long hours = ceilDiv(rangeSeconds, 3600);
         long bucket = hours <= maxPoints ? 3600 : ceilDiv(hours, maxPoints) * 3600;
         return new HistoryQuery(workerId, since, until, gpuIndex, maxPoints, Source.HOURLY, bucket);
+    }
+
+    /** Retention drops whole hours, so raw rows reach back to the start of the hour that many hours before now. */
+    public static Instant rawWindowStart(Instant now, int rawRetentionHours) {
+        return now.minus(Duration.ofHours(rawRetentionHours)).truncatedTo(ChronoUnit.HOURS);
     }
 
     /** Whether points are buckets (avg and max) rather than single samples. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.alerts.control.Decision.Kind;
 import com.trulience.alerts.entity.Alert;
-import com.trulience.alerts.entity.Metric;
+import com.trulience.metrics.entity.Metric;
 import com.trulience.alerts.entity.MetricThreshold;
 import com.trulience.metrics.entity.GpuSample;
 import com.trulience.metrics.entity.MetricsBatch;

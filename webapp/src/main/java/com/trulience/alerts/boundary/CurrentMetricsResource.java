@@ -1,16 +1,13 @@
-package com.trulience.metrics.boundary;
+package com.trulience.alerts.boundary;
 
 import com.trulience.alerts.control.EffectiveThresholds;
-import com.trulience.alerts.control.Levels;
-import com.trulience.alerts.entity.Metric;
-import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.CurrentFleet;
 import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.Resource;
+import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,6 +21,8 @@ import javax.sql.DataSource;
 /**
  * The fleet now, in one call: {@code GET /api/v1/admin/workers/metrics/current}. Streamed worker by worker as
  * {@link CurrentFleet} reads it: for 1,000 workers x 8 GPUs that is ~2 MB that would otherwise be built in memory.
+ * It lives with the thresholds rather than the samples because it joins the two, and alerts already depends on
+ * metrics: metrics never looks up at alerts.
  */
 @Path("v1/admin/workers/metrics/current")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,19 +30,19 @@ public class CurrentMetricsResource {
 
     private static final JsonProvider JSON = JsonProvider.provider();
 
-    @PersistenceContext
-    EntityManager em;
+    @Inject
+    Thresholds thresholds;
 
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
 
     @GET
     public StreamingOutput current() {
-        var thresholds = new EffectiveThresholds(em.createNamedQuery(MetricThreshold.ALL, MetricThreshold.class).getResultList());
+        var inForce = thresholds.inForce();
         return output -> {
             try (var connection = dataSource.getConnection(); var json = JSON.createGenerator(output)) {
                 json.writeStartObject().write("generated_at", Instant.now().toString()).writeStartArray("workers");
-                CurrentFleet.read(connection, worker -> write(worker, thresholds, json));
+                CurrentFleet.read(connection, worker -> write(worker, inForce, json));
                 json.writeEnd().writeEnd();
             } catch (SQLException e) {
                 throw new IOException("current metrics query failed", e);
@@ -83,13 +82,14 @@ public class CurrentMetricsResource {
     /** The levels in force for the worker; a metric switched off has none. */
     private static void writeThresholds(EffectiveThresholds thresholds, long worker, JsonGenerator json) {
         json.writeStartObject("thresholds");
-        for (var metric : Metric.values()) {
-            thresholds.of(worker, metric.metricName()).filter(Levels::enabled).ifPresent(levels -> json
-                    .writeStartObject(metric.metricName())
-                    .write("warning", levels.warning())
-                    .write("critical", levels.critical())
-                    .writeEnd());
-        }
+        thresholds.of(worker).forEach((metric, levels) -> {
+            if (levels.enabled()) {
+                json.writeStartObject(metric.metricName())
+                        .write("warning", levels.warning())
+                        .write("critical", levels.critical())
+                        .writeEnd();
+            }
+        });
         json.writeEnd();
     }
 

@@ -1,0 +1,145 @@
+package com.trulience.metrics.control;
+
+import com.trulience.platform.control.DatabaseMigration;
+import com.trulience.workers.entity.Worker;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A worker's GPU history, for the history API and the worker page alike: plans the request ({@link HistoryQuery})
+ * against the raw window that retention leaves, then reads it as one {@link GpuHistory} per GPU.
+ */
+@ApplicationScoped
+public class History {
+
+    private static final String RAW = """
+            SELECT gpu_index, recorded_at, 1, temperature_celsius, temperature_celsius, utilization_percent, utilization_percent,
+                   vram_used_mb, vram_used_mb, vram_total_mb, power_draw_watts, power_draw_watts, fan_speed_percent
+            FROM gpu_metrics
+            WHERE worker_id = ? AND recorded_at >= ? AND recorded_at < ? AND (?::smallint IS NULL OR gpu_index = ?)
+            ORDER BY gpu_index, recorded_at
+            """;
+
+    private static final String RAW_BUCKETS = """
+            SELECT gpu_index, date_bin(make_interval(secs => ?), recorded_at, ?) AS bucket, COUNT(*),
+                   AVG(temperature_celsius), MAX(temperature_celsius), AVG(utilization_percent), MAX(utilization_percent),
+                   AVG(vram_used_mb), MAX(vram_used_mb), MAX(vram_total_mb), AVG(power_draw_watts), MAX(power_draw_watts),
+                   AVG(fan_speed_percent)
+            FROM gpu_metrics
+            WHERE worker_id = ? AND recorded_at >= ? AND recorded_at < ? AND (?::smallint IS NULL OR gpu_index = ?)
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """;
+
+    private static final String HOURLY_BUCKETS = """
+            SELECT gpu_index, date_bin(make_interval(secs => ?), hour, ?) AS bucket, SUM(samples),
+                   SUM(temperature_celsius_sum)::float8 / SUM(samples), MAX(temperature_celsius_max),
+                   SUM(utilization_percent_sum)::float8 / SUM(samples), MAX(utilization_percent_max),
+                   SUM(vram_used_mb_sum)::float8 / SUM(samples), MAX(vram_used_mb_max), MAX(vram_total_mb),
+                   SUM(power_draw_watts_sum)::float8 / NULLIF(SUM(power_draw_samples), 0), MAX(power_draw_watts_max),
+                   SUM(fan_speed_percent_sum)::float8 / NULLIF(SUM(fan_speed_samples), 0)
+            FROM gpu_metrics_hourly
+            WHERE worker_id = ? AND hour >= date_trunc('hour', ?::timestamptz, 'UTC') AND hour < ? AND (?::smallint IS NULL OR gpu_index = ?)
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """;
+
+    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Inject
+    @ConfigProperty(name = "metrics.retention.hours", defaultValue = "24")
+    int rawRetentionHours;
+
+    /** The plan for the worker's GPUs (or one of them) from since to until, as the raw window stands at now. */
+    public HistoryQuery plan(Worker worker, Instant since, Instant until, Integer gpuIndex, int maxPoints, Instant now) {
+        return HistoryQuery.plan(worker.id(), since, until, gpuIndex, maxPoints,
+                HistoryQuery.rawWindowStart(now, rawRetentionHours), worker.intervalSeconds());
+    }
+
+    public List<GpuHistory> read(HistoryQuery query) throws SQLException {
+        var gpus = new ArrayList<GpuHistory>();
+        read(query, gpus::add);
+        return gpus;
+    }
+
+    /** Hands the GPUs on one at a time, in index order, so that the API streams them without holding them all. */
+    public void read(HistoryQuery query, Consumer<GpuHistory> each) throws SQLException {
+        String sql = query.source() == HistoryQuery.Source.HOURLY ? HOURLY_BUCKETS : query.aggregated() ? RAW_BUCKETS : RAW;
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(sql)) {
+            int parameter = 1;
+            if (query.aggregated()) {
+                statement.setLong(parameter++, query.bucketSeconds());
+                statement.setTimestamp(parameter++, Timestamp.from(query.since()));
+            }
+            statement.setLong(parameter++, query.workerId());
+            statement.setTimestamp(parameter++, Timestamp.from(query.since()));
+            statement.setTimestamp(parameter++, Timestamp.from(query.until()));
+            statement.setObject(parameter++, query.gpuIndex(), Types.SMALLINT);
+            statement.setObject(parameter, query.gpuIndex(), Types.SMALLINT);
+            statement.setFetchSize(5_000);
+            try (var rows = statement.executeQuery()) {
+                var grouping = new Grouping(each);
+                while (rows.next()) {
+                    grouping.add(rows.getInt(1), point(rows));
+                }
+                grouping.finish();
+            }
+        }
+    }
+
+    private static GpuHistory.Point point(ResultSet rows) throws SQLException {
+        return new GpuHistory.Point(rows.getTimestamp(2).toInstant(), number(rows.getObject(3)), number(rows.getObject(4)),
+                number(rows.getObject(5)), number(rows.getObject(6)), number(rows.getObject(7)), number(rows.getObject(8)),
+                number(rows.getObject(9)), number(rows.getObject(10)), number(rows.getObject(11)), number(rows.getObject(12)),
+                number(rows.getObject(13)));
+    }
+
+    /** Averages to a tenth (what a chart can show), whole numbers as Long. */
+    static Number number(Object column) {
+        if (column == null) {
+            return null;
+        }
+        if (column instanceof Double || column instanceof BigDecimal) {
+            return Math.round(((Number) column).doubleValue() * 10) / 10.0;
+        }
+        return ((Number) column).longValue();
+    }
+
+    /** Rows ordered by GPU and time become one history per GPU, handed on as soon as the next GPU's rows begin. */
+    static final class Grouping {
+
+        private final Consumer<GpuHistory> each;
+        private final List<GpuHistory.Point> points = new ArrayList<>();
+        private int gpu = -1;
+
+        Grouping(Consumer<GpuHistory> each) {
+            this.each = each;
+        }
+
+        void add(int gpuIndex, GpuHistory.Point point) {
+            if (gpuIndex != gpu) {
+                finish();
+                gpu = gpuIndex;
+            }
+            points.add(point);
+        }
+
+        void finish() {
+            if (!points.isEmpty()) {
+                each.accept(new GpuHistory(gpu, points));
+                points.clear();
+            }
+        }
+    }
+}

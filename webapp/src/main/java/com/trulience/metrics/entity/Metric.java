@@ -1,0 +1,92 @@
+package com.trulience.metrics.entity;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The GPU metrics that thresholds, gauges and charts are about: each one's name on the wire and in the database, the
+ * words people read for it, its unit and the range a threshold of it must lie in. Two of them are not measured but
+ * derived from a sample ({@link #vramUsedPercent}, {@link #powerDrawPercent}); this is the one place they are computed.
+ */
+public enum Metric {
+
+    TEMPERATURE_CELSIUS("temperature_celsius", "Temperature", "Temperature", "Temperature", "°C", 1, 150),
+    VRAM_USED_PERCENT("vram_used_percent", "VRAM used", "VRAM", "VRAM used", "%", 1, 100),
+    UTILIZATION_PERCENT("utilization_percent", "Utilization", "Utilization", "Utilization", "%", 1, 100),
+    // A card may briefly draw more than its limit, so levels above 100 % are meaningful.
+    POWER_DRAW_PERCENT("power_draw_percent", "Power draw", "Power", "Power draw (of limit)", "%", 1, 150);
+
+    private final String metricName;
+    private final String label;
+    private final String shortLabel;
+    private final String chartTitle;
+    private final String unit;
+    private final int min;
+    private final int max;
+
+    Metric(String metricName, String label, String shortLabel, String chartTitle, String unit, int min, int max) {
+        this.metricName = metricName;
+        this.label = label;
+        this.shortLabel = shortLabel;
+        this.chartTitle = chartTitle;
+        this.unit = unit;
+        this.min = min;
+        this.max = max;
+    }
+
+    public String metricName() {
+        return metricName;
+    }
+
+    /** In tables and alert lists. */
+    public String label() {
+        return label;
+    }
+
+    /** On a GPU card's gauge, where there is little room. */
+    public String shortLabel() {
+        return shortLabel;
+    }
+
+    /** Above a history chart, saying what the percentage is of. */
+    public String chartTitle() {
+        return chartTitle;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    public static Optional<Metric> named(String name) {
+        return Arrays.stream(values()).filter(metric -> metric.metricName.equals(name)).findFirst();
+    }
+
+    /** The metric's label; a name that is no metric's stays as it is. */
+    public static String labelOf(String metricName) {
+        return named(metricName).map(Metric::label).orElse(metricName);
+    }
+
+    /** Throws IllegalArgumentException with a message fit for an API client when the levels make no sense. */
+    public void checkLevels(int warning, int critical) {
+        if (warning < min || warning > max || critical < min || critical > max) {
+            throw new IllegalArgumentException(metricName + ": warning_value and critical_value must be within " + min + ".." + max);
+        }
+        if (warning >= critical) {
+            throw new IllegalArgumentException(metricName + ": warning_value must be below critical_value");
+        }
+    }
+
+    /** VRAM used as a percentage of the card's total, unrounded; null when either is unknown or the total is 0. */
+    public static Double vramUsedPercent(Number usedMb, Number totalMb) {
+        return percent(usedMb, totalMb);
+    }
+
+    /** Power draw as a percentage of the card's limit, unrounded; null when the card reports no draw or no limit. */
+    public static Double powerDrawPercent(Number drawWatts, Number limitWatts) {
+        return percent(drawWatts, limitWatts);
+    }
+
+    private static Double percent(Number part, Number whole) {
+        return part == null || whole == null || whole.doubleValue() == 0 ? null : 100.0 * part.doubleValue() / whole.doubleValue();
+    }
+}
