@@ -7,7 +7,6 @@ import com.trulience.workers.entity.Worker;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -55,17 +54,9 @@ public class ThresholdsResource {
     @PUT
     @Path("global")
     public List<ThresholdView> putGlobal(List<ThresholdInput> inputs) {
-        set(thresholds, null, inputs);
+        thresholds.set(null, inputs);
         LOG.info(() -> "Global thresholds changed: " + inputs);
         return thresholds.global().stream().map(ThresholdView::of).toList();
     }
 
-    /** A change the thresholds refuse is the client's mistake. */
-    static void set(Thresholds thresholds, Long workerId, List<ThresholdInput> inputs) {
-        try {
-            thresholds.set(workerId, inputs);
-        } catch (IllegalArgumentException refused) {
-            throw new BadRequestException(refused.getMessage());
-        }
-    }
 }

@@ -43,7 +43,7 @@ public class WorkerThresholdsResource {
     @PUT
     public ThresholdsResource.WorkerThresholds put(@PathParam("id") long id, List<ThresholdInput> inputs) {
         var worker = Worker.require(em, id);
-        ThresholdsResource.set(thresholds, id, inputs);
+        thresholds.set(id, inputs);
         LOG.info(() -> "Thresholds of worker " + id + " changed: " + inputs);
         return view(worker);
     }

@@ -2,6 +2,7 @@ package com.trulience.alerts.control;
 
 import com.trulience.alerts.entity.MetricThreshold;
 import com.trulience.metrics.entity.Metric;
+import com.trulience.platform.control.Refused;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * The warning and critical levels: what is in force for whom, and every change of them, whether from the REST API or
- * the thresholds page. A change it refuses is an IllegalArgumentException whose message is fit for the admin.
+ * the thresholds page. A change it refuses is {@link Refused} (400), with a message fit for the admin.
  */
 @ApplicationScoped
 public class Thresholds {
@@ -44,19 +45,19 @@ public class Thresholds {
     @Transactional
     public void set(Long workerId, List<ThresholdInput> inputs) {
         if (inputs == null || inputs.isEmpty()) {
-            throw new IllegalArgumentException("the body must be a non-empty JSON array of {metric_name, warning_value, critical_value, is_enabled}");
+            throw new Refused(Refused.Reason.INVALID, "the body must be a non-empty JSON array of {metric_name, warning_value, critical_value, is_enabled}");
         }
         var seen = new HashSet<String>();
         for (var input : inputs) {
             if (input == null) {
-                throw new IllegalArgumentException("null is not a threshold");
+                throw new Refused(Refused.Reason.INVALID, "null is not a threshold");
             }
             var metric = metric(input);
             if (!seen.add(metric.metricName())) {
-                throw new IllegalArgumentException(metric.metricName() + " is listed twice");
+                throw new Refused(Refused.Reason.INVALID, metric.metricName() + " is listed twice");
             }
             if (input.warningValue() == null || input.criticalValue() == null) {
-                throw new IllegalArgumentException(metric.metricName() + ": warning_value and critical_value are required");
+                throw new Refused(Refused.Reason.INVALID, metric.metricName() + ": warning_value and critical_value are required");
             }
             metric.checkLevels(input.warningValue(), input.criticalValue());
         }
@@ -88,7 +89,7 @@ public class Thresholds {
     }
 
     private static Metric metric(ThresholdInput input) {
-        return Metric.named(input.metricName()).orElseThrow(() -> new IllegalArgumentException("unknown metric_name '"
+        return Metric.named(input.metricName()).orElseThrow(() -> new Refused(Refused.Reason.INVALID, "unknown metric_name '"
                 + input.metricName() + "'; known: " + String.join(", ", Arrays.stream(Metric.values()).map(Metric::metricName).toList())));
     }
 }

@@ -3,6 +3,7 @@ package com.trulience.dashboard.boundary;
 import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.entity.Metric;
+import com.trulience.platform.control.Refused;
 import com.trulience.workers.entity.Worker;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.view.ViewScoped;
@@ -87,7 +88,7 @@ public class ThresholdsPage implements Serializable {
         }
         try {
             thresholds.set(workerId, inputs);
-        } catch (IllegalArgumentException invalid) {
+        } catch (Refused invalid) {
             Faces.message(FacesMessage.SEVERITY_ERROR, invalid.getMessage());
             return;
         }

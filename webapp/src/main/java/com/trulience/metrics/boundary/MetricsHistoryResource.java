@@ -11,7 +11,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -83,10 +82,7 @@ public class MetricsHistoryResource {
         if (points < 10 || points > MAX_MAX_POINTS) {
             throw new BadRequestException("max_points must be 10.." + MAX_MAX_POINTS);
         }
-        var worker = em.find(Worker.class, workerId);
-        if (worker == null) {
-            throw new NotFoundException("no worker with id " + workerId);
-        }
+        var worker = Worker.require(em, workerId);
         var query = history.plan(worker, from, to, gpuIndex, points, now);
         return output -> {
             try (var json = JSON.createGenerator(output)) {

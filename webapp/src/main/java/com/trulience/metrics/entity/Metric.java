@@ -1,5 +1,6 @@
 package com.trulience.metrics.entity;
 
+import com.trulience.platform.control.Refused;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -66,13 +67,13 @@ public enum Metric {
         return named(metricName).map(Metric::label).orElse(metricName);
     }
 
-    /** Throws IllegalArgumentException with a message fit for an API client when the levels make no sense. */
+    /** Refuses levels that make no sense, with a message fit for the admin. */
     public void checkLevels(int warning, int critical) {
         if (warning < min || warning > max || critical < min || critical > max) {
-            throw new IllegalArgumentException(metricName + ": warning_value and critical_value must be within " + min + ".." + max);
+            throw new Refused(Refused.Reason.INVALID, metricName + ": warning_value and critical_value must be within " + min + ".." + max);
         }
         if (warning >= critical) {
-            throw new IllegalArgumentException(metricName + ": warning_value must be below critical_value");
+            throw new Refused(Refused.Reason.INVALID, metricName + ": warning_value must be below critical_value");
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.trulience.platform.control.Refused;
 import org.junit.jupiter.api.Test;
 
 class MetricTest {
@@ -33,7 +34,7 @@ class MetricTest {
     @Test
     void refusesLevelsOutsideTheRangeOrInTheWrongOrder() {
         Metric.POWER_DRAW_PERCENT.checkLevels(120, 150);
-        assertThrows(IllegalArgumentException.class, () -> Metric.VRAM_USED_PERCENT.checkLevels(90, 101));
-        assertThrows(IllegalArgumentException.class, () -> Metric.TEMPERATURE_CELSIUS.checkLevels(85, 85));
+        assertThrows(Refused.class, () -> Metric.VRAM_USED_PERCENT.checkLevels(90, 101));
+        assertThrows(Refused.class, () -> Metric.TEMPERATURE_CELSIUS.checkLevels(85, 85));
     }
 }
