@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The dashboard in Debian's Chromium against the deployed WAR, fed by real agent WebSocket clients: one test class
  * a page, run here as nested classes so that the pages share one deployment (a Payara Micro start each would add
- * half a minute apiece). Run one page with {@code -Dit.test='DashboardIT$HardwarePage'}.
+ * half a minute apiece). {@code -Dit.test=DashboardIT} runs them all.
  */
 @ExtendWith(ArquillianExtension.class)
 class DashboardIT {

@@ -5,6 +5,7 @@ import java.net.URL;
 import org.jboss.arquillian.container.spi.client.protocol.metadata.HTTPContext;
 import org.jboss.arquillian.container.spi.client.protocol.metadata.ProtocolMetaData;
 import org.jboss.arquillian.container.spi.event.container.AfterDeploy;
+import org.jboss.arquillian.container.spi.event.container.BeforeUnDeploy;
 import org.jboss.arquillian.core.api.Instance;
 import org.jboss.arquillian.core.api.annotation.Inject;
 import org.jboss.arquillian.core.api.annotation.Observes;
@@ -34,6 +35,10 @@ public final class DeploymentUrl implements LoadableExtension {
         current = http.getServlets().isEmpty()
                 ? new URL(http.getScheme(), http.getHost(), http.getPort(), "/")
                 : http.getServlets().get(0).getBaseURI().toURL();
+    }
+
+    public void forget(@Observes BeforeUnDeploy undeploying) {
+        current = null;
     }
 
     /** The deployment's URL as Arquillian reports it (at the machine's network address). */
