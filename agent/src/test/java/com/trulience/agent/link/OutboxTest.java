@@ -71,12 +71,12 @@ class OutboxTest {
     @Test
     void leasesSeqsAgainWhenALeaseIsUsedUp() {
         try (var outbox = Outbox.open(directory, 10)) {
-            for (int i = 0; i < Outbox.SEQ_LEASE + 5; i++) {
+            for (int i = 0; i < SeqLease.SIZE + 5; i++) {
                 outbox.nextSeq();
             }
         }
         try (var reopened = Outbox.open(directory, 10)) {
-            assertTrue(reopened.nextSeq() > Outbox.SEQ_LEASE + 5);
+            assertTrue(reopened.nextSeq() > SeqLease.SIZE + 5);
         }
     }
 
