@@ -204,14 +204,14 @@ public final class Link implements AutoCloseable {
                 }
                 sending = false;
                 if (failure != null) {
-                    lost(attempt, Trouble.network("sending failed: " + describe(failure)));
+                    lost(attempt, Trouble.failed("sending failed: ", failure));
                     return;
                 }
                 window.written(next);
                 sendNext();
             }));
         } catch (IllegalStateException e) {
-            lost(attempt, Trouble.network("sending failed: " + describe(e)));
+            lost(attempt, Trouble.failed("sending failed: ", e));
         }
     }
 
@@ -267,7 +267,7 @@ public final class Link implements AutoCloseable {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         lost(attempt, cause instanceof WebSocketHandshakeException handshake
                 ? Trouble.handshake(handshake.getResponse().statusCode())
-                : Trouble.network(describe(cause)));
+                : Trouble.failed("", cause));
     }
 
     private void lost(int attempt, Trouble trouble) {
@@ -299,11 +299,10 @@ public final class Link implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        long limit = 3 * keepAlive.toNanos();
-        if (now - lastHeard > limit) {
-            lost(generation, Trouble.network("no answer from the backend for " + (now - lastHeard) / 1_000_000_000 + " s"));
-        } else if (window.awaitingAck() && now - lastAck > limit) {
-            lost(generation, Trouble.network("no ack from the backend for " + (now - lastAck) / 1_000_000_000 + " s"));
+        Optional<Trouble> silent = Trouble.silent(Duration.ofNanos(now - lastHeard),
+                window.awaitingAck() ? Optional.of(Duration.ofNanos(now - lastAck)) : Optional.empty(), keepAlive);
+        if (silent.isPresent()) {
+            lost(generation, silent.get());
         } else if (!sending) {
             socket.sendPing(ByteBuffer.allocate(0));
         }
@@ -322,15 +321,6 @@ public final class Link implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closing: nothing more to do
         }
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
     /** Says goodbye to the backend (what is unacknowledged stays in the outbox for the next start). */

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 
 /**
@@ -17,6 +19,30 @@ record Trouble(String why, Kind kind) {
 
     static Trouble network(String why) {
         return new Trouble(why, Kind.NETWORK);
+    }
+
+    /** A network failure told by its exception's class and message, after {@code prefix}. */
+    static Trouble failed(String prefix, Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return network(prefix + cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message));
+    }
+
+    /**
+     * A connection silent for three keep-alive periods, or with a batch unacknowledged that long, is given up.
+     *
+     * @param sinceAck how long the oldest batch in flight has waited for its ack, empty when none is in flight
+     */
+    static Optional<Trouble> silent(Duration sinceHeard, Optional<Duration> sinceAck, Duration keepAlive) {
+        Duration limit = keepAlive.multipliedBy(3);
+        if (sinceHeard.compareTo(limit) > 0) {
+            return Optional.of(network("no answer from the backend for " + sinceHeard.toSeconds() + " s"));
+        }
+        return sinceAck.filter(waited -> waited.compareTo(limit) > 0)
+                .map(waited -> network("no ack from the backend for " + waited.toSeconds() + " s"));
     }
 
     /** The backend answered the WebSocket handshake with this HTTP status instead of 101. */

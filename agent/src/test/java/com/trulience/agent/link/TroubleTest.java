@@ -68,6 +68,27 @@ class TroubleTest {
     }
 
     @Test
+    void aFailureIsToldByItsCauseUnwrappedFromTheFutures() {
+        var refused = new java.net.ConnectException("Connection refused");
+        assertEquals(Trouble.network("ConnectException: Connection refused"),
+                Trouble.failed("", new java.util.concurrent.CompletionException(new java.util.concurrent.ExecutionException(refused))));
+        assertEquals(Trouble.network("sending failed: IOException"), Trouble.failed("sending failed: ", new java.io.IOException(" ")));
+    }
+
+    @Test
+    void aConnectionSilentOrUnacknowledgedForThreeKeepAlivesIsGivenUp() {
+        Duration keepAlive = Duration.ofSeconds(30);
+        assertEquals(Optional.empty(), Trouble.silent(Duration.ofSeconds(90), Optional.of(Duration.ofSeconds(90)), keepAlive),
+                "exactly three periods is still alive");
+        assertEquals(Optional.of(Trouble.network("no answer from the backend for 91 s")),
+                Trouble.silent(Duration.ofMillis(91_500), Optional.of(Duration.ofSeconds(200)), keepAlive), "silence first");
+        assertEquals(Optional.of(Trouble.network("no ack from the backend for 95 s")),
+                Trouble.silent(Duration.ofSeconds(1), Optional.of(Duration.ofSeconds(95)), keepAlive));
+        assertEquals(Optional.empty(), Trouble.silent(Duration.ofSeconds(1), Optional.empty(), keepAlive),
+                "nothing in flight: no ack to wait for");
+    }
+
+    @Test
     void theSameFailureAgainIsOneStateShownOnce() {
         Trouble refused = Trouble.handshake(401);
         assertEquals(Level.FINE, Trouble.handshake(401).level(refused));
