@@ -189,7 +189,8 @@ public final class Agent {
         /** The figures of the stop line, as the run record. */
         RunRecord accounting(Instant stoppedAt) {
             return new RunRecord("stopped", started.pid(), started.startedAt(), stoppedAt, started.firstSeq(),
-                    outbox.lastSeq(), loop.batches(), loop.gpuSamples(), outbox.dropped(), outbox.size(),
+                    outbox.lastSeq(), loop.batches(), loop.gpuSamples(), outbox.dropped(), outbox.droppedAfterSending(),
+                    outbox.size(),
                     started.batchesHeldAtStart(), link.connections(), link.batchesReplayed());
         }
     }

@@ -20,13 +20,14 @@ import java.time.Instant;
  * @param lastSeq the last seq handed out, 0 when this run collected nothing
  */
 record RunRecord(String state, long pid, Instant startedAt, Instant stoppedAt, long firstSeq, long lastSeq,
-        long batchesCollected, long gpuSamplesCollected, long batchesDropped, int batchesUnacknowledged,
+        long batchesCollected, long gpuSamplesCollected, long batchesDropped, long batchesDroppedAfterSending,
+        int batchesUnacknowledged,
         int batchesHeldAtStart, int connections, long batchesReplayed) {
 
     static final String FILE = "run.json";
 
     static RunRecord started(Instant at, long firstSeq, int heldAtStart) {
-        return new RunRecord("running", ProcessHandle.current().pid(), at, null, firstSeq, 0, 0, 0, 0, heldAtStart,
+        return new RunRecord("running", ProcessHandle.current().pid(), at, null, firstSeq, 0, 0, 0, 0, 0, heldAtStart,
                 heldAtStart, 0, 0);
     }
 
@@ -45,7 +46,8 @@ record RunRecord(String state, long pid, Instant startedAt, Instant stoppedAt, l
             json.add("last_seq", lastSeq);
         }
         return json.add("batches_collected", batchesCollected).add("gpu_samples_collected", gpuSamplesCollected)
-                .add("batches_dropped", batchesDropped).add("batches_unacknowledged", batchesUnacknowledged)
+                .add("batches_dropped", batchesDropped).add("batches_dropped_after_sending", batchesDroppedAfterSending)
+                .add("batches_unacknowledged", batchesUnacknowledged)
                 .add("batches_held_at_start", batchesHeldAtStart).add("connections", connections)
                 .add("batches_replayed", batchesReplayed).build().toString();
     }

@@ -115,6 +115,7 @@ class AgentLinkTest {
             assertEquals(collected, record.getJsonNumber("batches_collected").longValue());
             assertEquals(2 * collected, record.getJsonNumber("gpu_samples_collected").longValue());
             assertEquals(0, record.getJsonNumber("batches_dropped").longValue());
+            assertEquals(0, record.getJsonNumber("batches_dropped_after_sending").longValue());
             assertEquals(pending, record.getInt("batches_unacknowledged"));
             assertEquals(0, record.getInt("batches_held_at_start"));
             assertEquals(1, record.getInt("connections"));

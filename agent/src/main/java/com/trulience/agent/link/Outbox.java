@@ -66,6 +66,11 @@ public final class Outbox implements AutoCloseable {
     private final TreeMap<Long, String> pending = new TreeMap<>();
     private SeqLease seqs;
     private long dropped;
+    private long droppedAfterSending;
+    /** Seqs below it an earlier run left: it may have sent them. */
+    private long firstOfRun;
+    /** The highest seq handed to a socket in this run. */
+    private long highestSent;
     private long droppedWhileFull;
     private String writeProblem;
 
@@ -161,6 +166,7 @@ public final class Outbox implements AutoCloseable {
             LOG.warning(() -> "Cut " + count + " half-written batch file(s) left by a crash in " + directory);
         }
         seqs = SeqLease.open(directory, highest);
+        firstOfRun = seqs.last() + 1;
         if (!pending.isEmpty()) {
             LOG.info(() -> "Outbox " + directory + " holds " + pending.size() + " batch(es) not yet acknowledged (seq "
                     + pending.firstKey() + " to " + pending.lastKey() + "); they are sent first");
@@ -184,7 +190,7 @@ public final class Outbox implements AutoCloseable {
         while (pending.size() >= capacity) {
             long oldest = pending.firstKey();
             delete(oldest);
-            dropped++;
+            countDrop(oldest);
             if (droppedWhileFull++ == 0) {
                 LOG.warning(() -> "The outbox is full (" + capacity + " batches, BUFFER_MAX_HOURS): the oldest"
                         + " batches are dropped from now on, starting with seq " + oldest);
@@ -243,8 +249,20 @@ public final class Outbox implements AutoCloseable {
     private Optional<String> drop(long seq, String why) {
         LOG.warning(() -> "Dropped the damaged batch file " + file(seq) + " (" + why + ")");
         delete(seq);
-        dropped++;
+        countDrop(seq);
         return Optional.empty();
+    }
+
+    private void countDrop(long seq) {
+        dropped++;
+        if (seq <= highestSent || seq < firstOfRun) {
+            droppedAfterSending++;
+        }
+    }
+
+    /** The link handed {@code seq} to a socket: from now on the backend may have stored it, acknowledged or not. */
+    public synchronized void sent(long seq) {
+        highestSent = Math.max(highestSent, seq);
     }
 
     private static boolean isFrame(String text, long seq) {
@@ -287,6 +305,14 @@ public final class Outbox implements AutoCloseable {
     /** Batches dropped since start: oldest ones while full, plus damaged files. */
     public synchronized long dropped() {
         return dropped;
+    }
+
+    /**
+     * Of {@link #dropped}, the batches that had been handed to a socket (or left by an earlier run): the backend
+     * may have stored them when only the ack was lost.
+     */
+    public synchronized long droppedAfterSending() {
+        return droppedAfterSending;
     }
 
     /** The last seq handed out by {@link #nextSeq}, 0 before the first. */

@@ -79,6 +79,7 @@ final class SendWindow {
             if (frame.isPresent()) {
                 boolean first = awaiting.isEmpty();
                 awaiting.add(cursor);
+                outbox.sent(cursor);
                 return Optional.of(new Next(Next.Kind.BATCH, frame.get(), cursor, first));
             }
         }

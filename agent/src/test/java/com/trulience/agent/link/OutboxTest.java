@@ -95,6 +95,22 @@ class OutboxTest {
     }
 
     @Test
+    void countsApartTheDroppedBatchesThatHadBeenSentAndMayBeStored() {
+        try (var outbox = Outbox.open(directory, 2)) {
+            put(outbox, 2);
+            outbox.sent(1);
+            put(outbox, 2);
+
+            assertEquals(2, outbox.dropped());
+            assertEquals(1, outbox.droppedAfterSending(), "seq 1 was sent, seq 2 never");
+        }
+        try (var reopened = Outbox.open(directory, 2)) {
+            put(reopened, 1);
+            assertEquals(1, reopened.droppedAfterSending(), "a batch an earlier run left may have been sent by it");
+        }
+    }
+
+    @Test
     void cutsAHalfWrittenBatchLeftByACrash() throws IOException {
         try (var outbox = Outbox.open(directory, 100)) {
             put(outbox, 2);
