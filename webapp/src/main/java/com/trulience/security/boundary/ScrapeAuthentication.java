@@ -43,8 +43,10 @@ public class ScrapeAuthentication {
         tokenHash = configuredToken.map(String::strip).filter(token -> !token.isEmpty()).map(ScrapeAuthentication::sha256).orElse(null);
     }
 
+    /** {@code /metrics} and what Payara's MicroProfile Metrics serves below it. */
     public boolean appliesTo(HttpServletRequest request) {
-        return request.getRequestURI().equals(request.getContextPath() + PATH);
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.equals(PATH) || path.startsWith(PATH + "/");
     }
 
     public AuthenticationStatus validate(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
