@@ -58,12 +58,17 @@ public final class AlertmanagerMessage {
                 .add("annotations", Json.createObjectBuilder()
                         .add("summary", summary)
                         .add("description", notice.message() == null ? summary : notice.message()))
-                .add("startsAt", (notice.openedAt() == null ? notice.at() : notice.openedAt()).toString())
+                .add("startsAt", millis(notice.openedAt() == null ? notice.at() : notice.openedAt()))
                 .add("generatorURL", stripSlash(publicUrl) + "/admin/worker.xhtml?id=" + notice.workerId());
         if (endsAt != null) {
-            alert.add("endsAt", endsAt.toString());
+            alert.add("endsAt", millis(endsAt));
         }
         return alert.build();
+    }
+
+    /** The database keeps microseconds, the event nanoseconds: the same alert must start at the same instant in both. */
+    private static String millis(Instant time) {
+        return time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 
     private static String stripSlash(String url) {
