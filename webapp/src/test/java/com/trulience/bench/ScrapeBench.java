@@ -21,9 +21,10 @@ public final class ScrapeBench {
         var base = new URL(options.get("url"));
         int requests = Integer.parseInt(options.getOrDefault("requests", "200"));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // A one-hour interval: the backend's silence timer would mark workers offline that report every 5 s but send nothing.
         try (var db = DriverManager.getConnection(options.get("jdbc-url"), "postgres", ""); var sql = db.createStatement()) {
             sql.execute("INSERT INTO workers (name, hostname, interval_seconds, online, last_seen_at) "
-                    + "SELECT 'gpu-node-' || w, 'gpu-node-' || w || '.dc1.example.com', 5, true, NOW() FROM generate_series(1, " + WORKERS + ") w");
+                    + "SELECT 'gpu-node-' || w, 'gpu-node-' || w || '.dc1.example.com', 3600, true, NOW() FROM generate_series(1, " + WORKERS + ") w");
             sql.execute("INSERT INTO worker_gpus SELECT id, g, 'NVIDIA H100 80GB HBM3', 'GPU-' || md5(id || '-' || g), 700 "
                     + "FROM workers, generate_series(0, 7) g");
             sql.execute("INSERT INTO gpu_metrics_latest SELECT id, g, 40000 + g, 81559, 60 + g, 90, 500, 40, '" + now + "' "
@@ -31,6 +32,9 @@ public final class ScrapeBench {
             sql.execute("ANALYZE");
         }
         var scraper = new Api(base, "Bearer " + options.get("token"));
+        if (!scraper.get("metrics").body().contains("worker=\"gpu-node-1000\"")) {
+            throw new IllegalStateException("the seeded workers are not in the scrape");
+        }
         System.out.printf("GET /metrics, %d workers x 8 GPUs, OpenMetrics (as Prometheus asks): %s%n", WORKERS,
                 timings(scraper, "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
                         + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1", requests));
