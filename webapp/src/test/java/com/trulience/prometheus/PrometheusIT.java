@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
 import com.trulience.testing.Deployed;
-import com.trulience.testing.TestDatabase;
+import com.trulience.testing.Pbkdf2;
 import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -23,24 +23,19 @@ import java.io.StringReader;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -110,8 +105,7 @@ class PrometheusIT extends Deployed {
         }
         assertEquals(401, scrape("metrics/base", null, null).statusCode(), "Payara's own metrics below /metrics are not public either");
 
-        TestDatabase.execute(DATABASE, "INSERT INTO users (username, password_hash, role) VALUES ('viewer', '" + pbkdf2(VIEWER_PASSWORD)
-                + "', 'viewer') ON CONFLICT (username) DO NOTHING");
+        Pbkdf2.addUser(DATABASE, "viewer", VIEWER_PASSWORD, "viewer");
         for (String allowed : new String[] {"Bearer " + SCRAPE_TOKEN, "bearer " + SCRAPE_TOKEN, Api.basic("viewer", VIEWER_PASSWORD), Api.basic("admin", ADMIN_PASSWORD)}) {
             var response = scrape(allowed, null);
             assertEquals(200, response.statusCode(), response.body());
@@ -319,15 +313,6 @@ class PrometheusIT extends Deployed {
                  "vram_total_mb":81559,"temperature_celsius":%d,"utilization_percent":97,"power_draw_watts":512,"fan_speed_percent":%d}]}"""
                 .formatted(workerId, seq, at, temperature, fan));
         assertEquals("{\"type\":\"ack\",\"seq\":" + seq + "}", agent.next());
-    }
-
-    private static String pbkdf2(String password) throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        var spec = new PBEKeySpec(password.toCharArray(), salt, 600_000, 256);
-        byte[] hash = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        var base64 = Base64.getEncoder();
-        return "PBKDF2WithHmacSHA256:600000:" + base64.encodeToString(salt) + ":" + base64.encodeToString(hash);
     }
 
     /** Alertmanager's {@code POST /api/v2/alerts} on loopback: keeps every alert of every posted array. */
