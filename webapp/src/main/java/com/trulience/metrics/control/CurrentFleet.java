@@ -20,7 +20,7 @@ public final class CurrentFleet {
     private static final String FLEET = """
             SELECT w.id, w.name, w.online, w.last_seen_at, l.gpu_index, g.name, g.power_limit_watts, l.recorded_at,
                    l.vram_used_mb, l.vram_total_mb, l.temperature_celsius, l.utilization_percent, l.power_draw_watts,
-                   l.fan_speed_percent, w.hostname
+                   l.fan_speed_percent, w.hostname, g.uuid
             FROM workers w
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
@@ -29,7 +29,7 @@ public final class CurrentFleet {
 
     public record GpuNow(int gpuIndex, String name, Integer powerLimitWatts, Instant recordedAt, int vramUsedMb,
                          int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
-                         Integer fanSpeedPercent) {
+                         Integer fanSpeedPercent, String uuid) {
 
         /** To a tenth, as the API and the gauges show it. */
         public double vramUsedPercent() {
@@ -89,7 +89,7 @@ public final class CurrentFleet {
     private static GpuNow gpu(ResultSet rows) throws SQLException {
         return new GpuNow(rows.getInt(5), rows.getString(6), integer(rows.getObject(7)), instant(rows.getTimestamp(8)),
                 rows.getInt(9), rows.getInt(10), rows.getInt(11), rows.getInt(12), integer(rows.getObject(13)),
-                integer(rows.getObject(14)));
+                integer(rows.getObject(14)), rows.getString(16));
     }
 
     private static Integer integer(Object value) {

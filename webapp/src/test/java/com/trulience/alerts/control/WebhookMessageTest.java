@@ -44,18 +44,18 @@ class WebhookMessageTest {
 
     @Test
     void acceptsOnlyHttpAndHttpsUrlsWithAHost() {
-        assertTrue(Webhook.parse("https://hooks.slack.com/services/T/B/x").isPresent());
-        assertTrue(Webhook.parse("http://127.0.0.1:9000/hook").isPresent());
-        assertTrue(Webhook.parse("file:///etc/passwd").isEmpty());
-        assertTrue(Webhook.parse("ftp://example.com/x").isEmpty());
-        assertTrue(Webhook.parse("not a url").isEmpty());
-        assertTrue(Webhook.parse("http:/no-host").isEmpty());
+        assertTrue(HttpDelivery.parse("https://hooks.slack.com/services/T/B/x", Webhook.SETTING).isPresent());
+        assertTrue(HttpDelivery.parse("http://127.0.0.1:9000/hook", Webhook.SETTING).isPresent());
+        assertTrue(HttpDelivery.parse("file:///etc/passwd", Webhook.SETTING).isEmpty());
+        assertTrue(HttpDelivery.parse("ftp://example.com/x", Webhook.SETTING).isEmpty());
+        assertTrue(HttpDelivery.parse("not a url", Webhook.SETTING).isEmpty());
+        assertTrue(HttpDelivery.parse("http:/no-host", Webhook.SETTING).isEmpty());
     }
 
     @Test
     void backsOffExponentially() {
-        assertEquals(Duration.ofSeconds(1), Webhook.backoff(1));
-        assertEquals(Duration.ofSeconds(2), Webhook.backoff(2));
-        assertEquals(Duration.ofSeconds(16), Webhook.backoff(5));
+        assertEquals(Duration.ofSeconds(1), HttpDelivery.backoff(1));
+        assertEquals(Duration.ofSeconds(2), HttpDelivery.backoff(2));
+        assertEquals(Duration.ofSeconds(16), HttpDelivery.backoff(5));
     }
 }
