@@ -35,7 +35,7 @@ public class AlertsResource {
 
         public static AlertView of(Alert alert) {
             return new AlertView(alert.id(), alert.workerId(), alert.gpuIndex() == null ? null : alert.gpuIndex().intValue(),
-                    alert.metricName(), alert.severity(), alert.state(), alert.value(), alert.thresholdValue(), alert.message(),
+                    alert.metricName(), alert.severity().wire(), alert.state(), alert.value(), alert.thresholdValue(), alert.message(),
                     alert.openedAt(), alert.lastNotifiedAt(), alert.resolvedAt());
         }
 

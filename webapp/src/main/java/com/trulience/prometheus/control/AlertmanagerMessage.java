@@ -1,5 +1,6 @@
 package com.trulience.prometheus.control;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.alerts.entity.AlertNotice;
 import com.trulience.alerts.entity.AlertTransition;
@@ -29,7 +30,7 @@ public final class AlertmanagerMessage {
         var alerts = Json.createArrayBuilder();
         switch (transition.kind()) {
             case "resolved" -> alerts.add(alert(notice, notice.severity(), notice.at(), publicUrl));
-            case "escalated" -> alerts.add(alert(notice, "warning", notice.at(), publicUrl)).add(alert(notice, notice.severity(), null, publicUrl));
+            case "escalated" -> alerts.add(alert(notice, Severity.WARNING, notice.at(), publicUrl)).add(alert(notice, notice.severity(), null, publicUrl));
             default -> alerts.add(alert(notice, notice.severity(), null, publicUrl));
         }
         return alerts.build().toString();
@@ -42,11 +43,11 @@ public final class AlertmanagerMessage {
         return alerts.build().toString();
     }
 
-    private static JsonObject alert(AlertNotice notice, String severity, Instant endsAt, String publicUrl) {
+    private static JsonObject alert(AlertNotice notice, Severity severity, Instant endsAt, String publicUrl) {
         var labels = Json.createObjectBuilder()
                 .add("alertname", notice.metricName())
                 .add("worker", notice.workerName() == null ? "worker " + notice.workerId() : notice.workerName())
-                .add("severity", severity);
+                .add("severity", severity.wire());
         if (notice.gpuIndex() != null) {
             labels.add("gpu", notice.gpuIndex().toString());
         }

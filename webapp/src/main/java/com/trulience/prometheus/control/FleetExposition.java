@@ -1,5 +1,6 @@
 package com.trulience.prometheus.control;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.metrics.control.CurrentFleet;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -69,8 +70,8 @@ public final class FleetExposition {
 
     /** Every severity appears, 0 when none is open, so that a dashboard's panel never goes blank. */
     public void alertsOpen(Map<String, Long> bySeverity) {
-        for (String severity : new String[] {"warning", "critical"}) {
-            point(alertsOpen, Labels.of("severity", severity), bySeverity.getOrDefault(severity, 0L));
+        for (Severity severity : Severity.values()) {
+            point(alertsOpen, Labels.of("severity", severity.wire()), bySeverity.getOrDefault(severity.wire(), 0L));
         }
     }
 

@@ -1,6 +1,7 @@
 package com.trulience.prometheus.control;
 
 import com.trulience.alerts.entity.AlertNotice;
+import com.trulience.alerts.entity.Severity;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -38,7 +39,7 @@ public final class OpenAlerts {
         try (var statement = connection.createStatement(); var rows = statement.executeQuery(ALL)) {
             while (rows.next()) {
                 open.add(new AlertNotice(rows.getLong(1), rows.getLong(2), rows.getString(3), integer(rows.getObject(4)),
-                        rows.getString(5), rows.getString(6), (Double) rows.getObject(7), integer(rows.getObject(8)),
+                        rows.getString(5), Severity.of(rows.getString(6)), (Double) rows.getObject(7), integer(rows.getObject(8)),
                         rows.getString(9), rows.getTimestamp(10).toInstant(), now));
             }
         }

@@ -3,6 +3,7 @@ package com.trulience.alerts.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.AlertNotice;
 import com.trulience.alerts.entity.AlertRaised;
 import com.trulience.alerts.entity.AlertResolved;
@@ -18,7 +19,7 @@ class WebhookMessageTest {
 
     @Test
     void carriesATextThatChatWebhooksDisplayAndTheStructuredFields() {
-        var notice = new AlertNotice(42, 7, "gpu-07", 0, "temperature_celsius", "critical", 86.0, 85,
+        var notice = new AlertNotice(42, 7, "gpu-07", 0, "temperature_celsius", Severity.CRITICAL, 86.0, 85,
                 "GPU 0 temperature_celsius 86 °C >= critical 85 °C", AT, AT);
         var json = Json.createReader(new StringReader(WebhookMessage.json(new AlertRaised(notice)))).readObject();
         assertEquals("[CRITICAL raised] gpu-07: GPU 0 temperature_celsius 86 °C >= critical 85 °C", json.getString("text"));
@@ -34,7 +35,7 @@ class WebhookMessageTest {
 
     @Test
     void writesNullsForAWorkerLevelAlertWithoutValue() {
-        var notice = new AlertNotice(1, 7, null, null, "worker_offline", "critical", null, null, "resolved: worker is online again", AT, AT);
+        var notice = new AlertNotice(1, 7, null, null, "worker_offline", Severity.CRITICAL, null, null, "resolved: worker is online again", AT, AT);
         var json = Json.createReader(new StringReader(WebhookMessage.json(new AlertResolved(notice)))).readObject();
         assertTrue(json.isNull("gpu_index"));
         assertTrue(json.isNull("value"));

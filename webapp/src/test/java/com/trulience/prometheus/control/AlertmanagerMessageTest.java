@@ -3,6 +3,7 @@ package com.trulience.prometheus.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.AlertEscalated;
 import com.trulience.alerts.entity.AlertNotice;
 import com.trulience.alerts.entity.AlertRaised;
@@ -19,7 +20,7 @@ class AlertmanagerMessageTest {
     private static final Instant OPENED = Instant.parse("2026-12-01T12:00:00Z");
     private static final Instant NOW = Instant.parse("2026-12-01T12:03:00Z");
 
-    private static AlertNotice notice(String severity) {
+    private static AlertNotice notice(Severity severity) {
         return new AlertNotice(17, 3, "demo-1", 0, "temperature_celsius", severity, 91.0, 85, "temperature 91 °C reached 85", OPENED, NOW);
     }
 
@@ -29,7 +30,7 @@ class AlertmanagerMessageTest {
 
     @Test
     void firesWithTheRoutingLabelsAndNoEnd() {
-        var alert = parse(AlertmanagerMessage.of(new AlertRaised(notice("critical")), "http://127.0.0.1:18490/")).getJsonObject(0);
+        var alert = parse(AlertmanagerMessage.of(new AlertRaised(notice(Severity.CRITICAL)), "http://127.0.0.1:18490/")).getJsonObject(0);
         var labels = alert.getJsonObject("labels");
         assertEquals("temperature_celsius", labels.getString("alertname"));
         assertEquals("demo-1", labels.getString("worker"));
@@ -44,13 +45,13 @@ class AlertmanagerMessageTest {
 
     @Test
     void endsAtTheResolution() {
-        var alert = parse(AlertmanagerMessage.of(new AlertResolved(notice("critical")), "http://x")).getJsonObject(0);
+        var alert = parse(AlertmanagerMessage.of(new AlertResolved(notice(Severity.CRITICAL)), "http://x")).getJsonObject(0);
         assertEquals("2026-12-01T12:03:00Z", alert.getString("endsAt"));
     }
 
     @Test
     void anEscalationEndsTheWarningAndFiresTheCritical() {
-        var alerts = parse(AlertmanagerMessage.of(new AlertEscalated(notice("critical")), "http://x"));
+        var alerts = parse(AlertmanagerMessage.of(new AlertEscalated(notice(Severity.CRITICAL)), "http://x"));
         assertEquals(2, alerts.size());
         assertEquals("warning", alerts.getJsonObject(0).getJsonObject("labels").getString("severity"));
         assertEquals("2026-12-01T12:03:00Z", alerts.getJsonObject(0).getString("endsAt"));
@@ -60,7 +61,7 @@ class AlertmanagerMessageTest {
 
     @Test
     void aWorkersOwnAlertHasNoGpuLabel() {
-        var offline = new AlertNotice(5, 3, "demo-1", null, "worker_offline", "critical", null, null, "silent", OPENED, NOW);
+        var offline = new AlertNotice(5, 3, "demo-1", null, "worker_offline", Severity.CRITICAL, null, null, "silent", OPENED, NOW);
         var labels = parse(AlertmanagerMessage.of(new AlertRaised(offline), "http://x")).getJsonObject(0).getJsonObject("labels");
         assertFalse(labels.containsKey("gpu"));
         assertEquals("worker_offline", labels.getString("alertname"));
