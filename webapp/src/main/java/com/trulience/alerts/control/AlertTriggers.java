@@ -1,6 +1,7 @@
 package com.trulience.alerts.control;
 
 import com.trulience.alerts.entity.AlertTransition;
+import com.trulience.metrics.entity.GpuEventStored;
 import com.trulience.metrics.entity.MetricsStored;
 import com.trulience.workers.entity.WorkerCameOnline;
 import com.trulience.workers.entity.WorkerWentOffline;
@@ -31,6 +32,12 @@ public class AlertTriggers {
 
     void metricsStored(@ObservesAsync MetricsStored stored) {
         announce("evaluate " + stored.batches().size() + " stored batch(es)", () -> alerts.evaluate(stored.batches()));
+    }
+
+    void eventStored(@ObservesAsync GpuEventStored stored) {
+        var event = stored.event();
+        announce("evaluate the " + event.kind().wireName() + " event of worker " + event.workerId() + " GPU " + event.gpuIndex(),
+                () -> alerts.event(event));
     }
 
     void wentOffline(@ObservesAsync WorkerWentOffline offline) {

@@ -24,7 +24,8 @@ public record Gauge(String metric, String label, String value, String detail, do
     }
 
     static String levelOf(double reading, Levels levels) {
-        return reading >= levels.critical() ? "critical" : reading >= levels.warning() ? "warning" : "ok";
+        var metric = levels.metric();
+        return metric.reached(reading, levels.critical()) ? "critical" : metric.reached(reading, levels.warning()) ? "warning" : "ok";
     }
 
     /** The bar's width for CSS, with a dot whatever the server's locale. */

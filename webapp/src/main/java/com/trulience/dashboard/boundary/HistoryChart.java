@@ -5,6 +5,7 @@ import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.GpuHistory;
 import com.trulience.metrics.control.HistoryQuery;
 import com.trulience.metrics.entity.Metric;
+import com.trulience.workers.entity.WorkerGpu;
 import com.trulience.workers.entity.Worker;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -29,11 +30,11 @@ final class HistoryChart {
     /** Every metric's chart of the worker's history, by metric name, with the levels in force for the worker. */
     static Map<String, String> all(Worker worker, HistoryQuery query, List<GpuHistory> gpus, EffectiveThresholds inForce,
                                    long tickMillis) {
-        var powerLimits = new HashMap<Integer, Integer>();
-        worker.gpus().forEach(gpu -> powerLimits.put((int) gpu.gpuIndex(), gpu.powerLimitWatts()));
+        var cards = new HashMap<Integer, WorkerGpu>();
+        worker.gpus().forEach(gpu -> cards.put((int) gpu.gpuIndex(), gpu));
         var charts = new LinkedHashMap<String, String>();
         for (var metric : Metric.values()) {
-            charts.put(metric.metricName(), of(metric, query, gpus, powerLimits, inForce.of(worker.id(), metric), tickMillis));
+            charts.put(metric.metricName(), of(metric, query, gpus, cards, inForce.of(worker.id(), metric), tickMillis));
         }
         return charts;
     }
@@ -42,7 +43,7 @@ final class HistoryChart {
      * Chart.js configuration (JSON text) of one metric, on a linear time axis in epoch milliseconds: the threshold
      * lines then span the whole range whatever the samples, and trulience.js's extender formats the ticks.
      */
-    static String of(Metric metric, HistoryQuery query, List<GpuHistory> gpus, Map<Integer, Integer> powerLimits,
+    static String of(Metric metric, HistoryQuery query, List<GpuHistory> gpus, Map<Integer, WorkerGpu> cards,
                      Optional<Levels> levels, long tickMillis) {
         long since = query.since().toEpochMilli();
         long until = query.until().toEpochMilli();
@@ -51,7 +52,7 @@ final class HistoryChart {
         for (var gpu : gpus) {
             var points = Json.createArrayBuilder();
             for (var point : gpu.points()) {
-                Double value = value(metric, point, powerLimits.get(gpu.gpuIndex()));
+                Double value = value(metric, point, cards.get(gpu.gpuIndex()));
                 if (value != null) {
                     points.add(point(point.time().toEpochMilli(), value));
                 }
@@ -93,12 +94,15 @@ final class HistoryChart {
     }
 
     /** The metric's value at a point (a bucket's average), null where the card reported nothing to derive it from. */
-    static Double value(Metric metric, GpuHistory.Point point, Integer powerLimitWatts) {
+    /** card: as the hello announced it, null for a GPU the last hello did not announce. */
+    static Double value(Metric metric, GpuHistory.Point point, WorkerGpu card) {
         return switch (metric) {
             case TEMPERATURE_CELSIUS -> number(point.temperatureCelsius());
             case VRAM_USED_PERCENT -> Metric.vramUsedPercent(point.vramUsedMb(), point.vramTotalMb());
             case UTILIZATION_PERCENT -> number(point.utilizationPercent());
-            case POWER_DRAW_PERCENT -> Metric.powerDrawPercent(point.powerDrawWatts(), powerLimitWatts);
+            case POWER_DRAW_PERCENT -> card == null ? null : Metric.powerDrawPercent(point.powerDrawWatts(), card.powerLimitWatts());
+            case TEMPERATURE_MARGIN_CELSIUS -> card == null ? null
+                    : Metric.temperatureMarginCelsius(card.limits().slowdownTemperatureCelsius(), point.temperatureCelsius());
         };
     }
 
