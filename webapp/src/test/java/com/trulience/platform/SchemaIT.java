@@ -212,16 +212,20 @@ class SchemaIT {
         Map<String, Set<String>> expected = Map.of(
                 "gpu_metrics", Set.of("id", "worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
-                        "recorded_at", "created_at"),
+                        "recorded_at", "created_at", "sm_clock_mhz", "memory_temperature_celsius", "throttle_reasons"),
                 "gpu_metrics_latest", Set.of("worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
-                        "recorded_at"),
+                        "recorded_at", "sm_clock_mhz", "memory_temperature_celsius", "throttle_reasons",
+                        "ecc_uncorrected_volatile", "remapped_rows_pending", "remapped_rows_failure", "pcie_replay_count"),
                 "gpu_metrics_hourly", Set.of("worker_id", "gpu_index", "hour", "samples",
                         "vram_used_mb_min", "vram_used_mb_max", "vram_used_mb_sum", "vram_total_mb",
                         "temperature_celsius_min", "temperature_celsius_max", "temperature_celsius_sum",
                         "utilization_percent_min", "utilization_percent_max", "utilization_percent_sum",
                         "power_draw_samples", "power_draw_watts_min", "power_draw_watts_max", "power_draw_watts_sum",
                         "fan_speed_samples", "fan_speed_percent_min", "fan_speed_percent_max", "fan_speed_percent_sum",
+                        "sm_clock_samples", "sm_clock_mhz_min", "sm_clock_mhz_max", "sm_clock_mhz_sum",
+                        "memory_temperature_samples", "memory_temperature_celsius_min", "memory_temperature_celsius_max",
+                        "memory_temperature_celsius_sum", "throttle_reasons_seen", "throttled_samples",
                         "created_at", "updated_at"));
         for (var table : expected.entrySet()) {
             var actual = new TreeSet<>(strings("SELECT column_name FROM information_schema.columns WHERE table_name = '"

@@ -11,6 +11,8 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -34,6 +36,8 @@ import java.util.logging.Logger;
 @Singleton
 @DependsOn("DatabaseMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// Queuing needs no transaction; evaluation runs its own (Alerts.evaluate).
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class StoredInOrder {
 
     static final int MAX_WAITING_GROUPS = 10_000;

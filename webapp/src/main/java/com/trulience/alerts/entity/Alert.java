@@ -23,6 +23,9 @@ import java.util.List;
 @NamedQuery(name = Alert.LIST, query = """
         SELECT a FROM Alert a WHERE (:state = 'all' OR a.state = :state) AND (:workerId = 0 OR a.workerId = :workerId)
         ORDER BY a.openedAt DESC, a.id DESC""")
+@NamedQuery(name = Alert.OPEN_GPU_TROUBLE, query = """
+        SELECT a FROM Alert a WHERE a.state = 'open' AND a.severity = 'critical' AND a.gpuIndex IS NOT NULL
+        AND (a.metricName = 'gpu_missing' OR a.metricName LIKE 'xid!_%' ESCAPE '!') ORDER BY a.openedAt DESC, a.id DESC""")
 @NamedQuery(name = Alert.ESCALATE, query = """
         UPDATE Alert a SET a.severity = 'critical', a.value = :value, a.thresholdValue = :threshold, a.message = :message,
         a.lastNotifiedAt = :at, a.recoveringSamples = 0
@@ -59,6 +62,8 @@ public class Alert {
     public static final String OPEN_OF_WORKERS = "Alert.openOfWorkers";
     /** Parameters state (open, resolved or all) and workerId (0 for all). */
     public static final String LIST = "Alert.list";
+    /** Open critical alerts of a lost GPU or a hardware Xid, newest first: a GPU card's banner. */
+    public static final String OPEN_GPU_TROUBLE = "Alert.openGpuTrouble";
     public static final String ESCALATE = "Alert.escalate";
     public static final String REPEAT = "Alert.repeat";
     public static final String COUNT_RECOVERING = "Alert.countRecovering";

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One Chart.js line chart of a metric for {@code p:chart}: a series per GPU on a shared time axis, and the warning
@@ -36,7 +37,37 @@ final class HistoryChart {
         for (var metric : Metric.values()) {
             charts.put(metric.metricName(), of(metric, query, gpus, cards, inForce.of(worker.id(), metric), tickMillis));
         }
+        charts.put(SM_CLOCK, health("SM clock", "MHz", query, gpus, point -> number(point.smClockMhz()), tickMillis));
+        charts.put(MEMORY_TEMPERATURE, health("Memory temperature", "°C", query, gpus,
+                point -> number(point.memoryTemperatureCelsius()), tickMillis));
         return charts;
+    }
+
+    /** The charts of health readings that have no thresholds, by these names. */
+    static final String SM_CLOCK = "sm_clock_mhz";
+    static final String MEMORY_TEMPERATURE = "memory_temperature_celsius";
+
+    /** A series per GPU of a reading without thresholds; a GPU that reports none of it has no line. */
+    static String health(String title, String unit, HistoryQuery query, List<GpuHistory> gpus,
+                         Function<GpuHistory.Point, Double> reading, long tickMillis) {
+        var datasets = Json.createArrayBuilder();
+        int color = 0;
+        for (var gpu : gpus) {
+            var points = Json.createArrayBuilder();
+            int count = 0;
+            for (var point : gpu.points()) {
+                Double value = reading.apply(point);
+                if (value != null) {
+                    points.add(point(point.time().toEpochMilli(), value));
+                    count++;
+                }
+            }
+            if (count > 0) {
+                datasets.add(line("GPU " + gpu.gpuIndex(), points, COLORS[color % COLORS.length], false, count < 60 ? 2.5 : 0));
+            }
+            color++;
+        }
+        return chart(title, unit, datasets, query, tickMillis, null);
     }
 
     /**
@@ -66,11 +97,18 @@ final class HistoryChart {
             datasets.add(line("Critical " + l.critical() + " " + metric.unit(), level(since, until, l.critical()), "#dc2626", true, 0));
         });
 
-        var y = Json.createObjectBuilder().add("beginAtZero", true)
-                .add("title", Json.createObjectBuilder().add("display", true).add("text", metric.unit()));
         // shares of a whole end at 100; a temperature or a draw above the card's limit has no fixed top
-        if (metric == Metric.VRAM_USED_PERCENT || metric == Metric.UTILIZATION_PERCENT) {
-            y.add("max", 100);
+        boolean share = metric == Metric.VRAM_USED_PERCENT || metric == Metric.UTILIZATION_PERCENT;
+        return chart(metric.chartTitle(), metric.unit(), datasets, query, tickMillis, share ? 100 : null);
+    }
+
+    private static String chart(String title, String unit, JsonArrayBuilder datasets, HistoryQuery query, long tickMillis, Integer yMax) {
+        long since = query.since().toEpochMilli();
+        long until = query.until().toEpochMilli();
+        var y = Json.createObjectBuilder().add("beginAtZero", true)
+                .add("title", Json.createObjectBuilder().add("display", true).add("text", unit));
+        if (yMax != null) {
+            y.add("max", yMax);
         }
         return Json.createObjectBuilder()
                 .add("type", "line")
@@ -82,7 +120,7 @@ final class HistoryChart {
                         .add("parsing", false)
                         .add("interaction", Json.createObjectBuilder().add("mode", "nearest").add("axis", "x").add("intersect", false))
                         .add("plugins", Json.createObjectBuilder()
-                                .add("title", Json.createObjectBuilder().add("display", true).add("text", metric.chartTitle())
+                                .add("title", Json.createObjectBuilder().add("display", true).add("text", title)
                                         .add("font", Json.createObjectBuilder().add("size", 14)))
                                 .add("legend", Json.createObjectBuilder().add("position", "bottom")
                                         .add("labels", Json.createObjectBuilder().add("boxWidth", 14))))
