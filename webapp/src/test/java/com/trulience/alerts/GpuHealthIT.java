@@ -338,6 +338,10 @@ class GpuHealthIT extends Deployed {
             assertBadRequest(admin().get(path + "?since=yesterday"), "since");
             assertBadRequest(admin().get(path + "?since=" + t0 + "&until=" + t0), "before");
             assertEquals(404, admin().get("api/v1/admin/workers/999999/events").statusCode());
+            var kinds = Json.createReader(new StringReader(admin().get("api/v1/admin/alerts/kinds").body())).readArray()
+                    .getValuesAs(JsonObject.class).stream().map(kind -> kind.getString("metric_name")).toList();
+            assertTrue(kinds.containsAll(List.of("temperature_margin_celsius", "gpu_missing", "thermal_throttle", "power_throttle",
+                    "ecc_uncorrected", "row_remap_failure", "row_remap_pending", "xid_<code>")), kinds.toString());
             assertEquals(401, Api.anonymous(base).get(path).statusCode());
         }
     }

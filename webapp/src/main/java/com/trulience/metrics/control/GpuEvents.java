@@ -63,7 +63,7 @@ public class GpuEvents {
             var columns = (Object[]) row;
             var kind = GpuEvent.Kind.of((String) columns[2]);
             Integer xid = columns[3] == null ? null : ((Number) columns[3]).intValue();
-            Xid meaning = new GpuEvent(workerId, 0, 0, null, kind, xid, Instant.EPOCH).meaning();
+            Xid meaning = GpuEvent.meaning(kind, xid);
             return new StoredEvent(((Number) columns[0]).intValue(), (String) columns[1], kind.wireName(), xid,
                     time(columns[4]), time(columns[5]), meaning.severity().wireName(), meaning.meaning(), meaning.action().words());
         }).toList();

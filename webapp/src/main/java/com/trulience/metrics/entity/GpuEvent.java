@@ -33,6 +33,10 @@ public record GpuEvent(long workerId, long seq, int gpuIndex, String uuid, Kind 
 
     /** What happened, in words, and what the operator should do. */
     public Xid meaning() {
+        return meaning(kind, xid);
+    }
+
+    public static Xid meaning(Kind kind, Integer xid) {
         return switch (kind) {
             case XID -> Xid.of(xid);
             case ECC_DOUBLE_BIT -> Xid.DOUBLE_BIT_ECC;
