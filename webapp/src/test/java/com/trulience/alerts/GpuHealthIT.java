@@ -255,6 +255,10 @@ class GpuHealthIT extends Deployed {
             var stored = TestDatabase.query(DATABASE, "SELECT sm_clock_mhz || ' ' || memory_temperature_celsius || ' ' || throttle_reasons"
                     + " FROM gpu_metrics WHERE gpu_index = 0 AND worker_id = " + worker + " AND recorded_at = '" + t0.plusSeconds(10) + "'");
             assertEquals("1410 65 9", stored, "the history keeps the SM clock, memory temperature and throttle bits (1 | 8)");
+            var history = json(admin().get("api/v1/admin/workers/" + worker + "/metrics?since=" + t0.minusSeconds(1)
+                    + "&gpu_index=0").body()).getJsonArray("gpus").getJsonObject(0);
+            assertEquals(1410, history.getJsonArray("sm_clock_mhz").getInt(0));
+            assertEquals(65, history.getJsonArray("memory_temperature_celsius").getInt(0));
         }
     }
 
