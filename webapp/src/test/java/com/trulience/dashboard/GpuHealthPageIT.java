@@ -47,7 +47,12 @@ abstract class GpuHealthPageIT extends DashboardPages {
                     {"type":"gpu_event","seq":7,"timestamp":"%s","gpu_index":1,"uuid":"GPU-b","kind":"xid","xid":79}"""
                     .formatted(now.minusSeconds(20).plusMillis(250)));
             assertEquals("{\"type\":\"ack\",\"seq\":7}", agent.next());
+            // connected while the pages are looked at, so that the card is online (an offline card is greyed out)
+            checkPages(worker);
         }
+    }
+
+    private void checkPages(com.trulience.testing.Api.RegisteredWorker worker) throws Exception {
         String openXid = "SELECT COUNT(*) FROM alerts WHERE state = 'open' AND metric_name = 'xid_79' AND worker_id = " + worker.id();
         browser.until("the Xid 79 alert", () -> "1".equals(TestDatabase.query(DATABASE, openXid)));
 
@@ -59,12 +64,14 @@ abstract class GpuHealthPageIT extends DashboardPages {
         assertTrue(gpu0.findElements(By.cssSelector(".gpu-banner")).isEmpty());
         var mark = gpu0.findElement(By.cssSelector("[data-metric='temperature_celsius'] .tick.card-limit"));
         assertEquals("the card slows down at 87 °C", mark.getAttribute("title"));
-        assertTrue(mark.getAttribute("style").contains("left: 87.0%"), mark.getAttribute("style"));
+        assertTrue(mark.getAttribute("style").contains("left: 87%"), mark.getAttribute("style"));
         var banner = card(worker).findElement(By.cssSelector("[data-gpu='1'] .gpu-banner"));
         assertTrue(text(banner).contains("fallen off the bus") && text(banner).contains("reboot the node"), text(banner));
         assertEquals(0, banner.findElements(By.xpath("./*")).size(), "the banner is text, never markup");
+        browser.script("arguments[0].scrollIntoView({block: 'center'});", card(worker));
         browser.screenshot("health-hardware");
         browser.viewport(1920, 1080);
+        browser.script("arguments[0].scrollIntoView({block: 'center'});", card(worker));
         browser.screenshot("health-hardware");
 
         browser.viewport(1280, 800);
@@ -77,6 +84,7 @@ abstract class GpuHealthPageIT extends DashboardPages {
         assertTrue(browser.until("the SM clock chart", () -> datasetLabels("chartSmClock")).contains("GPU 0"));
         assertTrue(browser.until("the memory temperature chart", () -> datasetLabels("chartMemoryTemperature")).contains("GPU 1"));
         assertTrue(browser.until("the margin chart", () -> datasetLabels("chartMargin")).contains("Warning 10 °C"));
+        browser.script("document.querySelector(\"[id$='chart-sm-clock']\").scrollIntoView({block: 'center'});");
         browser.screenshot("health-worker");
         browser.viewport(1920, 1080);
         browser.script("document.getElementById('gpu-events').scrollIntoView();");
