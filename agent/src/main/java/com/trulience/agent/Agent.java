@@ -1,6 +1,7 @@
 package com.trulience.agent;
 
 import com.sun.jna.Platform;
+import com.trulience.agent.collect.GpuEventPayload;
 import com.trulience.agent.collect.Gpus;
 import com.trulience.agent.collect.MetricsLoop;
 import com.trulience.agent.collect.MetricsPayload;
@@ -143,7 +144,11 @@ public final class Agent {
         var started = RunRecord.started(Instant.now(), firstSeq, outbox.size());
         record(started, outbox);
         var link = new Link(config.backendUrls(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
-        var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
+        // An event takes the next seq like a batch, so the outbox keeps, replays and dedups it the same way.
+        var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit, event -> {
+            long seq = outbox.nextSeq();
+            link.submit(seq, GpuEventPayload.json(seq, event));
+        });
         String hostname = Hello.localHostname(System.getenv());
         var restarter = new Restarter(config.allowedServices(), serviceControl(config), new ComfyUi(config.restart().comfyUiUrl()),
                 new Restarter.Timing(config.restart().waitMax(), config.restart().verify(), RESTART_POLL), link::status);

@@ -1,5 +1,6 @@
 /**
- * GPU metrics: storing the agents' batches, the latest value per GPU, the raw and hourly history, and the API that
- * reads them. The metric tables are written and read by SQL only.
+ * GPU metrics: storing the agents' batches, the latest value per GPU, the raw and hourly history, the GPU events
+ * (Xid, double-bit ECC, GPU lost) with the one Xid catalog ({@code entity/Xid}: meaning, severity, action), and the
+ * APIs that read them. The metric and event tables are written and read by SQL only.
  */
 package com.trulience.metrics;

@@ -246,7 +246,7 @@ class AlertsIT extends Deployed {
         assertEquals(200, global.statusCode(), global.body());
         try {
             var all = json(admin().get("api/v1/admin/thresholds").body());
-            assertEquals(4, all.getJsonArray("global").size());
+            assertEquals(5, all.getJsonArray("global").size(), "four seeded metrics and the margin to slowdown (V12)");
             var mine = all.getJsonArray("workers").getValuesAs(JsonObject.class).stream()
                     .filter(entry -> entry.getJsonNumber("worker_id").longValue() == worker).findFirst().orElseThrow();
             var utilization = effective(mine, "utilization_percent");

@@ -50,4 +50,8 @@ class DashboardIT {
     @Nested
     class ThresholdsPage extends ThresholdsPageIT {
     }
+
+    @Nested
+    class GpuHealth extends GpuHealthPageIT {
+    }
 }

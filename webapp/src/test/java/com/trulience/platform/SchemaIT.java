@@ -60,17 +60,17 @@ class SchemaIT {
         // partitions of gpu_metrics are its storage, not tables of their own
         var tables = strings("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
                 + "AND relkind IN ('r', 'p') AND NOT relispartition AND relname <> 'flyway_schema_history'");
-        assertEquals(new TreeSet<>(List.of("alerts", "gpu_metrics", "gpu_metrics_hourly", "gpu_metrics_latest",
-                "metric_thresholds", "restart_logs", "retention_passes", "users", "worker_gpus", "worker_services", "workers")),
+        assertEquals(new TreeSet<>(List.of("alerts", "gpu_alert_state", "gpu_events", "gpu_metrics", "gpu_metrics_hourly",
+                "gpu_metrics_latest", "metric_thresholds", "restart_logs", "retention_passes", "users", "worker_gpus", "worker_services", "workers")),
                 new TreeSet<>(tables));
     }
 
     @Test
-    void seedsTheFourGlobalDefaultThresholds() throws SQLException {
+    void seedsTheFiveGlobalDefaultThresholds() throws SQLException {
         var rows = strings("SELECT metric_name || ' ' || warning_value || '/' || critical_value || ' ' || is_enabled "
                 + "FROM metric_thresholds WHERE worker_id IS NULL ORDER BY metric_name");
-        assertEquals(List.of("power_draw_percent 90/98 true", "temperature_celsius 70/85 true", "utilization_percent 95/99 true",
-                "vram_used_percent 85/95 true"), rows);
+        assertEquals(List.of("power_draw_percent 90/98 true", "temperature_celsius 70/85 true",
+                "temperature_margin_celsius 10/3 true", "utilization_percent 95/99 true", "vram_used_percent 85/95 true"), rows);
     }
 
     @Test
@@ -80,7 +80,8 @@ class SchemaIT {
         assertEquals(List.of("id:bigint", "worker_id:bigint", "gpu_index:smallint", "vram_used_mb:integer",
                 "vram_total_mb:integer", "temperature_celsius:smallint", "utilization_percent:smallint",
                 "power_draw_watts:smallint", "fan_speed_percent:smallint", "recorded_at:timestamp with time zone",
-                "created_at:timestamp with time zone"), columns);
+                "created_at:timestamp with time zone", "sm_clock_mhz:integer", "memory_temperature_celsius:smallint",
+                "throttle_reasons:smallint"), columns);
         // V7 replaced the seed's (worker_id, recorded_at) index by a unique one that also serves its queries;
         // V9 made it the primary key of the table partitioned by hour.
         assertEquals(Set.of("pk_gpu_metrics", "idx_gpu_metrics_recorded_at"),
@@ -153,6 +154,27 @@ class SchemaIT {
                 + worker + ", 'temperature_celsius', 60, 80)");
         assertRejected("INSERT INTO metric_thresholds (worker_id, metric_name, warning_value, critical_value) VALUES ("
                 + worker + ", 'vram_used_percent', 90, 80)");
+        // the margin to slowdown alerts when it falls: its warning lies above its critical level
+        assertRejected("INSERT INTO metric_thresholds (worker_id, metric_name, warning_value, critical_value) VALUES ("
+                + worker + ", 'temperature_margin_celsius', 3, 10)");
+        execute("INSERT INTO metric_thresholds (worker_id, metric_name, warning_value, critical_value) VALUES ("
+                + worker + ", 'temperature_margin_celsius', 10, 3)");
+    }
+
+    @Test
+    void storesAGpuEventOnce() throws SQLException {
+        long worker = insertWorker("event-check");
+        String event = "INSERT INTO gpu_events (worker_id, gpu_index, kind, xid, occurred_at) VALUES (" + worker
+                + ", 1, 'xid', 79, '2026-11-28T05:00:00.123Z')";
+        execute(event);
+        assertRejected(event);
+        String lost = "INSERT INTO gpu_events (worker_id, gpu_index, kind, occurred_at) VALUES (" + worker
+                + ", 1, 'gpu_lost', '2026-11-28T05:00:00.123Z')";
+        execute(lost);
+        assertRejected(lost);
+        assertRejected("INSERT INTO gpu_events (worker_id, gpu_index, kind, xid, occurred_at) VALUES (" + worker
+                + ", 1, 'gpu_lost', 79, NOW())");
+        assertRejected("INSERT INTO gpu_events (worker_id, gpu_index, kind, occurred_at) VALUES (" + worker + ", 1, 'melted', NOW())");
     }
 
     @Test
@@ -190,16 +212,20 @@ class SchemaIT {
         Map<String, Set<String>> expected = Map.of(
                 "gpu_metrics", Set.of("id", "worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
-                        "recorded_at", "created_at"),
+                        "recorded_at", "created_at", "sm_clock_mhz", "memory_temperature_celsius", "throttle_reasons"),
                 "gpu_metrics_latest", Set.of("worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
-                        "recorded_at"),
+                        "recorded_at", "sm_clock_mhz", "memory_temperature_celsius", "throttle_reasons",
+                        "ecc_uncorrected_volatile", "remapped_rows_pending", "remapped_rows_failure", "pcie_replay_count"),
                 "gpu_metrics_hourly", Set.of("worker_id", "gpu_index", "hour", "samples",
                         "vram_used_mb_min", "vram_used_mb_max", "vram_used_mb_sum", "vram_total_mb",
                         "temperature_celsius_min", "temperature_celsius_max", "temperature_celsius_sum",
                         "utilization_percent_min", "utilization_percent_max", "utilization_percent_sum",
                         "power_draw_samples", "power_draw_watts_min", "power_draw_watts_max", "power_draw_watts_sum",
                         "fan_speed_samples", "fan_speed_percent_min", "fan_speed_percent_max", "fan_speed_percent_sum",
+                        "sm_clock_samples", "sm_clock_mhz_min", "sm_clock_mhz_max", "sm_clock_mhz_sum",
+                        "memory_temperature_samples", "memory_temperature_celsius_min", "memory_temperature_celsius_max",
+                        "memory_temperature_celsius_sum", "throttle_reasons_seen", "throttled_samples",
                         "created_at", "updated_at"));
         for (var table : expected.entrySet()) {
             var actual = new TreeSet<>(strings("SELECT column_name FROM information_schema.columns WHERE table_name = '"

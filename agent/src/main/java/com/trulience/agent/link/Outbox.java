@@ -241,7 +241,7 @@ public final class Outbox implements AutoCloseable {
             return drop(seq, e.toString());
         }
         if (!isFrame(frame, seq)) {
-            return drop(seq, "not the gpu_metrics frame of this seq");
+            return drop(seq, "not the gpu_metrics or gpu_event frame of this seq");
         }
         return Optional.of(frame);
     }
@@ -268,7 +268,8 @@ public final class Outbox implements AutoCloseable {
     private static boolean isFrame(String text, long seq) {
         try {
             JsonObject json = Json.createReader(new StringReader(text)).readObject();
-            return "gpu_metrics".equals(json.getString("type", null))
+            String type = json.getString("type", null);
+            return ("gpu_metrics".equals(type) || "gpu_event".equals(type))
                     && json.get("seq") instanceof JsonNumber number && number.longValue() == seq;
         } catch (JsonException | IllegalStateException e) {
             return false;

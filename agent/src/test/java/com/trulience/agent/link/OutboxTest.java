@@ -139,6 +139,21 @@ class OutboxTest {
     }
 
     @Test
+    void keepsAGpuEventLikeABatchAcrossARestart() throws IOException {
+        String event = "{\"type\":\"gpu_event\",\"seq\":2,\"timestamp\":\"2026-11-28T05:00:00.123Z\",\"gpu_index\":1,"
+                + "\"uuid\":null,\"kind\":\"xid\",\"xid\":79}";
+        try (var outbox = Outbox.open(directory, 100)) {
+            put(outbox, 1);
+            outbox.put(outbox.nextSeq(), event);
+        }
+        try (var reopened = Outbox.open(directory, 100)) {
+            assertEquals(Optional.of(event), reopened.read(2));
+            assertEquals(List.of(1L, 2L), reopened.seqs());
+            assertEquals(0, reopened.dropped());
+        }
+    }
+
+    @Test
     void refusesADirectoryAnotherAgentUses() {
         try (var outbox = Outbox.open(directory, 100)) {
             var refusal = assertThrows(Outbox.Unusable.class, () -> Outbox.open(directory, 100));

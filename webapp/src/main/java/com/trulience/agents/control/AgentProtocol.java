@@ -1,6 +1,9 @@
 package com.trulience.agents.control;
 
 import com.trulience.metrics.control.BatchWriter;
+import com.trulience.metrics.control.GpuEvents;
+import com.trulience.metrics.entity.GpuEvent;
+import com.trulience.metrics.entity.GpuEventStored;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.platform.control.BackendFigures;
 import com.trulience.restarts.control.RestartLogs;
@@ -44,6 +47,12 @@ public class AgentProtocol {
 
     @Inject
     Event<WorkerCameOnline> cameOnline;
+
+    @Inject
+    GpuEvents events;
+
+    @Inject
+    Event<GpuEventStored> eventStored;
 
     @Inject
     RestartLogs restartLogs;
@@ -92,6 +101,7 @@ public class AgentProtocol {
             switch (type) {
                 case "hello" -> hello(workerId, json);
                 case "gpu_metrics" -> metrics(json, session, budget);
+                case "gpu_event" -> event(workerId, json, session);
                 default -> restartStatus(workerId, json);
             }
             frames.labelValues(type).inc();
@@ -136,6 +146,27 @@ public class AgentProtocol {
                 AgentSessions.close(session, CloseCodes.TRY_AGAIN_LATER, "could not store the batch, send it again later");
             }
         });
+    }
+
+    /**
+     * Events are rare: stored at once, not through the group commit. Acked after the commit; a replay of a stored
+     * event is acked too (the agent can forget it) but alerts nothing again.
+     */
+    private void event(long workerId, JsonObject json, Session session) {
+        var now = Instant.now();
+        GpuEvent event = FrameParser.event(workerId, json, now, now.minus(Duration.ofDays(hourlyRetentionDays)));
+        boolean stored;
+        try {
+            stored = events.store(event);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Could not store a GPU event of worker " + workerId + "; its agent will send it again: " + e);
+            AgentSessions.close(session, CloseCodes.TRY_AGAIN_LATER, "could not store the event, send it again later");
+            return;
+        }
+        send(session, "{\"type\":\"ack\",\"seq\":" + event.seq() + "}");
+        if (stored) {
+            eventStored.fireAsync(new GpuEventStored(event));
+        }
     }
 
     private static Long seqOf(JsonObject json) {

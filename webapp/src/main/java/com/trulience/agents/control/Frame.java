@@ -69,6 +69,23 @@ final class Frame {
         throw new InvalidFrame(name, "must be " + min + ".." + max);
     }
 
+    Boolean optionalBoolean(String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != JsonValue.ValueType.TRUE && value.getValueType() != JsonValue.ValueType.FALSE) {
+            throw new InvalidFrame(name(field), "must be true or false");
+        }
+        return value.getValueType() == JsonValue.ValueType.TRUE;
+    }
+
+    /** Whether the field is there and not null: an absent list and a null list mean "not reported". */
+    boolean has(String field) {
+        JsonValue value = json.get(field);
+        return value != null && value.getValueType() != JsonValue.ValueType.NULL;
+    }
+
     String requiredString(String field, Pattern pattern, String rule) {
         String value = optionalString(field, pattern, rule);
         if (value == null) {

@@ -1,10 +1,14 @@
 package com.trulience.agents.control;
 
+import com.trulience.metrics.entity.GpuEvent;
+import com.trulience.metrics.entity.GpuHealth;
 import com.trulience.metrics.entity.GpuSample;
+import com.trulience.metrics.entity.Throttle;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.restarts.entity.RestartStatus;
 import com.trulience.restarts.entity.StatusReport;
 import com.trulience.workers.entity.Announcement;
+import com.trulience.workers.entity.CardLimits;
 import com.trulience.workers.entity.WorkerGpu;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -15,6 +19,7 @@ import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -32,6 +37,12 @@ public final class FrameParser {
     private static final Pattern TEXT = Pattern.compile("[\\p{Print}&&[^<>]]{1,96}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9@._-]{1,64}");
     private static final int MAX_SERVICES = 32;
+    private static final Pattern EVENT_KIND = Pattern.compile("xid|ecc_double_bit|gpu_lost");
+    private static final Pattern THROTTLE_REASON = Pattern.compile(String.join("|",
+            Arrays.stream(Throttle.values()).map(Throttle::wireName).toList()));
+    private static final String THROTTLE_RULE = "one of " + String.join(", ",
+            Arrays.stream(Throttle.values()).map(Throttle::wireName).toList());
+    private static final int MAX_CLOCK_MHZ = 100_000;
     /** What an agent may report; initiated is the backend's own. */
     private static final Pattern AGENT_RESTART_STATUS = Pattern.compile("waiting_for_job|stopping|restarting|completed|failed");
     public static final int MAX_ERROR_MESSAGE = 1000;
@@ -69,12 +80,12 @@ public final class FrameParser {
         return OptionalLong.of(number.longValue());
     }
 
-    /** One of hello, gpu_metrics and restart_status. */
+    /** One of hello, gpu_metrics, gpu_event and restart_status. */
     public static String type(JsonObject json) {
         String type = json.get("type") instanceof JsonString value ? value.getString() : "";
         return switch (type) {
-            case "hello", "gpu_metrics", "restart_status" -> type;
-            default -> throw new InvalidFrame(InvalidFrame.UNKNOWN_TYPE, "type", "must be hello, gpu_metrics or restart_status");
+            case "hello", "gpu_metrics", "gpu_event", "restart_status" -> type;
+            default -> throw new InvalidFrame(InvalidFrame.UNKNOWN_TYPE, "type", "must be hello, gpu_metrics, gpu_event or restart_status");
         };
     }
 
@@ -90,7 +101,7 @@ public final class FrameParser {
             }
             return new WorkerGpu((short) index, gpu.requiredString("name", TEXT, "1-96 printable characters"),
                     gpu.optionalString("uuid", TEXT, "1-96 printable characters"),
-                    gpu.optionalInt("power_limit_watts", 0, Short.MAX_VALUE));
+                    gpu.optionalInt("power_limit_watts", 0, Short.MAX_VALUE), limits(gpu));
         });
         List<String> services = frame.list("services", MAX_SERVICES, false,
                 element -> element.string(SERVICE, "a service name of 1-64 letters, digits, '@', '.', '_' or '-'"));
@@ -144,7 +155,7 @@ public final class FrameParser {
                     gpu.requiredInt("temperature_celsius", -40, 150),
                     gpu.requiredInt("utilization_percent", 0, 100),
                     gpu.optionalInt("power_draw_watts", 0, Short.MAX_VALUE),
-                    gpu.optionalInt("fan_speed_percent", 0, 100));
+                    gpu.optionalInt("fan_speed_percent", 0, 100), health(gpu));
         });
         List<Integer> lost = frame.list("lost_gpus", MAX_GPUS, false, element -> {
             int index = element.integer(0, MAX_GPUS - 1);
@@ -154,6 +165,52 @@ public final class FrameParser {
             return index;
         });
         return new MetricsBatch(workerId, seq, recordedAt, samples, lost);
+    }
+
+    private static CardLimits limits(Frame gpu) {
+        return new CardLimits(gpu.optionalInt("slowdown_temperature_celsius", 0, 150),
+                gpu.optionalInt("shutdown_temperature_celsius", 0, 150),
+                gpu.optionalInt("max_sm_clock_mhz", 0, MAX_CLOCK_MHZ),
+                gpu.optionalInt("enforced_power_limit_watts", 0, Short.MAX_VALUE));
+    }
+
+    /** The optional health fields; throttle_reasons absent or null means the card does not report them. */
+    private static GpuHealth health(Frame gpu) {
+        Integer throttle = null;
+        if (gpu.has("throttle_reasons")) {
+            var seen = new HashSet<String>();
+            List<Throttle> reasons = gpu.list("throttle_reasons", Throttle.values().length, false, element -> {
+                String name = element.string(THROTTLE_REASON, THROTTLE_RULE);
+                if (!seen.add(name)) {
+                    throw new InvalidFrame(element.path(), "must not repeat a reason");
+                }
+                return Throttle.named(name).orElseThrow();
+            });
+            throttle = Throttle.mask(reasons);
+        }
+        return new GpuHealth(gpu.optionalInt("sm_clock_mhz", 0, MAX_CLOCK_MHZ),
+                gpu.optionalInt("memory_temperature_celsius", -40, 150), throttle,
+                gpu.optionalLong("ecc_uncorrected_volatile", 0, Long.MAX_VALUE),
+                gpu.optionalBoolean("remapped_rows_pending"), gpu.optionalBoolean("remapped_rows_failure"),
+                gpu.optionalLong("pcie_replay_count", 0, Long.MAX_VALUE));
+    }
+
+    /** A {@code gpu_event}; the worker is the token's (the frame may name it, checked like the others). */
+    public static GpuEvent event(long workerId, JsonObject json, Instant now, Instant oldest) {
+        var frame = Frame.of(json);
+        long seq = frame.requiredLong("seq", 0, Long.MAX_VALUE);
+        Instant occurredAt = timestamp(frame, now, oldest);
+        int gpu = frame.requiredInt("gpu_index", 0, MAX_GPUS - 1);
+        String uuid = frame.optionalString("uuid", TEXT, "1-96 printable characters");
+        var kind = GpuEvent.Kind.of(frame.requiredString("kind", EVENT_KIND, "one of xid, ecc_double_bit, gpu_lost"));
+        Integer xid = frame.optionalInt("xid", 0, Integer.MAX_VALUE);
+        if (kind == GpuEvent.Kind.XID && xid == null) {
+            throw new InvalidFrame("xid", "is required when kind is xid");
+        }
+        if (kind != GpuEvent.Kind.XID && xid != null) {
+            throw new InvalidFrame("xid", "must be null unless kind is xid");
+        }
+        return new GpuEvent(workerId, seq, gpu, uuid, kind, xid, occurredAt);
     }
 
     private static Instant timestamp(Frame frame, Instant now, Instant oldest) {

@@ -1,6 +1,7 @@
 package com.trulience.alerts.boundary;
 
 import com.trulience.alerts.entity.Alert;
+import com.trulience.metrics.entity.Metric;
 import com.trulience.workers.entity.Worker;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -49,6 +50,26 @@ public class AlertsResource {
                     .map(AlertView::of)
                     .toList();
         }
+    }
+
+    /** What an alert can be about: the threshold metrics and the built-in conditions, each with its label. */
+    public record AlertKind(String metricName, String label, boolean threshold) {
+    }
+
+    @GET
+    @Path("kinds")
+    @Operation(summary = "What an alert can be about: threshold metrics and built-in conditions")
+    @APIResponse(responseCode = "200", description = "the kinds with their labels")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    public List<AlertKind> kinds() {
+        var kinds = new java.util.ArrayList<AlertKind>();
+        for (var metric : Metric.values()) {
+            kinds.add(new AlertKind(metric.metricName(), metric.label(), true));
+        }
+        Alert.BUILT_IN.forEach(kind -> kinds.add(new AlertKind(kind, Alert.isXid(kind) ? "Xid (one alert per GPU and Xid)"
+                : Alert.label(kind), false)));
+        return kinds;
     }
 
     @Operation(summary = "Alerts, open, resolved or all, newest first")

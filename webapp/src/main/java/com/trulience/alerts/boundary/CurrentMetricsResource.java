@@ -3,6 +3,7 @@ package com.trulience.alerts.boundary;
 import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.metrics.entity.Throttle;
 import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
@@ -84,7 +85,28 @@ public class CurrentMetricsResource {
         writeNullable(json, "power_draw_watts", gpu.powerDrawWatts());
         writeNullable(json, "power_draw_percent", gpu.powerDrawPercent());
         writeNullable(json, "fan_speed_percent", gpu.fanSpeedPercent());
-        json.writeEnd();
+        var health = gpu.health();
+        writeNullable(json, "sm_clock_mhz", health.smClockMhz());
+        writeNullable(json, "memory_temperature_celsius", health.memoryTemperatureCelsius());
+        if (health.throttleReasons() == null) {
+            json.writeNull("throttle_reasons");
+        } else {
+            json.writeStartArray("throttle_reasons");
+            Throttle.wireNames(health.throttleReasons()).forEach(json::write);
+            json.writeEnd();
+        }
+        writeNullable(json, "ecc_uncorrected_volatile", health.eccUncorrectedVolatile());
+        writeNullable(json, "remapped_rows_pending", health.remappedRowsPending());
+        writeNullable(json, "remapped_rows_failure", health.remappedRowsFailure());
+        writeNullable(json, "pcie_replay_count", health.pcieReplayCount());
+        writeNullable(json, "temperature_margin_celsius", gpu.temperatureMarginCelsius());
+        var limits = gpu.limits();
+        json.writeStartObject("limits");
+        writeNullable(json, "slowdown_temperature_celsius", limits.slowdownTemperatureCelsius());
+        writeNullable(json, "shutdown_temperature_celsius", limits.shutdownTemperatureCelsius());
+        writeNullable(json, "max_sm_clock_mhz", limits.maxSmClockMhz());
+        writeNullable(json, "enforced_power_limit_watts", limits.enforcedPowerLimitWatts());
+        json.writeEnd().writeEnd();
     }
 
     /** The levels in force for the worker; a metric switched off has none. */
@@ -110,6 +132,8 @@ public class CurrentMetricsResource {
             json.writeNull(name);
         } else if (value instanceof String text) {
             json.write(name, text);
+        } else if (value instanceof Boolean flag) {
+            json.write(name, flag);
         } else if (value instanceof Double number) {
             json.write(name, number);
         } else {

@@ -1,7 +1,8 @@
 package com.trulience.alerts.control;
 
 import com.trulience.alerts.entity.AlertTransition;
-import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.metrics.entity.GpuEventStored;
+import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.workers.entity.WorkerCameOnline;
 import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Where alerting meets the write path: evaluates each committed group of samples and each liveness change, then
+ * Where alerting meets the write path: evaluates the committed samples (in order, see {@link StoredInOrder}), the GPU
+ * events and each liveness change, then
  * announces the transitions, one event each, after their transaction committed (so observers never see a
  * transition that was rolled back).
  */
@@ -29,8 +31,15 @@ public class AlertTriggers {
     @Inject
     Event<AlertTransition> transitions;
 
-    void metricsStored(@ObservesAsync MetricsStored stored) {
-        announce("evaluate " + stored.batches().size() + " stored batch(es)", () -> alerts.evaluate(stored.batches()));
+    /** Called by {@link StoredInOrder}, one worker's batches in the order they arrived. */
+    void metricsStored(List<MetricsBatch> batches) {
+        announce("evaluate " + batches.size() + " stored batch(es)", () -> alerts.evaluate(batches));
+    }
+
+    void eventStored(@ObservesAsync GpuEventStored stored) {
+        var event = stored.event();
+        announce("evaluate the " + event.kind().wireName() + " event of worker " + event.workerId() + " GPU " + event.gpuIndex(),
+                () -> alerts.event(event));
     }
 
     void wentOffline(@ObservesAsync WorkerWentOffline offline) {

@@ -8,6 +8,7 @@ import com.trulience.alerts.entity.AlertRaised;
 import com.trulience.alerts.entity.AlertRepeated;
 import com.trulience.alerts.entity.AlertResolved;
 import com.trulience.alerts.entity.AlertTransition;
+import com.trulience.metrics.entity.GpuEvent;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.workers.entity.Worker;
 import com.trulience.workers.entity.WorkerName;
@@ -27,13 +28,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Applies the alert lifecycle to the database. One transaction per stored group with three reads (open alerts,
- * thresholds, announced GPUs, all in bulk) and writes only for changes. The open alerts of the group's workers are
- * locked, so that two nodes or writer threads evaluating the same worker take turns and continue each other's
- * recovering count; the guarded statements on {@link Alert} make each transition happen, and be notified, once.
+ * Applies the alert lifecycle to the database. One transaction per stored group with four reads (the GPUs' evaluation
+ * state, open alerts, thresholds, announced GPUs, all in bulk) and writes for the GPUs' state and for changes. The
+ * GPUs' state rows are locked, so that two nodes or writer threads evaluating the same worker take turns and continue
+ * each other's counts in sample order; the guarded statements on {@link Alert} make each transition happen, and be
+ * notified, once.
  */
 @ApplicationScoped
 public class Alerts {
@@ -56,11 +59,16 @@ public class Alerts {
     @ConfigProperty(name = "alert.vram.full.percent", defaultValue = "99")
     int vramFullPercent;
 
+    @Inject
+    @ConfigProperty(name = "alert.xid.quiet.minutes", defaultValue = "30")
+    int xidQuietMinutes;
+
     private AlertRules rules;
 
     @PostConstruct
     void configure() {
-        rules = new AlertRules(new AlertSettings(Duration.ofMinutes(cooldownMinutes), hysteresis, vramFullPercent));
+        rules = new AlertRules(new AlertSettings(Duration.ofMinutes(cooldownMinutes), hysteresis, vramFullPercent,
+                Duration.ofMinutes(xidQuietMinutes)));
     }
 
     public Duration cooldown() {
@@ -71,6 +79,32 @@ public class Alerts {
     @Transactional
     public List<AlertTransition> evaluate(List<MetricsBatch> batches) {
         var workerIds = batches.stream().map(MetricsBatch::workerId).distinct().toList();
+        var announced = announced(workerIds);
+        var gpus = new HashSet<GpuKey>();
+        for (var batch : batches) {
+            batch.samples().forEach(sample -> gpus.add(new GpuKey(batch.workerId(), sample.gpuIndex())));
+            batch.lostGpus().forEach(gpu -> gpus.add(new GpuKey(batch.workerId(), gpu)));
+            announced.getOrDefault(batch.workerId(), List.of()).forEach(gpu -> gpus.add(new GpuKey(batch.workerId(), gpu.gpuIndex())));
+        }
+        // first, so that evaluations of the same worker take turns before they read its open alerts
+        var stateBefore = GpuStates.lock(em, gpus);
+        var open = openAlerts(workerIds);
+        var evaluation = rules.evaluate(batches, announced, thresholds.inForce(workerIds), open, stateBefore);
+        GpuStates.save(em, stateBefore, evaluation.state());
+        return evaluation.decisions().isEmpty() ? List.of() : apply(evaluation.decisions(), open);
+    }
+
+    /** An event of the agent's event thread (stored once: a replay does not come here). */
+    @Transactional
+    public List<AlertTransition> event(GpuEvent event) {
+        var key = new GpuKey(event.workerId(), event.gpuIndex());
+        var state = GpuStates.lock(em, Set.of(key)).getOrDefault(key, GpuState.NEW);
+        var open = openAlerts(List.of(event.workerId()));
+        var evaluation = rules.evaluate(event, open, state);
+        return evaluation.decisions().isEmpty() ? List.of() : apply(evaluation.decisions(), open);
+    }
+
+    private Map<AlertKey, OpenAlert> openAlerts(List<Long> workerIds) {
         var open = new HashMap<AlertKey, OpenAlert>();
         em.createNamedQuery(Alert.OPEN_OF_WORKERS, Alert.class)
                 .setParameter("workerIds", workerIds)
@@ -82,14 +116,20 @@ public class Alerts {
                             alert.lastNotifiedAt() == null ? alert.openedAt().toInstant() : alert.lastNotifiedAt().toInstant(),
                             alert.recoveringSamples()));
                 });
-        var inForce = thresholds.inForce(workerIds);
+        return open;
+    }
+
+    private Map<Long, List<AnnouncedGpu>> announced(List<Long> workerIds) {
         var announced = new HashMap<Long, List<AnnouncedGpu>>();
         for (Object[] row : em.createNamedQuery(Worker.GPUS_OF, Object[].class).setParameter("ids", workerIds).getResultList()) {
             announced.computeIfAbsent(((Number) row[0]).longValue(), id -> new ArrayList<>())
-                    .add(new AnnouncedGpu(((Number) row[1]).intValue(), row[2] == null ? null : ((Number) row[2]).intValue()));
+                    .add(new AnnouncedGpu(((Number) row[1]).intValue(), integer(row[2]), integer(row[3])));
         }
-        var evaluation = rules.evaluate(batches, announced, inForce, open);
-        return evaluation.decisions().isEmpty() ? List.of() : apply(evaluation.decisions(), open);
+        return announced;
+    }
+
+    private static Integer integer(Object column) {
+        return column == null ? null : ((Number) column).intValue();
     }
 
     private record Applied(Decision decision, long alertId, Instant openedAt) {

@@ -10,6 +10,7 @@ import jakarta.persistence.NamedNativeQuery;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * A threshold or built-in condition of one worker (and GPU), open until it is resolved. Rows change only through
@@ -22,6 +23,9 @@ import java.time.OffsetDateTime;
 @NamedQuery(name = Alert.LIST, query = """
         SELECT a FROM Alert a WHERE (:state = 'all' OR a.state = :state) AND (:workerId = 0 OR a.workerId = :workerId)
         ORDER BY a.openedAt DESC, a.id DESC""")
+@NamedQuery(name = Alert.OPEN_GPU_TROUBLE, query = """
+        SELECT a FROM Alert a WHERE a.state = 'open' AND a.severity = 'critical' AND a.gpuIndex IS NOT NULL
+        AND (a.metricName = 'gpu_missing' OR a.metricName LIKE 'xid!_%' ESCAPE '!') ORDER BY a.openedAt DESC, a.id DESC""")
 @NamedQuery(name = Alert.ESCALATE, query = """
         UPDATE Alert a SET a.severity = 'critical', a.value = :value, a.thresholdValue = :threshold, a.message = :message,
         a.lastNotifiedAt = :at, a.recoveringSamples = 0
@@ -58,6 +62,8 @@ public class Alert {
     public static final String OPEN_OF_WORKERS = "Alert.openOfWorkers";
     /** Parameters state (open, resolved or all) and workerId (0 for all). */
     public static final String LIST = "Alert.list";
+    /** Open critical alerts of a lost GPU or a hardware Xid, newest first: a GPU card's banner. */
+    public static final String OPEN_GPU_TROUBLE = "Alert.openGpuTrouble";
     public static final String ESCALATE = "Alert.escalate";
     public static final String REPEAT = "Alert.repeat";
     public static final String COUNT_RECOVERING = "Alert.countRecovering";
@@ -72,6 +78,26 @@ public class Alert {
     public static final String WORKER_OFFLINE = "worker_offline";
     public static final String GPU_MISSING = "gpu_missing";
     public static final String VRAM_FULL = "vram_full";
+    /** GPU health (issue 17): the card's own reports beyond the thresholds. */
+    public static final String THERMAL_THROTTLE = "thermal_throttle";
+    public static final String POWER_THROTTLE = "power_throttle";
+    public static final String ECC_UNCORRECTED = "ecc_uncorrected";
+    public static final String ROW_REMAP_FAILURE = "row_remap_failure";
+    public static final String ROW_REMAP_PENDING = "row_remap_pending";
+    /** One alert per GPU and Xid: {@code xid_79}. */
+    public static final String XID_PREFIX = "xid_";
+
+    /** Every built-in kind, for the API; an Xid alert's kind is {@code xid_<code>}. */
+    public static final List<String> BUILT_IN = List.of(WORKER_OFFLINE, GPU_MISSING, VRAM_FULL, THERMAL_THROTTLE,
+            POWER_THROTTLE, ECC_UNCORRECTED, ROW_REMAP_FAILURE, ROW_REMAP_PENDING, XID_PREFIX + "<code>");
+
+    public static String xid(int code) {
+        return XID_PREFIX + code;
+    }
+
+    public static boolean isXid(String metricName) {
+        return metricName.startsWith(XID_PREFIX);
+    }
 
     /** What an alert of this metric name is about, in words: the metric's label or the built-in condition's. */
     public static String label(String metricName) {
@@ -79,7 +105,12 @@ public class Alert {
             case WORKER_OFFLINE -> "Worker offline";
             case GPU_MISSING -> "GPU missing";
             case VRAM_FULL -> "VRAM full";
-            default -> Metric.labelOf(metricName);
+            case THERMAL_THROTTLE -> "Thermal throttling";
+            case POWER_THROTTLE -> "Power throttling";
+            case ECC_UNCORRECTED -> "Uncorrected ECC errors";
+            case ROW_REMAP_FAILURE -> "Row remapping failed";
+            case ROW_REMAP_PENDING -> "Row remap pending (reset the GPU)";
+            default -> isXid(metricName) ? "Xid " + metricName.substring(XID_PREFIX.length()) : Metric.labelOf(metricName);
         };
     }
 

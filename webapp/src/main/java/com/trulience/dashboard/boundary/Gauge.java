@@ -9,7 +9,7 @@ import java.util.Optional;
  * ({@code ok}, {@code warning}, {@code critical}; {@code none} when there is no reading).
  */
 public record Gauge(String metric, String label, String value, String detail, double percent, String level,
-                    Double warningAt, Double criticalAt) {
+                    Double warningAt, Double criticalAt, Double markAt, String markTitle) {
 
     /** Temperatures are drawn on a 0..100 °C scale: cards throttle well below it. */
     static final int TEMPERATURE_SCALE = 100;
@@ -20,11 +20,22 @@ public record Gauge(String metric, String label, String value, String detail, do
         String level = reading == null ? "none" : enabled.map(l -> levelOf(reading, l)).orElse("ok");
         return new Gauge(metric, label, value, detail, clamp(percentOfScale), level,
                 enabled.map(l -> clamp(100.0 * l.warning() / scale)).orElse(null),
-                enabled.map(l -> clamp(100.0 * l.critical() / scale)).orElse(null));
+                enabled.map(l -> clamp(100.0 * l.critical() / scale)).orElse(null), null, null);
+    }
+
+    /** The same gauge with a mark of the card's own limit (e.g. its slowdown temperature) at value on the scale. */
+    Gauge withMark(Integer value, double scale, String title) {
+        return value == null ? this : new Gauge(metric, label, this.value, detail, percent, level, warningAt, criticalAt,
+                clamp(100.0 * value / scale), title);
+    }
+
+    public String markPosition() {
+        return markAt == null ? null : String.format(Locale.ROOT, "%.1f%%", markAt);
     }
 
     static String levelOf(double reading, Levels levels) {
-        return reading >= levels.critical() ? "critical" : reading >= levels.warning() ? "warning" : "ok";
+        var metric = levels.metric();
+        return metric.reached(reading, levels.critical()) ? "critical" : metric.reached(reading, levels.warning()) ? "warning" : "ok";
     }
 
     /** The bar's width for CSS, with a dot whatever the server's locale. */

@@ -1,5 +1,6 @@
 package com.trulience.dashboard.boundary;
 
+import com.trulience.alerts.control.GpuTrouble;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.CurrentFleet;
 import com.trulience.platform.control.DatabaseMigration;
@@ -27,14 +28,18 @@ public class HardwarePage implements Serializable {
     @Inject
     Thresholds thresholds;
 
+    @Inject
+    GpuTrouble trouble;
+
     private List<WorkerCard> workers = List.of();
 
     public void load() {
         var inForce = thresholds.inForce();
         var latestRestarts = restarts.latestPerWorker(RestartProgress.SHOWN_MINUTES);
+        var banners = trouble.open();
         try (var connection = dataSource.getConnection()) {
             workers = CurrentFleet.all(connection).stream().map(worker -> WorkerCard.of(worker, inForce,
-                    RestartProgress.of(latestRestarts.get(worker.id())))).toList();
+                    RestartProgress.of(latestRestarts.get(worker.id())), banners)).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("current metrics query failed", e);
         }

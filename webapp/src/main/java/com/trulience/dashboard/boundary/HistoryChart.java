@@ -5,6 +5,7 @@ import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.GpuHistory;
 import com.trulience.metrics.control.HistoryQuery;
 import com.trulience.metrics.entity.Metric;
+import com.trulience.workers.entity.WorkerGpu;
 import com.trulience.workers.entity.Worker;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One Chart.js line chart of a metric for {@code p:chart}: a series per GPU on a shared time axis, and the warning
@@ -29,20 +31,50 @@ final class HistoryChart {
     /** Every metric's chart of the worker's history, by metric name, with the levels in force for the worker. */
     static Map<String, String> all(Worker worker, HistoryQuery query, List<GpuHistory> gpus, EffectiveThresholds inForce,
                                    long tickMillis) {
-        var powerLimits = new HashMap<Integer, Integer>();
-        worker.gpus().forEach(gpu -> powerLimits.put((int) gpu.gpuIndex(), gpu.powerLimitWatts()));
+        var cards = new HashMap<Integer, WorkerGpu>();
+        worker.gpus().forEach(gpu -> cards.put((int) gpu.gpuIndex(), gpu));
         var charts = new LinkedHashMap<String, String>();
         for (var metric : Metric.values()) {
-            charts.put(metric.metricName(), of(metric, query, gpus, powerLimits, inForce.of(worker.id(), metric), tickMillis));
+            charts.put(metric.metricName(), of(metric, query, gpus, cards, inForce.of(worker.id(), metric), tickMillis));
         }
+        charts.put(SM_CLOCK, health("SM clock", "MHz", query, gpus, point -> number(point.smClockMhz()), tickMillis));
+        charts.put(MEMORY_TEMPERATURE, health("Memory temperature", "°C", query, gpus,
+                point -> number(point.memoryTemperatureCelsius()), tickMillis));
         return charts;
+    }
+
+    /** The charts of health readings that have no thresholds, by these names. */
+    static final String SM_CLOCK = "sm_clock_mhz";
+    static final String MEMORY_TEMPERATURE = "memory_temperature_celsius";
+
+    /** A series per GPU of a reading without thresholds; a GPU that reports none of it has no line. */
+    static String health(String title, String unit, HistoryQuery query, List<GpuHistory> gpus,
+                         Function<GpuHistory.Point, Double> reading, long tickMillis) {
+        var datasets = Json.createArrayBuilder();
+        int color = 0;
+        for (var gpu : gpus) {
+            var points = Json.createArrayBuilder();
+            int count = 0;
+            for (var point : gpu.points()) {
+                Double value = reading.apply(point);
+                if (value != null) {
+                    points.add(point(point.time().toEpochMilli(), value));
+                    count++;
+                }
+            }
+            if (count > 0) {
+                datasets.add(line("GPU " + gpu.gpuIndex(), points, COLORS[color % COLORS.length], false, count < 60 ? 2.5 : 0));
+            }
+            color++;
+        }
+        return chart(title, unit, datasets, query, tickMillis, null);
     }
 
     /**
      * Chart.js configuration (JSON text) of one metric, on a linear time axis in epoch milliseconds: the threshold
      * lines then span the whole range whatever the samples, and trulience.js's extender formats the ticks.
      */
-    static String of(Metric metric, HistoryQuery query, List<GpuHistory> gpus, Map<Integer, Integer> powerLimits,
+    static String of(Metric metric, HistoryQuery query, List<GpuHistory> gpus, Map<Integer, WorkerGpu> cards,
                      Optional<Levels> levels, long tickMillis) {
         long since = query.since().toEpochMilli();
         long until = query.until().toEpochMilli();
@@ -51,7 +83,7 @@ final class HistoryChart {
         for (var gpu : gpus) {
             var points = Json.createArrayBuilder();
             for (var point : gpu.points()) {
-                Double value = value(metric, point, powerLimits.get(gpu.gpuIndex()));
+                Double value = value(metric, point, cards.get(gpu.gpuIndex()));
                 if (value != null) {
                     points.add(point(point.time().toEpochMilli(), value));
                 }
@@ -65,11 +97,18 @@ final class HistoryChart {
             datasets.add(line("Critical " + l.critical() + " " + metric.unit(), level(since, until, l.critical()), "#dc2626", true, 0));
         });
 
-        var y = Json.createObjectBuilder().add("beginAtZero", true)
-                .add("title", Json.createObjectBuilder().add("display", true).add("text", metric.unit()));
         // shares of a whole end at 100; a temperature or a draw above the card's limit has no fixed top
-        if (metric == Metric.VRAM_USED_PERCENT || metric == Metric.UTILIZATION_PERCENT) {
-            y.add("max", 100);
+        boolean share = metric == Metric.VRAM_USED_PERCENT || metric == Metric.UTILIZATION_PERCENT;
+        return chart(metric.chartTitle(), metric.unit(), datasets, query, tickMillis, share ? 100 : null);
+    }
+
+    private static String chart(String title, String unit, JsonArrayBuilder datasets, HistoryQuery query, long tickMillis, Integer yMax) {
+        long since = query.since().toEpochMilli();
+        long until = query.until().toEpochMilli();
+        var y = Json.createObjectBuilder().add("beginAtZero", true)
+                .add("title", Json.createObjectBuilder().add("display", true).add("text", unit));
+        if (yMax != null) {
+            y.add("max", yMax);
         }
         return Json.createObjectBuilder()
                 .add("type", "line")
@@ -81,7 +120,7 @@ final class HistoryChart {
                         .add("parsing", false)
                         .add("interaction", Json.createObjectBuilder().add("mode", "nearest").add("axis", "x").add("intersect", false))
                         .add("plugins", Json.createObjectBuilder()
-                                .add("title", Json.createObjectBuilder().add("display", true).add("text", metric.chartTitle())
+                                .add("title", Json.createObjectBuilder().add("display", true).add("text", title)
                                         .add("font", Json.createObjectBuilder().add("size", 14)))
                                 .add("legend", Json.createObjectBuilder().add("position", "bottom")
                                         .add("labels", Json.createObjectBuilder().add("boxWidth", 14))))
@@ -93,12 +132,15 @@ final class HistoryChart {
     }
 
     /** The metric's value at a point (a bucket's average), null where the card reported nothing to derive it from. */
-    static Double value(Metric metric, GpuHistory.Point point, Integer powerLimitWatts) {
+    /** card: as the hello announced it, null for a GPU the last hello did not announce. */
+    static Double value(Metric metric, GpuHistory.Point point, WorkerGpu card) {
         return switch (metric) {
             case TEMPERATURE_CELSIUS -> number(point.temperatureCelsius());
             case VRAM_USED_PERCENT -> Metric.vramUsedPercent(point.vramUsedMb(), point.vramTotalMb());
             case UTILIZATION_PERCENT -> number(point.utilizationPercent());
-            case POWER_DRAW_PERCENT -> Metric.powerDrawPercent(point.powerDrawWatts(), powerLimitWatts);
+            case POWER_DRAW_PERCENT -> card == null ? null : Metric.powerDrawPercent(point.powerDrawWatts(), card.powerLimitWatts());
+            case TEMPERATURE_MARGIN_CELSIUS -> card == null ? null
+                    : Metric.temperatureMarginCelsius(card.limits().slowdownTemperatureCelsius(), point.temperatureCelsius());
         };
     }
 

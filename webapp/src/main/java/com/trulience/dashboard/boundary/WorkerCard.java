@@ -1,10 +1,13 @@
 package com.trulience.dashboard.boundary;
 
 import com.trulience.alerts.control.EffectiveThresholds;
+import com.trulience.alerts.control.GpuKey;
 import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.CurrentFleet.GpuNow;
 import com.trulience.metrics.control.CurrentFleet.WorkerNow;
+import com.trulience.metrics.entity.GpuHealth;
 import com.trulience.metrics.entity.Metric;
+import com.trulience.metrics.entity.Throttle;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,20 +15,30 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** A worker as its dashboard card shows it. */
 public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus,
                          RestartProgress restart) implements Serializable {
 
-    public record GpuCard(int index, String name, List<Gauge> gauges) implements Serializable {
+    /**
+     * banner: the open critical alert of a lost GPU or a hardware Xid (its meaning and action), null when none;
+     * badges: throttling by reason, ECC and row-remap trouble the latest sample reports.
+     */
+    public record GpuCard(int index, String name, List<Gauge> gauges, List<Badge> badges, String banner) implements Serializable {
+    }
+
+    /** level: warning or critical, for its colour. */
+    public record Badge(String text, String level) implements Serializable {
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds, RestartProgress restart) {
+    static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds, RestartProgress restart, Map<GpuKey, String> banners) {
         return new WorkerCard(worker.id(), worker.name(), worker.hostname(), worker.online(), time(worker.lastSeenAt()),
-                worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds)).toList(), restart);
+                worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds,
+                        banners.get(new GpuKey(worker.id(), gpu.gpuIndex())))).toList(), restart);
     }
 
     /** No restart for an offline worker (its agent would never hear of it) nor while one is in flight. */
@@ -45,11 +58,14 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
         return time == null ? "never" : TIME.format(time);
     }
 
-    private static GpuCard gpuCard(long worker, GpuNow gpu, EffectiveThresholds thresholds) {
+    private static GpuCard gpuCard(long worker, GpuNow gpu, EffectiveThresholds thresholds, String banner) {
         var gauges = new ArrayList<Gauge>();
+        Integer slowdown = gpu.limits().slowdownTemperatureCelsius();
         gauges.add(gauge(Metric.TEMPERATURE_CELSIUS, (double) gpu.temperatureCelsius(),
                 100.0 * gpu.temperatureCelsius() / Gauge.TEMPERATURE_SCALE, gpu.temperatureCelsius() + " °C",
-                "max " + Gauge.TEMPERATURE_SCALE + " °C", thresholds.of(worker, Metric.TEMPERATURE_CELSIUS), Gauge.TEMPERATURE_SCALE));
+                slowdown == null ? "max " + Gauge.TEMPERATURE_SCALE + " °C" : "slowdown " + slowdown + " °C",
+                thresholds.of(worker, Metric.TEMPERATURE_CELSIUS), Gauge.TEMPERATURE_SCALE)
+                .withMark(slowdown, Gauge.TEMPERATURE_SCALE, "the card slows down at " + slowdown + " °C"));
         gauges.add(gauge(Metric.VRAM_USED_PERCENT, gpu.vramUsedPercent(), gpu.vramUsedPercent(),
                 percent(gpu.vramUsedPercent()), gigabytes(gpu.vramUsedMb()) + " / " + gigabytes(gpu.vramTotalMb()) + " GB",
                 thresholds.of(worker, Metric.VRAM_USED_PERCENT), 100));
@@ -60,7 +76,23 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
                 (gpu.powerDrawWatts() == null ? "–" : gpu.powerDrawWatts()) + " / "
                         + (gpu.powerLimitWatts() == null ? "–" : gpu.powerLimitWatts()) + " W",
                 thresholds.of(worker, Metric.POWER_DRAW_PERCENT), 100));
-        return new GpuCard(gpu.gpuIndex(), gpu.name() == null ? "GPU " + gpu.gpuIndex() : gpu.name(), List.copyOf(gauges));
+        return new GpuCard(gpu.gpuIndex(), gpu.name() == null ? "GPU " + gpu.gpuIndex() : gpu.name(), List.copyOf(gauges),
+                badges(gpu.health()), banner);
+    }
+
+    static List<Badge> badges(GpuHealth health) {
+        var badges = new ArrayList<Badge>();
+        Throttle.of(health.throttleReasons()).forEach(reason -> badges.add(new Badge("Throttled: " + reason.label(), "warning")));
+        if (health.eccUncorrectedVolatile() != null && health.eccUncorrectedVolatile() > 0) {
+            badges.add(new Badge("ECC errors: " + health.eccUncorrectedVolatile(), "critical"));
+        }
+        if (Boolean.TRUE.equals(health.remappedRowsFailure())) {
+            badges.add(new Badge("Row remap failed", "critical"));
+        }
+        if (Boolean.TRUE.equals(health.remappedRowsPending())) {
+            badges.add(new Badge("Row remap pending: reset", "warning"));
+        }
+        return List.copyOf(badges);
     }
 
     private static Gauge gauge(Metric metric, Double reading, double percentOfScale, String value, String detail,

@@ -3,6 +3,7 @@ package com.trulience.dashboard.boundary;
 import com.trulience.alerts.boundary.AlertsResource.AlertView;
 import com.trulience.alerts.control.Levels;
 import com.trulience.alerts.control.Thresholds;
+import com.trulience.metrics.control.GpuEvents;
 import com.trulience.metrics.control.History;
 import com.trulience.restarts.boundary.RestartView;
 import com.trulience.workers.entity.Worker;
@@ -17,7 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** One worker: history charts over a chosen range, its alerts and the thresholds in force for it. */
+/** One worker: history charts over a chosen range, its GPU events, its alerts and the thresholds in force for it. */
 @Named
 @ViewScoped
 public class WorkerPage implements Serializable {
@@ -26,6 +27,7 @@ public class WorkerPage implements Serializable {
     static final int CHART_POINTS = 360;
     static final int RESTART_HISTORY = 50;
     static final int ALERTS = 50;
+    static final int EVENTS = 50;
 
     @PersistenceContext
     transient EntityManager em;
@@ -36,6 +38,9 @@ public class WorkerPage implements Serializable {
     @Inject
     Thresholds thresholds;
 
+    @Inject
+    GpuEvents gpuEvents;
+
     private String id;
     private String range;
     private WorkerHeader worker;
@@ -43,6 +48,7 @@ public class WorkerPage implements Serializable {
     private Map<String, String> charts = Map.of();
     private List<Levels> levels = List.of();
     private List<AlertView> alerts = List.of();
+    private List<GpuEvents.StoredEvent> events = List.of();
 
     public void load() {
         var found = Faces.id(id) == null ? null : em.find(Worker.class, Faces.id(id));
@@ -64,6 +70,7 @@ public class WorkerPage implements Serializable {
             throw new IllegalStateException("history query failed", e);
         }
         alerts = AlertView.list(em, "all", found.id(), ALERTS);
+        events = gpuEvents.of(found.id(), Instant.EPOCH, now.plusSeconds(1), EVENTS);
     }
 
     /** What a push may have changed, without the charts: the online state and the restarts. */
@@ -129,5 +136,10 @@ public class WorkerPage implements Serializable {
 
     public List<AlertView> getAlerts() {
         return alerts;
+    }
+
+    /** The GPU events timeline, newest first. */
+    public List<GpuEvents.StoredEvent> getEvents() {
+        return events;
     }
 }

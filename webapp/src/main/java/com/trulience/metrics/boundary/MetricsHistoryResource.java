@@ -61,7 +61,9 @@ public class MetricsHistoryResource {
             new Column("vram_total_mb", GpuHistory.Point::vramTotalMb),
             new Column("power_draw_watts", GpuHistory.Point::powerDrawWatts),
             new Column("power_draw_watts_max", GpuHistory.Point::powerDrawWattsMax),
-            new Column("fan_speed_percent", GpuHistory.Point::fanSpeedPercent));
+            new Column("fan_speed_percent", GpuHistory.Point::fanSpeedPercent),
+            new Column("sm_clock_mhz", GpuHistory.Point::smClockMhz),
+            new Column("memory_temperature_celsius", GpuHistory.Point::memoryTemperatureCelsius));
 
     @PersistenceContext
     EntityManager em;

@@ -2,6 +2,7 @@ package com.trulience.metrics.control;
 
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.metrics.entity.MetricsWriting;
 import com.trulience.platform.control.BackendFigures;
 import com.trulience.platform.control.DatabaseMigration;
 import com.trulience.workers.entity.WorkerCameOnline;
@@ -61,6 +62,9 @@ public class BatchWriter {
     Event<MetricsStored> stored;
 
     @Inject
+    Event<MetricsWriting> writing;
+
+    @Inject
     Event<WorkerCameOnline> cameOnline;
 
     @Inject
@@ -71,6 +75,8 @@ public class BatchWriter {
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
+    /** Held while a writer takes its group, so that groups are announced (MetricsWriting) in the order they were taken. */
+    private final Object taking = new Object();
 
     private record Pending(MetricsBatch batch, CompletableFuture<Void> committed) {
     }
@@ -124,31 +130,37 @@ public class BatchWriter {
     private void writeUntilStopped() {
         var group = new ArrayList<Pending>();
         while (running) {
+            var committed = new CompletableFuture<Void>();
             try {
-                group.add(queue.take());
-                int rows = group.get(0).batch().samples().size();
-                while (rows < MAX_ROWS_PER_TRANSACTION) {
-                    var next = queue.poll();
-                    if (next == null) {
-                        break;
+                synchronized (taking) {
+                    group.add(queue.take());
+                    int rows = group.get(0).batch().samples().size();
+                    while (rows < MAX_ROWS_PER_TRANSACTION) {
+                        var next = queue.poll();
+                        if (next == null) {
+                            break;
+                        }
+                        group.add(next);
+                        rows += next.batch().samples().size();
                     }
-                    group.add(next);
-                    rows += next.batch().samples().size();
+                    writing.fire(new MetricsWriting(group.stream().map(Pending::batch).toList(), committed));
                 }
-                write(group);
+                write(group, committed);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                committed.completeExceptionally(e);
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Batch writer failed; it goes on with the next frames", e);
                 group.forEach(pending -> pending.committed().completeExceptionally(e));
+                committed.completeExceptionally(e);
             } finally {
                 group.clear();
             }
         }
     }
 
-    private void write(List<Pending> group) {
+    private void write(List<Pending> group, CompletableFuture<Void> groupCommitted) {
         var batches = group.stream().map(Pending::batch).toList();
         List<Long> backOnline;
         try {
@@ -156,9 +168,11 @@ public class BatchWriter {
         } catch (SQLException e) {
             LOG.warning(() -> "Could not store " + group.size() + " frame(s); their agents will send them again: " + e.getMessage());
             group.forEach(pending -> pending.committed().completeExceptionally(e));
+            groupCommitted.completeExceptionally(e);
             return;
         }
         rowsIngested.inc(batches.stream().mapToInt(batch -> batch.samples().size()).sum());
+        groupCommitted.complete(null);
         group.forEach(pending -> pending.committed().complete(null));
         stored.fireAsync(new MetricsStored(batches));
         backOnline.forEach(workerId -> cameOnline.fireAsync(new WorkerCameOnline(workerId)));

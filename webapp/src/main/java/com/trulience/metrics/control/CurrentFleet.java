@@ -1,6 +1,8 @@
 package com.trulience.metrics.control;
 
+import com.trulience.metrics.entity.GpuHealth;
 import com.trulience.metrics.entity.Metric;
+import com.trulience.workers.entity.CardLimits;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +22,10 @@ public final class CurrentFleet {
     private static final String FLEET = """
             SELECT w.id, w.name, w.online, w.last_seen_at, l.gpu_index, g.name, g.power_limit_watts, l.recorded_at,
                    l.vram_used_mb, l.vram_total_mb, l.temperature_celsius, l.utilization_percent, l.power_draw_watts,
-                   l.fan_speed_percent, w.hostname, g.uuid
+                   l.fan_speed_percent, w.hostname, g.uuid, l.sm_clock_mhz, l.memory_temperature_celsius, l.throttle_reasons,
+                   l.ecc_uncorrected_volatile, l.remapped_rows_pending, l.remapped_rows_failure, l.pcie_replay_count,
+                   g.slowdown_temperature_celsius, g.shutdown_temperature_celsius, g.max_sm_clock_mhz,
+                   g.enforced_power_limit_watts
             FROM workers w
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
@@ -29,12 +34,18 @@ public final class CurrentFleet {
 
     public record GpuNow(int gpuIndex, String name, Integer powerLimitWatts, Instant recordedAt, int vramUsedMb,
                          int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
-                         Integer fanSpeedPercent, String uuid) {
+                         Integer fanSpeedPercent, String uuid, GpuHealth health, CardLimits limits) {
 
         /** To a tenth, as the API and the gauges show it. */
         public double vramUsedPercent() {
             Double percent = Metric.vramUsedPercent(vramUsedMb, vramTotalMb);
             return percent == null ? 0 : tenths(percent);
+        }
+
+        /** The card's slowdown temperature minus its temperature; null for a card without a slowdown temperature. */
+        public Integer temperatureMarginCelsius() {
+            Double margin = Metric.temperatureMarginCelsius(limits.slowdownTemperatureCelsius(), temperatureCelsius);
+            return margin == null ? null : margin.intValue();
         }
 
         /** To a tenth; null when the card reports no draw or no limit. */
@@ -89,7 +100,15 @@ public final class CurrentFleet {
     private static GpuNow gpu(ResultSet rows) throws SQLException {
         return new GpuNow(rows.getInt(5), rows.getString(6), integer(rows.getObject(7)), instant(rows.getTimestamp(8)),
                 rows.getInt(9), rows.getInt(10), rows.getInt(11), rows.getInt(12), integer(rows.getObject(13)),
-                integer(rows.getObject(14)), rows.getString(16));
+                integer(rows.getObject(14)), rows.getString(16), new GpuHealth(integer(rows.getObject(17)), integer(rows.getObject(18)),
+                integer(rows.getObject(19)), longOrNull(rows.getObject(20)), (Boolean) rows.getObject(21),
+                (Boolean) rows.getObject(22), longOrNull(rows.getObject(23))),
+                new CardLimits(integer(rows.getObject(24)), integer(rows.getObject(25)), integer(rows.getObject(26)),
+                        integer(rows.getObject(27))));
+    }
+
+    private static Long longOrNull(Object value) {
+        return value == null ? null : ((Number) value).longValue();
     }
 
     private static Integer integer(Object value) {

@@ -17,6 +17,15 @@ public record GpuHistory(int gpuIndex, List<Point> points) {
      */
     public record Point(Instant time, Number samples, Number temperatureCelsius, Number temperatureCelsiusMax,
                         Number utilizationPercent, Number utilizationPercentMax, Number vramUsedMb, Number vramUsedMbMax,
-                        Number vramTotalMb, Number powerDrawWatts, Number powerDrawWattsMax, Number fanSpeedPercent) {
+                        Number vramTotalMb, Number powerDrawWatts, Number powerDrawWattsMax, Number fanSpeedPercent,
+                        Number smClockMhz, Number memoryTemperatureCelsius) {
+
+        /** A point of a card that reports neither SM clock nor memory temperature. */
+        public Point(Instant time, Number samples, Number temperatureCelsius, Number temperatureCelsiusMax,
+                     Number utilizationPercent, Number utilizationPercentMax, Number vramUsedMb, Number vramUsedMbMax,
+                     Number vramTotalMb, Number powerDrawWatts, Number powerDrawWattsMax, Number fanSpeedPercent) {
+            this(time, samples, temperatureCelsius, temperatureCelsiusMax, utilizationPercent, utilizationPercentMax, vramUsedMb,
+                    vramUsedMbMax, vramTotalMb, powerDrawWatts, powerDrawWattsMax, fanSpeedPercent, null, null);
+        }
     }
 }

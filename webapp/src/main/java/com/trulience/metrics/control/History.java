@@ -26,7 +26,8 @@ public class History {
 
     private static final String RAW = """
             SELECT gpu_index, recorded_at, 1, temperature_celsius, temperature_celsius, utilization_percent, utilization_percent,
-                   vram_used_mb, vram_used_mb, vram_total_mb, power_draw_watts, power_draw_watts, fan_speed_percent
+                   vram_used_mb, vram_used_mb, vram_total_mb, power_draw_watts, power_draw_watts, fan_speed_percent,
+                   sm_clock_mhz, memory_temperature_celsius
             FROM gpu_metrics
             WHERE worker_id = ? AND recorded_at >= ? AND recorded_at < ? AND (?::smallint IS NULL OR gpu_index = ?)
             ORDER BY gpu_index, recorded_at
@@ -36,7 +37,7 @@ public class History {
             SELECT gpu_index, date_bin(make_interval(secs => ?), recorded_at, ?) AS bucket, COUNT(*),
                    AVG(temperature_celsius), MAX(temperature_celsius), AVG(utilization_percent), MAX(utilization_percent),
                    AVG(vram_used_mb), MAX(vram_used_mb), MAX(vram_total_mb), AVG(power_draw_watts), MAX(power_draw_watts),
-                   AVG(fan_speed_percent)
+                   AVG(fan_speed_percent), AVG(sm_clock_mhz), AVG(memory_temperature_celsius)
             FROM gpu_metrics
             WHERE worker_id = ? AND recorded_at >= ? AND recorded_at < ? AND (?::smallint IS NULL OR gpu_index = ?)
             GROUP BY 1, 2 ORDER BY 1, 2
@@ -48,7 +49,9 @@ public class History {
                    SUM(utilization_percent_sum)::float8 / SUM(samples), MAX(utilization_percent_max),
                    SUM(vram_used_mb_sum)::float8 / SUM(samples), MAX(vram_used_mb_max), MAX(vram_total_mb),
                    SUM(power_draw_watts_sum)::float8 / NULLIF(SUM(power_draw_samples), 0), MAX(power_draw_watts_max),
-                   SUM(fan_speed_percent_sum)::float8 / NULLIF(SUM(fan_speed_samples), 0)
+                   SUM(fan_speed_percent_sum)::float8 / NULLIF(SUM(fan_speed_samples), 0),
+                   SUM(sm_clock_mhz_sum)::float8 / NULLIF(SUM(sm_clock_samples), 0),
+                   SUM(memory_temperature_celsius_sum)::float8 / NULLIF(SUM(memory_temperature_samples), 0)
             FROM gpu_metrics_hourly
             WHERE worker_id = ? AND hour >= date_trunc('hour', ?::timestamptz, 'UTC') AND hour < ? AND (?::smallint IS NULL OR gpu_index = ?)
             GROUP BY 1, 2 ORDER BY 1, 2
@@ -102,7 +105,7 @@ public class History {
         return new GpuHistory.Point(rows.getTimestamp(2).toInstant(), number(rows.getObject(3)), number(rows.getObject(4)),
                 number(rows.getObject(5)), number(rows.getObject(6)), number(rows.getObject(7)), number(rows.getObject(8)),
                 number(rows.getObject(9)), number(rows.getObject(10)), number(rows.getObject(11)), number(rows.getObject(12)),
-                number(rows.getObject(13)));
+                number(rows.getObject(13)), number(rows.getObject(14)), number(rows.getObject(15)));
     }
 
     /** Averages to a tenth (what a chart can show), whole numbers as Long. */

@@ -18,23 +18,38 @@ final class MetricsSql {
     private static final String INSERT = """
             WITH sample AS (
                 SELECT * FROM unnest(?::bigint[], ?::smallint[], ?::integer[], ?::integer[], ?::smallint[],
-                                     ?::smallint[], ?::smallint[], ?::smallint[], ?::text[]::timestamptz[])
+                                     ?::smallint[], ?::smallint[], ?::smallint[], ?::text[]::timestamptz[],
+                                     ?::integer[], ?::smallint[], ?::smallint[], ?::bigint[], ?::boolean[],
+                                     ?::boolean[], ?::bigint[])
                     AS s(worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
-                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at)
+                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at,
+                         sm_clock_mhz, memory_temperature_celsius, throttle_reasons, ecc_uncorrected_volatile,
+                         remapped_rows_pending, remapped_rows_failure, pcie_replay_count)
             ), stored AS (
                 INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
-                                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at)
-                SELECT * FROM sample
+                                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at,
+                                         sm_clock_mhz, memory_temperature_celsius, throttle_reasons)
+                SELECT worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius, utilization_percent,
+                       power_draw_watts, fan_speed_percent, recorded_at, sm_clock_mhz, memory_temperature_celsius,
+                       throttle_reasons
+                FROM sample
                 ON CONFLICT (worker_id, recorded_at, gpu_index) DO NOTHING
             )
-            INSERT INTO gpu_metrics_latest AS latest
+            INSERT INTO gpu_metrics_latest AS latest (worker_id, gpu_index, vram_used_mb, vram_total_mb,
+                    temperature_celsius, utilization_percent, power_draw_watts, fan_speed_percent, recorded_at,
+                    sm_clock_mhz, memory_temperature_celsius, throttle_reasons, ecc_uncorrected_volatile,
+                    remapped_rows_pending, remapped_rows_failure, pcie_replay_count)
             SELECT DISTINCT ON (worker_id, gpu_index) * FROM sample
             ORDER BY worker_id, gpu_index, recorded_at DESC
             ON CONFLICT (worker_id, gpu_index) DO UPDATE SET
                 vram_used_mb = EXCLUDED.vram_used_mb, vram_total_mb = EXCLUDED.vram_total_mb,
                 temperature_celsius = EXCLUDED.temperature_celsius, utilization_percent = EXCLUDED.utilization_percent,
                 power_draw_watts = EXCLUDED.power_draw_watts, fan_speed_percent = EXCLUDED.fan_speed_percent,
-                recorded_at = EXCLUDED.recorded_at
+                recorded_at = EXCLUDED.recorded_at, sm_clock_mhz = EXCLUDED.sm_clock_mhz,
+                memory_temperature_celsius = EXCLUDED.memory_temperature_celsius,
+                throttle_reasons = EXCLUDED.throttle_reasons, ecc_uncorrected_volatile = EXCLUDED.ecc_uncorrected_volatile,
+                remapped_rows_pending = EXCLUDED.remapped_rows_pending,
+                remapped_rows_failure = EXCLUDED.remapped_rows_failure, pcie_replay_count = EXCLUDED.pcie_replay_count
             WHERE latest.recorded_at < EXCLUDED.recorded_at
             """;
 
@@ -55,6 +70,13 @@ final class MetricsSql {
         var powers = new Short[rows];
         var fans = new Short[rows];
         var recordedAt = new String[rows];
+        var smClocks = new Integer[rows];
+        var memoryTemperatures = new Short[rows];
+        var throttles = new Short[rows];
+        var eccErrors = new Long[rows];
+        var remapPending = new Boolean[rows];
+        var remapFailure = new Boolean[rows];
+        var pcieReplays = new Long[rows];
         int row = 0;
         for (var batch : batches) {
             // ISO-8601 text, so that no time zone of the JVM or the session can shift it
@@ -69,6 +91,14 @@ final class MetricsSql {
                 powers[row] = sample.powerDrawWatts() == null ? null : sample.powerDrawWatts().shortValue();
                 fans[row] = sample.fanSpeedPercent() == null ? null : sample.fanSpeedPercent().shortValue();
                 recordedAt[row] = timestamp;
+                var health = sample.health();
+                smClocks[row] = health.smClockMhz();
+                memoryTemperatures[row] = health.memoryTemperatureCelsius() == null ? null : health.memoryTemperatureCelsius().shortValue();
+                throttles[row] = health.throttleReasons() == null ? null : health.throttleReasons().shortValue();
+                eccErrors[row] = health.eccUncorrectedVolatile();
+                remapPending[row] = health.remappedRowsPending();
+                remapFailure[row] = health.remappedRowsFailure();
+                pcieReplays[row] = health.pcieReplayCount();
                 row++;
             }
         }
@@ -82,6 +112,13 @@ final class MetricsSql {
             statement.setArray(7, connection.createArrayOf("smallint", powers));
             statement.setArray(8, connection.createArrayOf("smallint", fans));
             statement.setArray(9, connection.createArrayOf("text", recordedAt));
+            statement.setArray(10, connection.createArrayOf("integer", smClocks));
+            statement.setArray(11, connection.createArrayOf("smallint", memoryTemperatures));
+            statement.setArray(12, connection.createArrayOf("smallint", throttles));
+            statement.setArray(13, connection.createArrayOf("bigint", eccErrors));
+            statement.setArray(14, connection.createArrayOf("boolean", remapPending));
+            statement.setArray(15, connection.createArrayOf("boolean", remapFailure));
+            statement.setArray(16, connection.createArrayOf("bigint", pcieReplays));
             statement.executeUpdate();
         }
     }

@@ -28,13 +28,19 @@ final class RetentionSql {
                 temperature_celsius_min, temperature_celsius_max, temperature_celsius_sum,
                 utilization_percent_min, utilization_percent_max, utilization_percent_sum,
                 power_draw_samples, power_draw_watts_min, power_draw_watts_max, power_draw_watts_sum,
-                fan_speed_samples, fan_speed_percent_min, fan_speed_percent_max, fan_speed_percent_sum)
+                fan_speed_samples, fan_speed_percent_min, fan_speed_percent_max, fan_speed_percent_sum,
+                sm_clock_samples, sm_clock_mhz_min, sm_clock_mhz_max, sm_clock_mhz_sum,
+                memory_temperature_samples, memory_temperature_celsius_min, memory_temperature_celsius_max,
+                memory_temperature_celsius_sum, throttle_reasons_seen, throttled_samples)
             SELECT worker_id, gpu_index, date_trunc('hour', recorded_at, 'UTC'), COUNT(*),
                 MIN(vram_used_mb), MAX(vram_used_mb), SUM(vram_used_mb), MAX(vram_total_mb),
                 MIN(temperature_celsius), MAX(temperature_celsius), SUM(temperature_celsius),
                 MIN(utilization_percent), MAX(utilization_percent), SUM(utilization_percent),
                 COUNT(power_draw_watts), MIN(power_draw_watts), MAX(power_draw_watts), SUM(power_draw_watts),
-                COUNT(fan_speed_percent), MIN(fan_speed_percent), MAX(fan_speed_percent), SUM(fan_speed_percent)
+                COUNT(fan_speed_percent), MIN(fan_speed_percent), MAX(fan_speed_percent), SUM(fan_speed_percent),
+                COUNT(sm_clock_mhz), MIN(sm_clock_mhz), MAX(sm_clock_mhz), SUM(sm_clock_mhz),
+                COUNT(memory_temperature_celsius), MIN(memory_temperature_celsius), MAX(memory_temperature_celsius),
+                SUM(memory_temperature_celsius), BIT_OR(throttle_reasons), COUNT(*) FILTER (WHERE throttle_reasons <> 0)
             FROM %s
             GROUP BY 1, 2, 3
             ON CONFLICT (worker_id, gpu_index, hour) DO UPDATE SET
@@ -58,7 +64,23 @@ final class RetentionSql {
                 fan_speed_percent_min = LEAST(h.fan_speed_percent_min, EXCLUDED.fan_speed_percent_min),
                 fan_speed_percent_max = GREATEST(h.fan_speed_percent_max, EXCLUDED.fan_speed_percent_max),
                 fan_speed_percent_sum = CASE WHEN h.fan_speed_samples + EXCLUDED.fan_speed_samples = 0 THEN NULL
-                           ELSE COALESCE(h.fan_speed_percent_sum, 0) + COALESCE(EXCLUDED.fan_speed_percent_sum, 0) END
+                           ELSE COALESCE(h.fan_speed_percent_sum, 0) + COALESCE(EXCLUDED.fan_speed_percent_sum, 0) END,
+                sm_clock_samples = h.sm_clock_samples + EXCLUDED.sm_clock_samples,
+                sm_clock_mhz_min = LEAST(h.sm_clock_mhz_min, EXCLUDED.sm_clock_mhz_min),
+                sm_clock_mhz_max = GREATEST(h.sm_clock_mhz_max, EXCLUDED.sm_clock_mhz_max),
+                sm_clock_mhz_sum = CASE WHEN h.sm_clock_samples + EXCLUDED.sm_clock_samples = 0 THEN NULL
+                           ELSE COALESCE(h.sm_clock_mhz_sum, 0) + COALESCE(EXCLUDED.sm_clock_mhz_sum, 0) END,
+                memory_temperature_samples = h.memory_temperature_samples + EXCLUDED.memory_temperature_samples,
+                memory_temperature_celsius_min = LEAST(h.memory_temperature_celsius_min, EXCLUDED.memory_temperature_celsius_min),
+                memory_temperature_celsius_max = GREATEST(h.memory_temperature_celsius_max, EXCLUDED.memory_temperature_celsius_max),
+                memory_temperature_celsius_sum = CASE WHEN h.memory_temperature_samples + EXCLUDED.memory_temperature_samples = 0
+                           THEN NULL ELSE COALESCE(h.memory_temperature_celsius_sum, 0)
+                                          + COALESCE(EXCLUDED.memory_temperature_celsius_sum, 0) END,
+                -- BIT_OR of no bits is NULL: the OR of NULL and bits keeps the bits
+                throttle_reasons_seen = CASE WHEN h.throttle_reasons_seen IS NULL THEN EXCLUDED.throttle_reasons_seen
+                           WHEN EXCLUDED.throttle_reasons_seen IS NULL THEN h.throttle_reasons_seen
+                           ELSE h.throttle_reasons_seen | EXCLUDED.throttle_reasons_seen END,
+                throttled_samples = h.throttled_samples + EXCLUDED.throttled_samples
             """;
 
     private RetentionSql() {
@@ -165,7 +187,12 @@ final class RetentionSql {
         });
     }
 
+    /** The GPU events go with the hourly summaries: the backend refuses events older than that window too. */
     static long removeHourlyBefore(Connection connection, Instant cutoff) throws SQLException {
+        try (var events = connection.prepareStatement("DELETE FROM gpu_events WHERE occurred_at < ?")) {
+            events.setTimestamp(1, Timestamp.from(cutoff));
+            events.executeUpdate();
+        }
         try (var statement = connection.prepareStatement("DELETE FROM gpu_metrics_hourly WHERE hour < ?")) {
             statement.setTimestamp(1, Timestamp.from(cutoff));
             return statement.executeUpdate();

@@ -34,7 +34,7 @@ import java.util.List;
     @QueryHint(name = "eclipselink.batch", value = "w.gpus")})
 @NamedQuery(name = Worker.BY_TOKEN_HASH, query = "SELECT w FROM Worker w WHERE w.tokenHash = :tokenHash")
 @NamedQuery(name = Worker.COUNT_BY_NAME, query = "SELECT COUNT(w) FROM Worker w WHERE w.name = :name")
-@NamedQuery(name = Worker.GPUS_OF, query = "SELECT w.id, g.gpuIndex, g.powerLimitWatts FROM Worker w JOIN w.gpus g WHERE w.id IN :ids")
+@NamedQuery(name = Worker.GPUS_OF, query = "SELECT w.id, g.gpuIndex, g.powerLimitWatts, g.slowdownTemperatureCelsius FROM Worker w JOIN w.gpus g WHERE w.id IN :ids")
 @NamedQuery(name = Worker.NAMES, query = "SELECT NEW com.trulience.workers.entity.WorkerName(w.id, w.name) FROM Worker w ORDER BY w.name")
 @NamedQuery(name = Worker.NAMES_OF, query = "SELECT NEW com.trulience.workers.entity.WorkerName(w.id, w.name) FROM Worker w WHERE w.id IN :ids")
 @NamedNativeQuery(name = Worker.CAME_ONLINE, query = "UPDATE workers SET online = true, last_seen_at = NOW() WHERE id = ?1 AND NOT online")
@@ -50,7 +50,7 @@ public class Worker {
     public static final String ALL = "Worker.all";
     public static final String BY_TOKEN_HASH = "Worker.byTokenHash";
     public static final String COUNT_BY_NAME = "Worker.countByName";
-    /** Rows of worker id, GPU index, power limit (one query for many workers, without loading whole entities). */
+    /** Rows of worker id, GPU index, power limit, slowdown temperature (one query for many workers, without loading whole entities). */
     public static final String GPUS_OF = "Worker.gpusOf";
     /** Rows of worker id, name. */
     public static final String NAMES = "Worker.names";

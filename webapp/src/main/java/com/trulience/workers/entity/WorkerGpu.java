@@ -17,14 +17,34 @@ public class WorkerGpu {
     @Column(name = "power_limit_watts")
     private Integer powerLimitWatts;
 
+    @Column(name = "slowdown_temperature_celsius")
+    private Short slowdownTemperatureCelsius;
+
+    @Column(name = "shutdown_temperature_celsius")
+    private Short shutdownTemperatureCelsius;
+
+    @Column(name = "max_sm_clock_mhz")
+    private Integer maxSmClockMhz;
+
+    @Column(name = "enforced_power_limit_watts")
+    private Integer enforcedPowerLimitWatts;
+
     protected WorkerGpu() {
     }
 
     public WorkerGpu(short gpuIndex, String name, String uuid, Integer powerLimitWatts) {
+        this(gpuIndex, name, uuid, powerLimitWatts, CardLimits.NONE);
+    }
+
+    public WorkerGpu(short gpuIndex, String name, String uuid, Integer powerLimitWatts, CardLimits limits) {
         this.gpuIndex = gpuIndex;
         this.name = name;
         this.uuid = uuid;
         this.powerLimitWatts = powerLimitWatts;
+        this.slowdownTemperatureCelsius = limits.slowdownTemperatureCelsius() == null ? null : limits.slowdownTemperatureCelsius().shortValue();
+        this.shutdownTemperatureCelsius = limits.shutdownTemperatureCelsius() == null ? null : limits.shutdownTemperatureCelsius().shortValue();
+        this.maxSmClockMhz = limits.maxSmClockMhz();
+        this.enforcedPowerLimitWatts = limits.enforcedPowerLimitWatts();
     }
 
     public short gpuIndex() {
@@ -41,5 +61,10 @@ public class WorkerGpu {
 
     public Integer powerLimitWatts() {
         return powerLimitWatts;
+    }
+
+    public CardLimits limits() {
+        return new CardLimits(slowdownTemperatureCelsius == null ? null : slowdownTemperatureCelsius.intValue(),
+                shutdownTemperatureCelsius == null ? null : shutdownTemperatureCelsius.intValue(), maxSmClockMhz, enforcedPowerLimitWatts);
     }
 }

@@ -3,6 +3,7 @@ package com.trulience.agents.control;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.metrics.entity.GpuEvent;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.restarts.entity.RestartStatus;
 import com.trulience.restarts.entity.StatusReport;
@@ -38,6 +39,14 @@ class FrameParserFuzzTest {
              "utilization_percent":97,"power_draw_watts":512,"fan_speed_percent":null},
              {"gpu_index":1,"vram_used_mb":1024,"vram_total_mb":81559,"temperature_celsius":40,
              "utilization_percent":0,"power_draw_watts":80,"fan_speed_percent":30}],"lost_gpus":[3]}""",
+            """
+            {"type":"gpu_metrics","worker_id":7,"seq":1043,"timestamp":"2026-11-28T05:00:05Z",
+             "metrics":[{"gpu_index":0,"vram_used_mb":40213,"vram_total_mb":81559,"temperature_celsius":61,
+             "utilization_percent":97,"sm_clock_mhz":1410,"memory_temperature_celsius":70,
+             "throttle_reasons":["sw_power_cap","hw_thermal_slowdown"],"ecc_uncorrected_volatile":0,
+             "remapped_rows_pending":false,"remapped_rows_failure":false,"pcie_replay_count":3}]}""",
+            """
+            {"type":"gpu_event","seq":1044,"timestamp":"2026-11-28T05:00:06.120Z","gpu_index":1,"uuid":"GPU-2","kind":"xid","xid":79}""",
             """
             {"type":"restart_status","restart_id":42,"status":"stopping","error_message":null}""",
             """
@@ -89,6 +98,7 @@ class FrameParserFuzzTest {
             switch (FrameParser.type(json)) {
                 case "hello" -> valid(FrameParser.hello(json));
                 case "gpu_metrics" -> valid(FrameParser.metrics(json, NOW, OLDEST));
+                case "gpu_event" -> valid(FrameParser.event(7, json, NOW, OLDEST));
                 default -> valid(FrameParser.restartStatus(json));
             }
             return true;
@@ -108,6 +118,13 @@ class FrameParserFuzzTest {
         require(hello.hostname().matches("[A-Za-z0-9][A-Za-z0-9.-]{0,252}"), hello.hostname());
         hello.services().forEach(service -> require(service.matches("[A-Za-z0-9@._-]{1,64}"), service));
         require(new HashSet<>(hello.services()).size() == hello.services().size(), "repeated services");
+    }
+
+    private static void valid(GpuEvent event) {
+        require(event.seq() >= 0 && event.gpuIndex() >= 0 && event.gpuIndex() < FrameParser.MAX_GPUS
+                && (event.kind() == GpuEvent.Kind.XID) == (event.xid() != null), event.toString());
+        require(!event.occurredAt().isBefore(OLDEST) && !event.occurredAt().isAfter(NOW.plus(FrameParser.MAX_CLOCK_AHEAD)),
+                event.occurredAt().toString());
     }
 
     private static void valid(MetricsBatch batch) {

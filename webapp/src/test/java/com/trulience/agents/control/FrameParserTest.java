@@ -159,4 +159,52 @@ class FrameParserTest {
             assertEquals(bad.get(0), invalid.field(), bad.get(1));
         }
     }
+
+    @Test
+    void readsTheHealthFieldsAndTheCardLimitsAndNamesTheFieldOfEveryFault() {
+        var batch = FrameParser.metrics(metrics(GPU.replace("}", ",\"sm_clock_mhz\":1410,\"memory_temperature_celsius\":71,"
+                + "\"throttle_reasons\":[\"sw_power_cap\",\"hw_thermal_slowdown\"],\"ecc_uncorrected_volatile\":2,"
+                + "\"remapped_rows_pending\":true,\"remapped_rows_failure\":false,\"pcie_replay_count\":9}"), ""), NOW, OLDEST);
+        var health = batch.samples().get(0).health();
+        assertEquals(new com.trulience.metrics.entity.GpuHealth(1410, 71, 1 | 8, 2L, true, false, 9L), health);
+        assertEquals(com.trulience.metrics.entity.GpuHealth.NONE, FrameParser.metrics(metrics(GPU, ""), NOW, OLDEST).samples().get(0).health());
+        assertEquals(0, FrameParser.metrics(metrics(GPU.replace("}", ",\"throttle_reasons\":[]}"), ""), NOW, OLDEST)
+                .samples().get(0).health().throttleReasons());
+        for (var bad : List.of(
+                List.of("\"throttle_reasons\":[\"idle\"]", "metrics[0].throttle_reasons[0]"),
+                List.of("\"throttle_reasons\":\"sw_power_cap\"", "metrics[0].throttle_reasons"),
+                List.of("\"throttle_reasons\":[\"sw_power_cap\",\"hw_slowdown\",\"sw_thermal_slowdown\",\"hw_thermal_slowdown\","
+                        + "\"hw_power_brake_slowdown\",\"sw_power_cap\"]", "metrics[0].throttle_reasons"),
+                List.of("\"remapped_rows_failure\":1", "metrics[0].remapped_rows_failure"),
+                List.of("\"ecc_uncorrected_volatile\":-1", "metrics[0].ecc_uncorrected_volatile"),
+                List.of("\"memory_temperature_celsius\":151", "metrics[0].memory_temperature_celsius"))) {
+            assertEquals(bad.get(1), rejected(metrics(GPU.replace("}", "," + bad.get(0) + "}"), "")).field(), bad.get(0));
+        }
+        var hello = FrameParser.hello(json("""
+                {"type":"hello","worker_id":7,"hostname":"gpu-07","agent_version":"1.0.0","gpus":[{"gpu_index":0,"name":"H100",
+                 "slowdown_temperature_celsius":87,"shutdown_temperature_celsius":92,"max_sm_clock_mhz":1980,
+                 "enforced_power_limit_watts":700},{"gpu_index":1,"name":"T4"}]}"""));
+        assertEquals(new com.trulience.workers.entity.CardLimits(87, 92, 1980, 700), hello.gpus().get(0).limits());
+        assertEquals(com.trulience.workers.entity.CardLimits.NONE, hello.gpus().get(1).limits());
+    }
+
+    @Test
+    void readsAGpuEventAndNamesTheFieldOfEveryFault() {
+        var event = FrameParser.event(7, json("""
+                {"type":"gpu_event","seq":12,"timestamp":"2026-11-28T05:00:00.123Z","gpu_index":1,"uuid":"GPU-b","kind":"xid","xid":79}"""),
+                NOW, OLDEST);
+        assertEquals(new com.trulience.metrics.entity.GpuEvent(7, 12, 1, "GPU-b", com.trulience.metrics.entity.GpuEvent.Kind.XID, 79,
+                Instant.parse("2026-11-28T05:00:00.123Z")), event);
+        String frame = "{\"type\":\"gpu_event\",\"seq\":12,\"timestamp\":\"%s\",\"gpu_index\":%s,\"kind\":\"%s\",\"xid\":%s}";
+        for (var bad : List.of(
+                List.of(frame.formatted("2026-11-28T05:00:00Z", "1", "xid", "null"), "xid"),
+                List.of(frame.formatted("2026-11-28T05:00:00Z", "1", "gpu_lost", "79"), "xid"),
+                List.of(frame.formatted("2026-11-28T05:00:00Z", "1", "meltdown", "null"), "kind"),
+                List.of(frame.formatted("2026-11-28T05:00:00Z", "\"1\"", "gpu_lost", "null"), "gpu_index"),
+                List.of(frame.formatted("2026-08-01T05:00:00Z", "1", "gpu_lost", "null"), "timestamp"),
+                List.of(frame.formatted("2026-11-28T06:00:00Z", "1", "gpu_lost", "null"), "timestamp"))) {
+            var refused = assertThrows(InvalidFrame.class, () -> FrameParser.event(7, json(bad.get(0)), NOW, OLDEST), bad.get(0));
+            assertEquals(bad.get(1), refused.field(), bad.get(0));
+        }
+    }
 }

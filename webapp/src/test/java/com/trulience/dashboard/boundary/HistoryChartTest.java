@@ -8,6 +8,8 @@ import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.GpuHistory;
 import com.trulience.metrics.control.HistoryQuery;
 import com.trulience.metrics.entity.Metric;
+import com.trulience.workers.entity.CardLimits;
+import com.trulience.workers.entity.WorkerGpu;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -30,7 +32,8 @@ class HistoryChartTest {
     }
 
     private static JsonObject chart(Metric metric, List<GpuHistory> gpus, Optional<Levels> levels) {
-        return Json.createReader(new StringReader(HistoryChart.of(metric, QUERY, gpus, Map.of(0, 700), levels, 600_000)))
+        return Json.createReader(new StringReader(HistoryChart.of(metric, QUERY, gpus,
+                Map.of(0, new WorkerGpu((short) 0, "H100", null, 700, new CardLimits(87, 92, 1980, 700))), levels, 600_000)))
                 .readObject();
     }
 

@@ -137,6 +137,42 @@ class RetentionIT {
     }
 
     @Test
+    void foldsTheHealthColumnsAndALateBatchMergesTheirThrottleBits() throws SQLException {
+        health(oldHour.plusSeconds(5), 1400, 70, 1);
+        health(oldHour.plusSeconds(10), 1800, null, 0);
+        Retention.run(db, now, RAW, HOURLY);
+        health(oldHour.plusSeconds(20), 1200, 80, 8);
+        Retention.run(db, now, RAW, HOURLY);
+        assertEquals("3 1200 1800 4400 2 70 80 150 9 2", query("SELECT concat_ws(' ', sm_clock_samples, sm_clock_mhz_min, "
+                + "sm_clock_mhz_max, sm_clock_mhz_sum, memory_temperature_samples, memory_temperature_celsius_min, "
+                + "memory_temperature_celsius_max, memory_temperature_celsius_sum, throttle_reasons_seen, throttled_samples) "
+                + "FROM gpu_metrics_hourly WHERE hour = '" + oldHour + "'"));
+    }
+
+    @Test
+    void removesGpuEventsWithTheHourlySummaries() throws SQLException {
+        for (Instant at : new Instant[] {now.minus(Duration.ofDays(91)), now.minus(Duration.ofDays(89))}) {
+            query("INSERT INTO gpu_events (worker_id, gpu_index, kind, xid, occurred_at) VALUES (" + worker + ", 0, 'xid', 79, '"
+                    + at + "') RETURNING id");
+        }
+        Retention.run(db, now, RAW, HOURLY);
+        assertEquals("1", query("SELECT COUNT(*) FROM gpu_events WHERE worker_id = " + worker));
+    }
+
+    private void health(Instant at, int smClock, Integer memoryTemperature, int throttle) throws SQLException {
+        try (var statement = db.prepareStatement("INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, "
+                + "temperature_celsius, utilization_percent, recorded_at, sm_clock_mhz, memory_temperature_celsius, throttle_reasons) "
+                + "VALUES (?, 0, 100, 200, 50, 50, ?, ?, ?, ?)")) {
+            statement.setLong(1, worker);
+            statement.setTimestamp(2, java.sql.Timestamp.from(at));
+            statement.setInt(3, smClock);
+            statement.setObject(4, memoryTemperature);
+            statement.setInt(5, throttle);
+            statement.executeUpdate();
+        }
+    }
+
+    @Test
     void removesHourlySummariesOlderThanTheirWindow() throws SQLException {
         Instant ancient = now.minus(Duration.ofDays(91)).truncatedTo(ChronoUnit.HOURS);
         Instant kept = now.minus(Duration.ofDays(89)).truncatedTo(ChronoUnit.HOURS);
