@@ -17,13 +17,15 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * One frame from an agent, start to finish: parse, check it against the token's worker, hand it on, answer.
  * Invalid frames get an {@code error} frame and the socket stays open; a frame that claims another worker's
- * identity closes it (1008), and so does sending more than the connection's {@link FrameBudget}.
+ * identity closes it (1008), and so does sending more than the worker's {@link FrameBudget}.
  */
 @ApplicationScoped
 public class AgentProtocol {
@@ -51,8 +53,11 @@ public class AgentProtocol {
     @ConfigProperty(name = "hourly.retention.days", defaultValue = "90")
     int hourlyRetentionDays;
 
+    /** By worker, for as long as the node runs: a reconnect does not refill the bucket. */
+    private final Map<Long, FrameBudget> budgets = new ConcurrentHashMap<>();
+
     public void handle(long workerId, String text, Session session) {
-        var budget = FrameBudget.of(session);
+        var budget = budgets.computeIfAbsent(workerId, id -> new FrameBudget());
         if (!budget.takeFrame()) {
             AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
                     "more than " + FrameBudget.PER_SECOND + " frames a second besides acknowledged batches");

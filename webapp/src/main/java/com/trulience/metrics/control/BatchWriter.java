@@ -20,8 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -29,8 +27,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Group commit: frames from all agents queue here, and each writer thread stores everything that queued while
- * it was busy in one transaction, then completes each frame's future (the socket then acks it). Under load the
+ * Group commit: frames from all agents queue here (taken one per worker in turn), and each writer thread stores
+ * everything that queued while it was busy in one transaction, then completes each frame's future (the socket then acks it). Under load the
  * groups grow by themselves; when idle a frame is written at once, without a linger delay.
  */
 @Startup
@@ -60,7 +58,8 @@ public class BatchWriter {
     @Inject
     Event<WorkerCameOnline> cameOnline;
 
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Round-robin by worker, so that one worker's flood never makes another's frames wait behind all of it. */
+    private final FairQueue<Pending> queue = new FairQueue<>(QUEUE_CAPACITY, pending -> pending.batch().workerId());
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
