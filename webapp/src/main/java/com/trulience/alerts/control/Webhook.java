@@ -56,7 +56,7 @@ public class Webhook {
             sender = threads.newThread(this::sendUntilStopped);
             sender.setName("trulience-alert-webhook");
             sender.start();
-            LOG.info(() -> "Alert notifications are posted to " + target.getScheme() + "://" + target.getAuthority() + "/...");
+            LOG.info(() -> "Alert notifications are posted to " + withoutSecrets(target));
         }
     }
 
@@ -65,6 +65,14 @@ public class Webhook {
         if (sender != null) {
             sender.interrupt();
         }
+    }
+
+    /**
+     * What the log may say about the URL: scheme, host and port. Slack and Teams put their secret in the path,
+     * others in the user info or the query, so all three stay out.
+     */
+    static String withoutSecrets(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort()) + "/...";
     }
 
     /** Empty, with one clear log line, unless the URL is absolute http(s) with a host. */

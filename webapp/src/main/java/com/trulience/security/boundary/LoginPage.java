@@ -1,5 +1,7 @@
 package com.trulience.security.boundary;
 
+import com.trulience.security.entity.SignedOut;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
@@ -26,6 +28,9 @@ public class LoginPage {
     @Inject
     FacesContext faces;
 
+    @Inject
+    Event<SignedOut> signedOut;
+
     private String username;
     private String password;
 
@@ -40,12 +45,27 @@ public class LoginPage {
         switch (status) {
             case SUCCESS -> external.redirect(external.getRequestContextPath() + LANDING_PAGE);
             case SEND_CONTINUE -> faces.responseComplete();
-            default -> faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Wrong username or password.", null));
+            default -> refused((HttpServletRequest) external.getRequest(), (HttpServletResponse) external.getResponse());
+        }
+    }
+
+    private void refused(HttpServletRequest request, HttpServletResponse response) {
+        if (request.getAttribute(AuthenticationMechanism.THROTTLED_ATTRIBUTE) instanceof Long seconds) {
+            response.setStatus(429);
+            response.setHeader("Retry-After", seconds.toString());
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
+                    "Too many failed sign-ins; try again in " + seconds + " s.", null));
+        } else {
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Wrong username or password.", null));
         }
     }
 
     public void logout() throws IOException, ServletException {
         var external = faces.getExternalContext();
+        var principal = ((HttpServletRequest) external.getRequest()).getUserPrincipal();
+        if (principal != null) {
+            signedOut.fire(new SignedOut(principal.getName()));
+        }
         ((HttpServletRequest) external.getRequest()).logout();
         external.invalidateSession();
         external.redirect(external.getRequestContextPath() + AuthenticationMechanism.LOGIN_PAGE);
