@@ -23,7 +23,7 @@ public class DatabaseReadiness implements HealthCheck {
 
     private static final int TIMEOUT_SECONDS = 2;
     static final String MIGRATION_FAILED = "the database schema could not be migrated (see the server log)";
-    static final String UNREACHABLE = "PostgreSQL is unreachable (see the server log)";
+    static final String UNREACHABLE = "PostgreSQL unreachable (details in the server log)";
     private static final Logger LOG = Logger.getLogger(DatabaseReadiness.class.getName());
 
     private final AtomicReference<String> lastLogged = new AtomicReference<>();

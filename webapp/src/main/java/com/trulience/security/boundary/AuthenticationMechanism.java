@@ -116,7 +116,7 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
         String name = result.getCallerPrincipal().getName();
         request.getSession(true).setAttribute(SignedInCaller.SESSION_ATTRIBUTE,
                 new SignedInCaller(name, Set.copyOf(result.getCallerGroups()), users.passwordStamp(name)));
-        SessionCookie.secureBehindTls(request, context.getResponse());
+        SessionCookie.harden(request, context.getResponse());
         return context.notifyContainerAboutLogin(result);
     }
 
