@@ -44,7 +44,11 @@ class OneTokenIT extends Deployed {
         var sockets = new ArrayList<AgentClient>();
         try {
             for (int i = 0; i < 20; i++) {
-                sockets.add(AgentClient.connect(base, worker.token()));
+                // each one is a working agent (its batch acked) before the next one opens
+                var agent = AgentClient.connect(base, worker.token());
+                sockets.add(agent);
+                agent.send(IngestionIT.metrics(worker.id(), 100 + i, Instant.now().minusSeconds(30 + i), 10));
+                assertEquals("{\"type\":\"ack\",\"seq\":" + (100 + i) + "}", agent.next());
             }
             var newest = sockets.get(sockets.size() - 1);
             for (var old : sockets.subList(0, sockets.size() - 1)) {
