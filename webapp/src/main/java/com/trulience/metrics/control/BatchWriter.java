@@ -18,6 +18,8 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,11 @@ public class BatchWriter {
     static final int WRITERS = 2;
     static final int QUEUE_CAPACITY = 20_000;
     static final int MAX_ROWS_PER_TRANSACTION = 8_000;
+    /**
+     * One worker's share of a transaction (an agent keeps up to 64 batches in flight): a worker with thousands of
+     * batches queued (a flood, a clone) cannot make every group, and so every other worker's ack, wait for 8,000 rows.
+     */
+    static final int MAX_BATCHES_PER_WORKER_AND_TRANSACTION = 64;
     private static final Duration ENQUEUE_TIMEOUT = Duration.ofSeconds(5);
     private static final int COMMIT_ATTEMPTS = 3;
     /** deadlock_detected, serialization_failure */
@@ -113,13 +120,20 @@ public class BatchWriter {
             try {
                 group.add(queue.take());
                 int rows = group.get(0).batch().samples().size();
+                var perWorker = new HashMap<Long, Integer>();
+                perWorker.put(group.get(0).batch().workerId(), 1);
+                var full = new HashSet<Long>();
                 while (rows < MAX_ROWS_PER_TRANSACTION) {
-                    var next = queue.poll();
+                    var next = queue.poll(full);
                     if (next == null) {
                         break;
                     }
                     group.add(next);
                     rows += next.batch().samples().size();
+                    long worker = next.batch().workerId();
+                    if (perWorker.merge(worker, 1, Integer::sum) >= MAX_BATCHES_PER_WORKER_AND_TRANSACTION) {
+                        full.add(worker);
+                    }
                 }
                 write(group);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package com.trulience.metrics.control;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,9 +71,20 @@ final class FairQueue<T> {
 
     /** The next item in turn, or null when none is queued. */
     T poll() {
+        return poll(Set.of());
+    }
+
+    /** The next item in turn of a key not in {@code skip} (those keep their turn), or null when there is none. */
+    T poll(Set<Long> skip) {
         lock.lock();
         try {
-            return size == 0 ? null : next();
+            for (int looked = 0, keys = turns.size(); looked < keys; looked++) {
+                if (!skip.contains(turns.peekFirst())) {
+                    return next();
+                }
+                turns.addLast(turns.removeFirst());
+            }
+            return null;
         } finally {
             lock.unlock();
         }

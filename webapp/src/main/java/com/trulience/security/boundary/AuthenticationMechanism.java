@@ -100,7 +100,10 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
         CredentialValidationResult result;
         try {
             result = identityStores.validate(credential);
-        } catch (PasswordCheckBusy busy) {
+        } catch (RuntimeException e) {
+            if (!busy(e)) {
+                throw e;
+            }
             request.setAttribute(THROTTLED_ATTRIBUTE, 1L);
             return AuthenticationStatus.SEND_FAILURE;
         }
@@ -133,8 +136,11 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
                 CredentialValidationResult result;
                 try {
                     result = identityStores.validate(credential);
-                } catch (PasswordCheckBusy busy) {
-                    return refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, 1, busy.getMessage());
+                } catch (RuntimeException e) {
+                    if (!busy(e)) {
+                        throw e;
+                    }
+                    return refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, 1, new PasswordCheckBusy().getMessage());
                 }
                 if (result.getStatus() == CredentialValidationResult.Status.VALID) {
                     throttle.succeeded(credential.getCaller());
@@ -177,6 +183,16 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
             // nothing to tell a client that left
         }
         return AuthenticationStatus.SEND_FAILURE;
+    }
+
+    /** The identity store handler wraps what a store throws (Soteria: IllegalStateException). */
+    private static boolean busy(Throwable error) {
+        for (var cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PasswordCheckBusy) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Retry-After in whole seconds, rounded up, at least 1. */

@@ -46,4 +46,15 @@ class FairQueueTest {
         assertEquals("2:0", queue.poll());
         assertNull(queue.poll());
     }
+
+    @Test
+    void skippedWorkersKeepTheirTurn() throws Exception {
+        var queue = queue(10);
+        queue.offer("1:0", 0, TimeUnit.SECONDS);
+        queue.offer("1:1", 0, TimeUnit.SECONDS);
+        queue.offer("2:0", 0, TimeUnit.SECONDS);
+        assertEquals("2:0", queue.poll(java.util.Set.of(1L)));
+        assertNull(queue.poll(java.util.Set.of(1L)));
+        assertEquals("1:0", queue.poll());
+    }
 }
