@@ -7,6 +7,8 @@ import com.trulience.restarts.control.StatusRefused;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.workers.control.WorkerRegistry;
 import com.trulience.workers.entity.WorkerCameOnline;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -36,6 +38,9 @@ public class AgentProtocol {
 
     @Inject
     BatchWriter writer;
+
+    @Resource
+    ManagedExecutorService answers;
 
     @Inject
     WorkerRegistry registry;
@@ -106,7 +111,8 @@ public class AgentProtocol {
                     "more than " + FrameBudget.MAX_UNACKED + " batches wait for their ack");
             return;
         }
-        writer.submit(batch).whenComplete((committed, failure) -> {
+        // Answered on another thread than the writer's: a socket that is slow or broken must never hold up the write path.
+        writer.submit(batch).whenCompleteAsync((committed, failure) -> {
             budget.batchDone();
             if (failure == null) {
                 send(session, "{\"type\":\"ack\",\"seq\":" + batch.seq() + "}");
@@ -114,7 +120,7 @@ public class AgentProtocol {
                 // Not an error frame: the agent would drop the batch. Closing makes it reconnect and send it again.
                 AgentSessions.close(session, CloseCodes.TRY_AGAIN_LATER, "could not store the batch, send it again later");
             }
-        });
+        }, answers);
     }
 
     private static Long seqOf(JsonObject json) {

@@ -167,10 +167,11 @@ public class AgentSessions {
         }
     }
 
+    /** Tyrus throws IllegalStateException for a connection that closed meanwhile: one socket never stops the others. */
     static void close(Session session, CloseReason.CloseCode code, String reason) {
         try {
             session.close(new CloseReason(code, reason));
-        } catch (IOException alreadyGone) {
+        } catch (IOException | IllegalStateException alreadyGone) {
             LOG.fine(() -> "closing an agent socket failed: " + alreadyGone.getMessage());
         }
     }
