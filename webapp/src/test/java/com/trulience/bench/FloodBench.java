@@ -34,7 +34,16 @@ public final class FloodBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8))
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable failed) {
+            failed.printStackTrace();
+        }
+        System.exit(1);  // run exits 0 itself; the HTTP client's threads would keep a failed run's JVM alive
+    }
+
+    private static void run(String[] args) throws Exception {
         var options = AgentLoad.options(args, "url", "admin-password", "jdbc-url", "attack");
         var base = new URL(options.get("url"));
         int agents = Integer.parseInt(options.getOrDefault("agents", "20"));
