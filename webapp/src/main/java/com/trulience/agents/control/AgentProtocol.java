@@ -8,7 +8,9 @@ import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.workers.control.WorkerRegistry;
 import com.trulience.workers.entity.WorkerCameOnline;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -21,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -40,7 +44,13 @@ public class AgentProtocol {
     BatchWriter writer;
 
     @Resource
-    ManagedExecutorService answers;
+    ManagedThreadFactory threads;
+
+    /**
+     * Its own threads: Payara's default managed executor runs one thread (core size 0), shared with asynchronous
+     * events such as the alert evaluation. Bounded by the frame budget: at most 256 batches per worker wait for an ack.
+     */
+    private ExecutorService answers;
 
     @Inject
     WorkerRegistry registry;
@@ -57,6 +67,16 @@ public class AgentProtocol {
     @Inject
     @ConfigProperty(name = "hourly.retention.days", defaultValue = "90")
     int hourlyRetentionDays;
+
+    @PostConstruct
+    void start() {
+        answers = Executors.newFixedThreadPool(2, threads);
+    }
+
+    @PreDestroy
+    void stop() {
+        answers.shutdownNow();
+    }
 
     /** By worker, for as long as the node runs: a reconnect does not refill the bucket. */
     private final Map<Long, FrameBudget> budgets = new ConcurrentHashMap<>();
