@@ -4,13 +4,11 @@ import com.trulience.metrics.entity.MetricsStored;
 import com.trulience.platform.control.ClusterSignal;
 import com.trulience.platform.control.ClusterSignals;
 import com.trulience.restarts.entity.RestartChanged;
-import com.trulience.security.entity.SignedOut;
 import com.trulience.workers.entity.WorkerCameOnline;
 import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -90,10 +88,5 @@ public class FleetPush {
                 LOG.log(Level.WARNING, "Could not tell the other backend nodes' dashboards of a change", e);
             }
         }
-    }
-
-    /** A signed-out page must hear nothing more. */
-    void closePushOf(@Observes SignedOut signedOut) {
-        FleetSocket.closeFor(signedOut.username());
     }
 }

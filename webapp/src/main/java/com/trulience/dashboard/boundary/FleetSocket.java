@@ -1,12 +1,10 @@
 package com.trulience.dashboard.boundary;
 
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
-import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,23 +31,6 @@ public class FleetSocket {
     @OnError
     public void error(Session session, Throwable error) {
         LISTENERS.remove(session);
-    }
-
-    /**
-     * At sign-out: the user's push sockets close (1008), so that a signed-out page hears nothing more. Pages of the same
-     * user in another, still signed-in browser reconnect by themselves.
-     */
-    public static void closeFor(String username) {
-        for (var session : LISTENERS) {
-            var principal = session.getUserPrincipal();
-            if (principal != null && principal.getName().equals(username)) {
-                try {
-                    session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "signed out"));
-                } catch (IOException alreadyGone) {
-                    LISTENERS.remove(session);
-                }
-            }
-        }
     }
 
     public static void broadcast(String message) {

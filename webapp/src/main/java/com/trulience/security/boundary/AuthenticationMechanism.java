@@ -5,9 +5,7 @@ import com.trulience.security.control.AgentTokenCredential;
 import com.trulience.security.control.LoginThrottle;
 import com.trulience.security.control.PasswordCheckBusy;
 import com.trulience.security.control.UserIdentityStore;
-import com.trulience.security.entity.SignedOut;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
@@ -51,9 +49,6 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
     @Inject
     UserIdentityStore users;
 
-    @Inject
-    Event<SignedOut> signedOut;
-
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
@@ -81,8 +76,8 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
             if (groups.isPresent()) {
                 return context.notifyContainerAboutLogin(caller.name(), groups.get());
             }
+            // the container closes the session's push sockets with it (WebSocket spec 7.2; WebSecurityIT checks)
             session.invalidate();
-            signedOut.fire(new SignedOut(caller.name()));
         }
         if (context.isProtected()) {
             return context.redirect(request.getContextPath() + LOGIN_PAGE);

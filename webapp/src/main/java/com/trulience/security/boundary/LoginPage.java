@@ -1,7 +1,5 @@
 package com.trulience.security.boundary;
 
-import com.trulience.security.entity.SignedOut;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
@@ -27,9 +25,6 @@ public class LoginPage {
 
     @Inject
     FacesContext faces;
-
-    @Inject
-    Event<SignedOut> signedOut;
 
     private String username;
     private String password;
@@ -62,10 +57,6 @@ public class LoginPage {
 
     public void logout() throws IOException, ServletException {
         var external = faces.getExternalContext();
-        var principal = ((HttpServletRequest) external.getRequest()).getUserPrincipal();
-        if (principal != null) {
-            signedOut.fire(new SignedOut(principal.getName()));
-        }
         ((HttpServletRequest) external.getRequest()).logout();
         external.invalidateSession();
         external.redirect(external.getRequestContextPath() + AuthenticationMechanism.LOGIN_PAGE);
