@@ -126,6 +126,8 @@ public final class Agent {
      */
     static Running serve(Config config, Backoff backoff, Duration keepAlive) {
         LOG.info(() -> "trulience-agent " + version() + " starting with " + config);
+        config.cleartextRemoteUrls().forEach(url -> LOG.warning("BACKEND_WS_URL " + url + " is plain ws:// to another"
+                + " machine: the agent token and the metrics cross the network unencrypted; use wss:// (agent/README.md)"));
         long workerId = config.workerId().orElse(0);
         if (config.backendUrls().isEmpty()) {
             LOG.warning("BACKEND_WS_URL is unset: GPU metrics are collected but not sent anywhere");

@@ -5,6 +5,7 @@ import com.trulience.agent.restart.ServiceName;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import io.github.cdimascio.dotenv.DotenvException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -152,6 +153,32 @@ public record Config(
                     + " when the worker is registered (POST /api/v1/admin/workers).");
         }
         return this;
+    }
+
+    /**
+     * The backend URLs over which the token would travel in clear text: ws:// to anything but this machine. Names are
+     * not resolved (the answer could change); only "localhost" and loopback literals count as this machine.
+     */
+    public List<URI> cleartextRemoteUrls() {
+        return backendUrls.stream().filter(url -> "ws".equalsIgnoreCase(url.getScheme()) && !isLoopback(url.getHost())).toList();
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (literal.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(literal).isLoopbackAddress();  // a literal: no lookup
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return false;
+        }
     }
 
     private static Path path(String value) {

@@ -178,4 +178,14 @@ class ConfigTest {
 
         assertTrue(refusal.getMessage().contains(message), refusal.getMessage());
     }
+
+    @Test
+    void namesThePlainWebSocketUrlsThatLeaveThisMachine() {
+        Config config = Config.load(directory, Map.of("BACKEND_WS_URL", String.join(",",
+                "ws://10.0.0.1:8080/ws/metrics", "wss://b.example.com/ws/metrics", "ws://localhost:8080/ws/metrics",
+                "ws://127.0.0.1:8081/ws/metrics", "ws://[::1]:8082/ws/metrics", "ws://monitor.example.com/ws/metrics")));
+
+        assertEquals(List.of(URI.create("ws://10.0.0.1:8080/ws/metrics"), URI.create("ws://monitor.example.com/ws/metrics")),
+                config.cleartextRemoteUrls());
+    }
 }

@@ -123,6 +123,11 @@ public final class AgentClient implements AutoCloseable {
         return closeCode.get(10, TimeUnit.SECONDS);
     }
 
+    /** The close code the backend closed with, waiting up to {@code seconds}. */
+    public int closedWithin(int seconds) throws Exception {
+        return closeCode.get(seconds, TimeUnit.SECONDS);
+    }
+
     /** The reason the backend gave with its close, waiting up to 10 s. */
     public String closeReason() throws Exception {
         return closeReason.get(10, TimeUnit.SECONDS);

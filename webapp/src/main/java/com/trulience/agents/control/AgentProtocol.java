@@ -14,6 +14,9 @@ import com.trulience.workers.entity.WorkerCameOnline;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -24,13 +27,17 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * One frame from an agent, start to finish: parse, check it against the token's worker, hand it on, answer.
  * Invalid frames get an {@code error} frame and the socket stays open; a frame that claims another worker's
- * identity closes it (1008), and so does sending more than the connection's {@link FrameBudget}.
+ * identity closes it (1008), and so does sending more than the worker's {@link FrameBudget}.
  */
 @ApplicationScoped
 public class AgentProtocol {
@@ -41,6 +48,15 @@ public class AgentProtocol {
 
     @Inject
     BatchWriter writer;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    /**
+     * Its own threads: Payara's default managed executor runs one thread (core size 0), shared with asynchronous
+     * events such as the alert evaluation. Bounded by the frame budget: at most 256 batches per worker wait for an ack.
+     */
+    private ExecutorService answers;
 
     @Inject
     WorkerRegistry registry;
@@ -71,7 +87,8 @@ public class AgentProtocol {
     private Histogram ackLatency;
 
     @PostConstruct
-    void registerFigures() {
+    void start() {
+        answers = Executors.newFixedThreadPool(2, threads);
         frames = figures.register(Counter.builder().name("trulience_backend_frames_ingested")
                 .help("Frames received from agents on this node, by type; invalid: answered with an error frame")
                 .labelNames("type").withoutExemplars());
@@ -81,8 +98,16 @@ public class AgentProtocol {
                 .withoutExemplars());
     }
 
+    @PreDestroy
+    void stop() {
+        answers.shutdownNow();
+    }
+
+    /** By worker, for as long as the node runs: a reconnect does not refill the bucket. */
+    private final Map<Long, FrameBudget> budgets = new ConcurrentHashMap<>();
+
     public void handle(long workerId, String text, Session session) {
-        var budget = FrameBudget.of(session);
+        var budget = budgets.computeIfAbsent(workerId, id -> new FrameBudget());
         if (!budget.takeFrame()) {
             AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
                     "more than " + FrameBudget.PER_SECOND + " frames a second besides acknowledged batches");
@@ -136,7 +161,8 @@ public class AgentProtocol {
                     "more than " + FrameBudget.MAX_UNACKED + " batches wait for their ack");
             return;
         }
-        writer.submit(batch).whenComplete((committed, failure) -> {
+        // Answered on another thread than the writer's: a socket that is slow or broken must never hold up the write path.
+        writer.submit(batch).whenCompleteAsync((committed, failure) -> {
             budget.batchDone();
             if (failure == null) {
                 send(session, "{\"type\":\"ack\",\"seq\":" + batch.seq() + "}");
@@ -145,7 +171,7 @@ public class AgentProtocol {
                 // Not an error frame: the agent would drop the batch. Closing makes it reconnect and send it again.
                 AgentSessions.close(session, CloseCodes.TRY_AGAIN_LATER, "could not store the batch, send it again later");
             }
-        });
+        }, answers);
     }
 
     /**

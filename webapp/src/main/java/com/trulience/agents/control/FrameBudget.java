@@ -1,10 +1,10 @@
 package com.trulience.agents.control;
 
-import jakarta.websocket.Session;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What one agent connection may send, so that a flooding agent cannot crowd out the others. Batches are paced by
+ * What one worker may send, over all its sockets (a cloned token gets no more than the worker has), so that a
+ * flooding agent cannot crowd out the others. Batches are paced by
  * their acks: at most {@link #MAX_UNACKED} may wait for storage (the agent keeps up to 64 in flight). Every other
  * frame (hello, restart_status, anything answered with an error) takes a token from a bucket of {@link #BURST}
  * that refills {@link #PER_SECOND} a second (every frame takes one; a batch handed to storage gives it back).
@@ -15,15 +15,10 @@ final class FrameBudget {
     static final int MAX_UNACKED = 256;
     static final int BURST = 200;
     static final int PER_SECOND = 20;
-    private static final String KEY = FrameBudget.class.getName();
 
     private final AtomicInteger unacked = new AtomicInteger();
     private double tokens = BURST;
     private long refilledAt = System.nanoTime();
-
-    static FrameBudget of(Session session) {
-        return (FrameBudget) session.getUserProperties().computeIfAbsent(KEY, key -> new FrameBudget());
-    }
 
     /** Any frame; false when the bucket is empty. */
     synchronized boolean takeFrame() {

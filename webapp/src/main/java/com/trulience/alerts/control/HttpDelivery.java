@@ -45,12 +45,20 @@ public final class HttpDelivery {
         sender = threads.newThread(this::sendUntilStopped);
         sender.setName("trulience-" + receiver);
         sender.start();
-        LOG.info(() -> "Alert notifications for the " + receiver + " are posted to " + target.getScheme() + "://" + target.getAuthority() + "/...");
+        LOG.info(() -> "Alert notifications for the " + receiver + " are posted to " + withoutSecrets(target));
     }
 
     /**
      * Empty, with one clear log line naming {@code setting}, unless the URL is absolute http(s) with a host.
      */
+    /**
+     * What the log may say about the URL: scheme, host and port. Slack and Teams put their secret in the path,
+     * others in the user info or the query, so all three stay out.
+     */
+    static String withoutSecrets(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort()) + "/...";
+    }
+
     public static Optional<URI> parse(String url, String setting) {
         try {
             var uri = new URI(url);

@@ -22,10 +22,10 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -33,8 +33,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Group commit: frames from all agents queue here, and each writer thread stores everything that queued while
- * it was busy in one transaction, then completes each frame's future (the socket then acks it). Under load the
+ * Group commit: frames from all agents queue here (taken one per worker in turn), and each writer thread stores
+ * everything that queued while it was busy in one transaction, then completes each frame's future (the socket then acks it). Under load the
  * groups grow by themselves; when idle a frame is written at once, without a linger delay.
  */
 @Startup
@@ -46,6 +46,11 @@ public class BatchWriter {
     static final int WRITERS = 2;
     static final int QUEUE_CAPACITY = 20_000;
     static final int MAX_ROWS_PER_TRANSACTION = 8_000;
+    /**
+     * One worker's share of a transaction (an agent keeps up to 64 batches in flight): a worker with thousands of
+     * batches queued (a flood, a clone) cannot make every group, and so every other worker's ack, wait for 8,000 rows.
+     */
+    static final int MAX_BATCHES_PER_WORKER_AND_TRANSACTION = 64;
     private static final Duration ENQUEUE_TIMEOUT = Duration.ofSeconds(5);
     private static final int COMMIT_ATTEMPTS = 3;
     /** deadlock_detected, serialization_failure */
@@ -72,7 +77,8 @@ public class BatchWriter {
 
     private Counter rowsIngested;
 
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Round-robin by worker, so that one worker's flood never makes another's frames wait behind all of it. */
+    private final FairQueue<Pending> queue = new FairQueue<>(QUEUE_CAPACITY, pending -> pending.batch().workerId());
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
     /** Held while a writer takes its group, so that groups are announced (MetricsWriting) in the order they were taken. */
@@ -135,13 +141,20 @@ public class BatchWriter {
                 synchronized (taking) {
                     group.add(queue.take());
                     int rows = group.get(0).batch().samples().size();
+                    var perWorker = new HashMap<Long, Integer>();
+                    perWorker.put(group.get(0).batch().workerId(), 1);
+                    var full = new HashSet<Long>();
                     while (rows < MAX_ROWS_PER_TRANSACTION) {
-                        var next = queue.poll();
+                        var next = queue.poll(full);
                         if (next == null) {
                             break;
                         }
                         group.add(next);
                         rows += next.batch().samples().size();
+                        long worker = next.batch().workerId();
+                        if (perWorker.merge(worker, 1, Integer::sum) >= MAX_BATCHES_PER_WORKER_AND_TRANSACTION) {
+                            full.add(worker);
+                        }
                     }
                     writing.fire(new MetricsWriting(group.stream().map(Pending::batch).toList(), committed));
                 }

@@ -40,7 +40,18 @@ public class LoginPage {
         switch (status) {
             case SUCCESS -> external.redirect(external.getRequestContextPath() + LANDING_PAGE);
             case SEND_CONTINUE -> faces.responseComplete();
-            default -> faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Wrong username or password.", null));
+            default -> refused((HttpServletRequest) external.getRequest(), (HttpServletResponse) external.getResponse());
+        }
+    }
+
+    private void refused(HttpServletRequest request, HttpServletResponse response) {
+        if (request.getAttribute(AuthenticationMechanism.THROTTLED_ATTRIBUTE) instanceof Long seconds) {
+            response.setStatus(429);
+            response.setHeader("Retry-After", seconds.toString());
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR,
+                    "Too many failed sign-ins; try again in " + seconds + " s.", null));
+        } else {
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, "Wrong username or password.", null));
         }
     }
 

@@ -5,8 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.security.enterprise.identitystore.CredentialValidationResult;
-import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,19 +16,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Who may scrape {@code GET /metrics}: Prometheus with the scrape token ({@code trulience.metrics.token}, env
- * TRULIENCE_METRICS_TOKEN) as a bearer token, or a user with Basic credentials (web.xml lets admins and viewers
- * in). Only the token's SHA-256 is kept, compared in constant time; without either credential the answer is 401.
+ * TRULIENCE_METRICS_TOKEN) as a bearer token, or a user with Basic credentials, which AuthenticationMechanism checks
+ * and throttles like the API's (web.xml lets admins and viewers in). Only the token's SHA-256 is kept, compared in
+ * constant time; without either credential the answer is 401.
  */
 @ApplicationScoped
 public class ScrapeAuthentication {
 
     public static final String PATH = "/metrics";
     public static final String SCRAPER_GROUP = "scraper";
-    private static final String BASIC = "Basic ";
+    /** The scheme a 401 on {@code /metrics} offers besides Basic. */
+    static final String CHALLENGE = "Bearer realm=\"trulience-metrics\"";
     private static final String BEARER = "Bearer ";
-
-    @Inject
-    IdentityStoreHandler identityStores;
 
     @Inject
     @ConfigProperty(name = "trulience.metrics.token")
@@ -49,23 +46,18 @@ public class ScrapeAuthentication {
         return path.equals(PATH) || path.startsWith(PATH + "/");
     }
 
-    public AuthenticationStatus validate(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+    public boolean presentsToken(HttpServletRequest request) {
         String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            byte[] presented = sha256(authorization.substring(BEARER.length()).strip());
-            if (tokenHash != null && MessageDigest.isEqual(tokenHash, presented)) {
-                return context.notifyContainerAboutLogin("prometheus-scraper", Set.of(SCRAPER_GROUP));
-            }
-        } else if (authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-            var credential = AuthenticationMechanism.basicCredential(authorization.substring(BASIC.length()).trim());
-            if (credential != null) {
-                var result = identityStores.validate(credential);
-                if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-                    return context.notifyContainerAboutLogin(result);
-                }
-            }
+        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+    }
+
+    /** The bearer token against the configured one; anything else is 401 with both challenges. */
+    public AuthenticationStatus validate(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+        byte[] presented = sha256(request.getHeader("Authorization").substring(BEARER.length()).strip());
+        if (tokenHash != null && MessageDigest.isEqual(tokenHash, presented)) {
+            return context.notifyContainerAboutLogin("prometheus-scraper", Set.of(SCRAPER_GROUP));
         }
-        response.addHeader("WWW-Authenticate", "Bearer realm=\"trulience-metrics\"");
+        response.addHeader("WWW-Authenticate", CHALLENGE);
         response.addHeader("WWW-Authenticate", "Basic realm=\"trulience\", charset=\"UTF-8\"");
         return context.responseUnauthorized();
     }

@@ -16,7 +16,11 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Makes sure a fresh installation can be signed into: creates user "admin" while no admin exists. */
+/**
+ * Makes sure a fresh installation can be signed into: creates user "admin" while no admin exists. A weak or blank
+ * TRULIENCE_ADMIN_PASSWORD stops the deployment with the reason ({@link PasswordRule}) rather than create an
+ * admin anyone could guess; once an admin exists the setting is not used, and a weak one is only warned about.
+ */
 @Startup
 @Singleton
 @DependsOn("DatabaseMigration")
@@ -40,10 +44,22 @@ public class AdminBootstrap {
 
     @PostConstruct
     void createFirstAdmin() {
-        if (migration.failure().isPresent() || adminExists()) {
+        var weakness = configuredPassword.flatMap(PasswordRule::weakness);
+        if (migration.failure().isPresent()) {
             return;
         }
-        String password = configuredPassword.filter(value -> !value.isBlank()).orElseGet(AdminBootstrap::randomPassword);
+        if (adminExists()) {
+            weakness.ifPresent(why -> LOG.warning("TRULIENCE_ADMIN_PASSWORD is weak (" + why + "); it is not used, since an admin exists"));
+            return;
+        }
+        if (weakness.isPresent()) {
+            String message = "TRULIENCE_ADMIN_PASSWORD is refused: " + weakness.get() + ". It needs at least "
+                    + PasswordRule.MIN_LENGTH + " characters of at least two kinds (lower-case, upper-case, digits, "
+                    + "symbols); unset it to have one generated";
+            LOG.severe(message);
+            throw new IllegalStateException(message);
+        }
+        String password = configuredPassword.orElseGet(AdminBootstrap::randomPassword);
         em.persist(new User(ADMIN_USERNAME, passwords.hash(password.toCharArray()), Role.ADMIN));
         if (configuredPassword.isPresent()) {
             LOG.info("Created user 'admin' with the password from TRULIENCE_ADMIN_PASSWORD");
@@ -58,8 +74,13 @@ public class AdminBootstrap {
     }
 
     private static String randomPassword() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        var random = new SecureRandom();
+        String password;
+        do {
+            byte[] bytes = new byte[18];
+            random.nextBytes(bytes);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (PasswordRule.weakness(password).isPresent());
+        return password;
     }
 }

@@ -12,11 +12,15 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "users")
 @NamedQuery(name = User.BY_USERNAME, query = "SELECT u FROM User u WHERE u.username = :username")
+@NamedQuery(name = User.ALL, query = "SELECT u FROM User u ORDER BY u.username")
 @NamedQuery(name = User.COUNT_BY_ROLE, query = "SELECT COUNT(u) FROM User u WHERE u.role = :role")
 public class User {
 
     public static final String BY_USERNAME = "User.byUsername";
     public static final String COUNT_BY_ROLE = "User.countByRole";
+    public static final String ALL = "User.all";
+    /** What the database allows (V1). */
+    public static final String NAME_PATTERN = "[A-Za-z0-9._@-]{1,64}";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -58,5 +62,17 @@ public class User {
 
     public Role role() {
         return role;
+    }
+
+    public OffsetDateTime updatedAt() {
+        return updatedAt;
+    }
+
+    public void changePassword(String newHash) {
+        passwordHash = newHash;
+    }
+
+    public void changeRole(Role newRole) {
+        role = newRole;
     }
 }

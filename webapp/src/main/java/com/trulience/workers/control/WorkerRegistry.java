@@ -6,6 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /** What connecting and disconnecting agents change about their workers. */
 @ApplicationScoped
@@ -24,6 +27,20 @@ public class WorkerRegistry {
             em.createNamedQuery(Worker.SEEN).setParameter(1, hello.workerId()).executeUpdate();
         }
         return cameOnline;
+    }
+
+    /** What a live socket of the worker must still match: its token's hash (null once revoked) and its newest connection. */
+    public record Link(String tokenHash, String connection) {
+    }
+
+    /** The current links of the given workers; a deleted worker has none. */
+    public Map<Long, Link> links(Collection<Long> workerIds) {
+        var links = new HashMap<Long, Link>();
+        if (!workerIds.isEmpty()) {
+            em.createNamedQuery(Worker.LINKS_OF, Object[].class).setParameter("ids", workerIds).getResultList()
+                    .forEach(row -> links.put((Long) row[0], new Link((String) row[1], (String) row[2])));
+        }
+        return links;
     }
 
     /** An agent socket opened (on this or another node): it is the worker's newest connection now. */

@@ -37,6 +37,7 @@ import java.util.List;
 @NamedQuery(name = Worker.GPUS_OF, query = "SELECT w.id, g.gpuIndex, g.powerLimitWatts, g.slowdownTemperatureCelsius FROM Worker w JOIN w.gpus g WHERE w.id IN :ids")
 @NamedQuery(name = Worker.NAMES, query = "SELECT NEW com.trulience.workers.entity.WorkerName(w.id, w.name) FROM Worker w ORDER BY w.name")
 @NamedQuery(name = Worker.NAMES_OF, query = "SELECT NEW com.trulience.workers.entity.WorkerName(w.id, w.name) FROM Worker w WHERE w.id IN :ids")
+@NamedQuery(name = Worker.LINKS_OF, query = "SELECT w.id, w.tokenHash, w.connection FROM Worker w WHERE w.id IN :ids")
 @NamedNativeQuery(name = Worker.CAME_ONLINE, query = "UPDATE workers SET online = true, last_seen_at = NOW() WHERE id = ?1 AND NOT online")
 @NamedNativeQuery(name = Worker.SEEN, query = "UPDATE workers SET last_seen_at = NOW() WHERE id = ?1")
 @NamedNativeQuery(name = Worker.CONNECTED, query = "UPDATE workers SET connection = ?1 WHERE id = ?2")
@@ -56,6 +57,8 @@ public class Worker {
     public static final String NAMES = "Worker.names";
     /** Rows of worker id, name. */
     public static final String NAMES_OF = "Worker.namesOf";
+    /** Rows of worker id, token hash (null when revoked), newest connection. */
+    public static final String LINKS_OF = "Worker.linksOf";
     /** Marks worker ?1 online and seen now, if it was offline: one row updated means it came online. */
     public static final String CAME_ONLINE = "Worker.cameOnline";
     /** Worker ?1 was heard from now. */
