@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The statements of retention. Raw samples live in hourly partitions of gpu_metrics named gpu_metrics_pYYYYMMDDHH
@@ -19,6 +20,9 @@ import java.util.List;
 final class RetentionSql {
 
     static final String PARTITION_PREFIX = "gpu_metrics_p";
+    /** How long retention DDL may make others wait for a lock it queues for: the write path's worst stall. */
+    static final Duration LOCK_TIMEOUT = Duration.ofMillis(100);
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final DateTimeFormatter PARTITION_HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
 
     /** Adds to an hour what an earlier pass or a late batch already put there, instead of overwriting it. */
@@ -68,23 +72,64 @@ final class RetentionSql {
         return PARTITION_PREFIX + PARTITION_HOUR.format(hour);
     }
 
-    /** Creates the hourly partitions from the current hour to {@code hoursAhead} hours ahead that do not exist yet. */
-    static int createPartitionsAhead(Connection connection, Instant now, int hoursAhead) throws SQLException {
-        var existing = partitions(connection);
-        int created = 0;
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-        for (int i = 0; i <= hoursAhead; i++, hour = hour.plus(1, ChronoUnit.HOURS)) {
-            String name = partitionName(hour);
-            if (existing.contains(name)) {
-                continue;
-            }
-            try (var statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE " + name + " PARTITION OF gpu_metrics FOR VALUES FROM ('" + hour + "') TO ('"
-                        + hour.plus(1, ChronoUnit.HOURS) + "')");
-            }
-            created++;
+    /**
+     * The hours that need a partition: from the current hour to {@code hoursAhead} ahead, and every hour from
+     * {@code repairFrom} on whose samples landed in the default partition because its partition was missing.
+     */
+    static List<Instant> hoursWithoutPartition(Connection connection, Instant now, int hoursAhead, Instant repairFrom)
+            throws SQLException {
+        var hours = new TreeSet<Instant>();
+        Instant first = now.truncatedTo(ChronoUnit.HOURS);
+        Instant end = first.plus(hoursAhead + 1L, ChronoUnit.HOURS);
+        for (Instant hour = first; hour.isBefore(end); hour = hour.plus(1, ChronoUnit.HOURS)) {
+            hours.add(hour);
         }
-        return created;
+        try (var statement = connection.prepareStatement("SELECT DISTINCT date_trunc('hour', recorded_at, 'UTC') "
+                + "FROM gpu_metrics_default WHERE recorded_at >= ? AND recorded_at < ?")) {
+            statement.setTimestamp(1, Timestamp.from(repairFrom));
+            statement.setTimestamp(2, Timestamp.from(end));
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    hours.add(rows.getTimestamp(1).toInstant());
+                }
+            }
+        }
+        var existing = partitions(connection);
+        return hours.stream().filter(hour -> !existing.contains(partitionName(hour))).toList();
+    }
+
+    /**
+     * Creates the partition of {@code hour}, moving into it the samples of that hour that sit in the default
+     * partition (PostgreSQL refuses the partition while the default holds rows of its range), in one transaction.
+     * It is made as a table of its own and then attached: ATTACH takes only SHARE UPDATE EXCLUSIVE on gpu_metrics,
+     * which neither readers nor inserts conflict with, where CREATE TABLE ... PARTITION OF takes ACCESS EXCLUSIVE
+     * and makes every insert queue behind it while it waits. The default partition is locked exclusively (inserts
+     * of late samples wait for it); with the lock timeout the pass gives up on a busy default partition instead of
+     * making those queue. False when it gave up.
+     */
+    static boolean createPartition(Connection connection, Instant hour) throws SQLException {
+        String name = partitionName(hour);
+        String bounds = "FROM ('" + hour + "') TO ('" + hour.plus(1, ChronoUnit.HOURS) + "')";
+        try {
+            inTransaction(connection, () -> {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT.toMillis() + "ms'");
+                    statement.execute("LOCK TABLE gpu_metrics_default IN ACCESS EXCLUSIVE MODE");
+                    statement.execute("CREATE TABLE " + name + " (LIKE gpu_metrics INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+                    long moved = statement.executeUpdate("WITH moved AS (DELETE FROM gpu_metrics_default WHERE recorded_at >= '"
+                            + hour + "' AND recorded_at < '" + hour.plus(1, ChronoUnit.HOURS) + "' RETURNING *) "
+                            + "INSERT INTO " + name + " SELECT * FROM moved");
+                    statement.execute("ALTER TABLE gpu_metrics ATTACH PARTITION " + name + " FOR VALUES " + bounds);
+                    return moved;
+                }
+            });
+            return true;
+        } catch (SQLException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The attached hourly partitions and the detached ones a crashed pass left behind, oldest first. */
@@ -125,7 +170,7 @@ final class RetentionSql {
                 statement.execute("ALTER TABLE gpu_metrics DETACH PARTITION " + partition);
                 return true;
             } catch (SQLException e) {
-                if ("55P03".equals(e.getSQLState())) {
+                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                     return false;
                 }
                 throw e;
