@@ -20,6 +20,8 @@ public final class Retention {
     static final String LOCK_KEY = "hashtext('trulience.retention')";
     private static final int DETACH_ATTEMPTS = 20;
     private static final Duration DETACH_RETRY = Duration.ofMillis(250);
+    /** Two hourly slots. */
+    public static final Duration STALLED_AFTER = Duration.ofHours(2);
     private static final int CREATE_ATTEMPTS = 3;
     private static final Duration CREATE_RETRY = Duration.ofMillis(200);
     private static final Logger LOG = Logger.getLogger(Retention.class.getName());
@@ -52,13 +54,24 @@ public final class Retention {
             return Optional.empty();
         }
         try {
-            if (!RetentionSql.claimSlot(connection, now.truncatedTo(ChronoUnit.MINUTES), node)) {
+            Instant slot = now.truncatedTo(ChronoUnit.MINUTES);
+            if (!RetentionSql.claimSlot(connection, slot, node)) {
                 return Optional.empty();
             }
-            return Optional.of(run(connection, now, rawWindow, hourlyWindow));
+            var summary = run(connection, now, rawWindow, hourlyWindow);
+            RetentionSql.markCompleted(connection, slot, now);
+            return Optional.of(summary);
         } finally {
             flag(connection, "SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
         }
+    }
+
+    /**
+     * Since when retention has completed no pass, when that is {@link #STALLED_AFTER} or longer: raw samples are
+     * then neither folded nor dropped and the default partition may grow. Empty while passes complete.
+     */
+    public static Optional<Instant> stalledSince(Connection connection, Instant now) throws SQLException {
+        return RetentionSql.noPassCompletedSince(connection, now.minus(STALLED_AFTER));
     }
 
     private static boolean flag(Connection connection, String sql) throws SQLException {

@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -226,6 +227,29 @@ final class RetentionSql {
             claim.setTimestamp(1, Timestamp.from(slot));
             claim.setString(2, node);
             return claim.executeUpdate() == 1;
+        }
+    }
+
+    static void markCompleted(Connection connection, Instant slot, Instant now) throws SQLException {
+        try (var statement = connection.prepareStatement("UPDATE retention_passes SET completed_at = ? WHERE slot = ?")) {
+            statement.setTimestamp(1, Timestamp.from(now));
+            statement.setTimestamp(2, Timestamp.from(slot));
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Since when no pass has completed, when passes were due before {@code cutoff} (the first claim is older) and
+     * none completed after it.
+     */
+    static Optional<Instant> noPassCompletedSince(Connection connection, Instant cutoff) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT COALESCE(MAX(completed_at), MIN(started_at)) FROM retention_passes "
+                + "HAVING MIN(started_at) <= ? AND COALESCE(MAX(completed_at), '-infinity') < ?")) {
+            statement.setTimestamp(1, Timestamp.from(cutoff));
+            statement.setTimestamp(2, Timestamp.from(cutoff));
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getTimestamp(1).toInstant()) : Optional.empty();
+            }
         }
     }
 
