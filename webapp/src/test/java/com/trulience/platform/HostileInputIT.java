@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.htmlunit.WebClient;
@@ -218,9 +219,13 @@ class HostileInputIT extends Deployed {
     void closesAnAgentThatFloodsFramesWhileTheOthersAreServed() throws Exception {
         var garbage = register();
         int sent = 0;
+        long connected = System.nanoTime();
         try (var flooder = AgentClient.connect(base, garbage.token())) {
+            // Until the close, however long a busy machine takes to get there: the budget is frames per second of
+            // the server's clock, so a fixed count of frames is a race against the machine's speed.
+            long deadline = connected + TimeUnit.MINUTES.toNanos(3);
             try {
-                for (; sent < 2_000 && flooder.isOpen(); sent++) {
+                for (; flooder.isOpen() && System.nanoTime() < deadline; sent++) {
                     flooder.send("garbage " + sent);
                 }
             } catch (CompletionException closedMeanwhile) {
@@ -230,9 +235,13 @@ class HostileInputIT extends Deployed {
             assertServesTheSteadyAgent();
             System.out.printf("HostileInputIT: steady agent acked %.1f ms into a flood of %d invalid frames%n",
                     (System.nanoTime() - started) / 1e6, sent);
-            assertEquals(1008, flooder.closedWith());
+            assertEquals(1008, flooder.closedWith(), "after " + sent + " frames");
+            double seconds = (System.nanoTime() - connected) / 1e9;
             assertTrue(flooder.closeReason().contains("frames a second"), flooder.closeReason());
-            assertTrue(flooder.waiting() < 400, flooder.waiting() + " error frames answered before the close");
+            // what the budget allows in the time the socket was open, by count: the burst and the refill
+            long allowed = 200 + Math.round(20 * seconds) + 1;
+            assertTrue(flooder.waiting() <= allowed, flooder.waiting() + " error frames answered in " + seconds
+                    + " s before the close; the budget allows " + allowed);
         }
 
         // Batches that do not wait for their acks: 64 GPUs each, far more than the agent's window.

@@ -2,6 +2,7 @@ package com.trulience.agents.control;
 
 import jakarta.websocket.Session;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * What one agent connection may send, so that a flooding agent cannot crowd out the others. Batches are paced by
@@ -18,16 +19,23 @@ final class FrameBudget {
     private static final String KEY = FrameBudget.class.getName();
 
     private final AtomicInteger unacked = new AtomicInteger();
+    private final LongSupplier nanoTime;
     private double tokens = BURST;
-    private long refilledAt = System.nanoTime();
+    private long refilledAt;
+
+    /** {@code nanoTime} as {@link System#nanoTime}: tests pass a clock they move by hand. */
+    FrameBudget(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.refilledAt = nanoTime.getAsLong();
+    }
 
     static FrameBudget of(Session session) {
-        return (FrameBudget) session.getUserProperties().computeIfAbsent(KEY, key -> new FrameBudget());
+        return (FrameBudget) session.getUserProperties().computeIfAbsent(KEY, key -> new FrameBudget(System::nanoTime));
     }
 
     /** Any frame; false when the bucket is empty. */
     synchronized boolean takeFrame() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         tokens = Math.min(BURST, tokens + (now - refilledAt) * PER_SECOND / 1e9);
         refilledAt = now;
         if (tokens < 1) {
