@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** A worker as its dashboard card shows it. */
-public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus,
-                         RestartProgress restart) implements Serializable {
+public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, String clockOff,
+                         List<GpuCard> gpus, RestartProgress restart) implements Serializable {
 
     public record GpuCard(int index, String name, List<Gauge> gauges) implements Serializable {
     }
@@ -25,7 +25,7 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
 
     static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds, RestartProgress restart) {
         return new WorkerCard(worker.id(), worker.name(), worker.hostname(), worker.online(), time(worker.lastSeenAt()),
-                worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds)).toList(), restart);
+                clockOff(worker.clockOffsetMs()), worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds)).toList(), restart);
     }
 
     /** No restart for an offline worker (its agent would never hear of it) nor while one is in flight. */
@@ -39,6 +39,11 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
 
     public String status() {
         return online ? "online" : "offline";
+    }
+
+    /** "clock off by 600 s" for an agent whose clock runs fast beyond the tolerance; null otherwise. */
+    static String clockOff(Long clockOffsetMs) {
+        return clockOffsetMs == null ? null : "clock off by " + Math.round(clockOffsetMs / 1000.0) + " s";
     }
 
     static String time(Instant time) {

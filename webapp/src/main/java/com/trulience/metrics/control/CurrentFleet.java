@@ -20,7 +20,7 @@ public final class CurrentFleet {
     private static final String FLEET = """
             SELECT w.id, w.name, w.online, w.last_seen_at, l.gpu_index, g.name, g.power_limit_watts, l.recorded_at,
                    l.vram_used_mb, l.vram_total_mb, l.temperature_celsius, l.utilization_percent, l.power_draw_watts,
-                   l.fan_speed_percent, w.hostname
+                   l.fan_speed_percent, w.hostname, w.clock_offset_ms
             FROM workers w
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
@@ -44,7 +44,9 @@ public final class CurrentFleet {
         }
     }
 
-    public record WorkerNow(long id, String name, String hostname, boolean online, Instant lastSeenAt, List<GpuNow> gpus) {
+    /** {@code clockOffsetMs}: how far ahead the agent's clock was in its newest batch; null within the tolerance. */
+    public record WorkerNow(long id, String name, String hostname, boolean online, Instant lastSeenAt, Long clockOffsetMs,
+                            List<GpuNow> gpus) {
 
         public WorkerNow {
             gpus = List.copyOf(gpus);
@@ -63,10 +65,11 @@ public final class CurrentFleet {
                 while (rows.next()) {
                     if (worker == null || rows.getLong(1) != worker.id()) {
                         if (worker != null) {
-                            each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(), gpus));
+                            each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
+                                    worker.clockOffsetMs(), gpus));
                         }
                         worker = new WorkerNow(rows.getLong(1), rows.getString(2), rows.getString(15), rows.getBoolean(3),
-                                instant(rows.getTimestamp(4)), List.of());
+                                instant(rows.getTimestamp(4)), (Long) rows.getObject(16), List.of());
                         gpus.clear();
                     }
                     if (rows.getObject(5) != null) {
@@ -74,7 +77,8 @@ public final class CurrentFleet {
                     }
                 }
                 if (worker != null) {
-                    each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(), gpus));
+                    each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
+                                    worker.clockOffsetMs(), gpus));
                 }
             }
         }

@@ -6,36 +6,41 @@ import com.trulience.workers.entity.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
  * The statements of the write path (the workers' own, {@link Worker#MARK_SEEN_SQL}, lives on Worker). Rows travel as
  * one array per column through {@code unnest}, so a whole group is one round trip, whatever its size; a replayed
- * sample hits the unique index and is skipped.
+ * sample hits the unique index and is skipped. The latest sample of a GPU is replaced by a newer one, and by any
+ * one while it is stamped in the future (a clock within the parser's tolerance ahead): a future stamp never pins it.
  */
 final class MetricsSql {
 
     private static final String INSERT = """
             WITH sample AS (
                 SELECT * FROM unnest(?::bigint[], ?::smallint[], ?::integer[], ?::integer[], ?::smallint[],
-                                     ?::smallint[], ?::smallint[], ?::smallint[], ?::text[]::timestamptz[])
+                                     ?::smallint[], ?::smallint[], ?::smallint[], ?::text[]::timestamptz[], ?::boolean[])
                     AS s(worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
-                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at)
+                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at, clock_corrected)
             ), stored AS (
                 INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
-                                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at)
+                                         utilization_percent, power_draw_watts, fan_speed_percent, recorded_at, clock_corrected)
                 SELECT * FROM sample
                 ON CONFLICT (worker_id, recorded_at, gpu_index) DO NOTHING
             )
-            INSERT INTO gpu_metrics_latest AS latest
-            SELECT DISTINCT ON (worker_id, gpu_index) * FROM sample
+            INSERT INTO gpu_metrics_latest AS latest (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
+                                                      utilization_percent, power_draw_watts, fan_speed_percent, recorded_at)
+            SELECT DISTINCT ON (worker_id, gpu_index) worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
+                   utilization_percent, power_draw_watts, fan_speed_percent, recorded_at
+            FROM sample
             ORDER BY worker_id, gpu_index, recorded_at DESC
             ON CONFLICT (worker_id, gpu_index) DO UPDATE SET
                 vram_used_mb = EXCLUDED.vram_used_mb, vram_total_mb = EXCLUDED.vram_total_mb,
                 temperature_celsius = EXCLUDED.temperature_celsius, utilization_percent = EXCLUDED.utilization_percent,
                 power_draw_watts = EXCLUDED.power_draw_watts, fan_speed_percent = EXCLUDED.fan_speed_percent,
                 recorded_at = EXCLUDED.recorded_at
-            WHERE latest.recorded_at < EXCLUDED.recorded_at
+            WHERE latest.recorded_at < EXCLUDED.recorded_at OR latest.recorded_at > NOW()
             """;
 
     private MetricsSql() {
@@ -55,6 +60,7 @@ final class MetricsSql {
         var powers = new Short[rows];
         var fans = new Short[rows];
         var recordedAt = new String[rows];
+        var clockCorrected = new Boolean[rows];
         int row = 0;
         for (var batch : batches) {
             // ISO-8601 text, so that no time zone of the JVM or the session can shift it
@@ -69,6 +75,7 @@ final class MetricsSql {
                 powers[row] = sample.powerDrawWatts() == null ? null : sample.powerDrawWatts().shortValue();
                 fans[row] = sample.fanSpeedPercent() == null ? null : sample.fanSpeedPercent().shortValue();
                 recordedAt[row] = timestamp;
+                clockCorrected[row] = batch.clockCorrected();
                 row++;
             }
         }
@@ -82,16 +89,20 @@ final class MetricsSql {
             statement.setArray(7, connection.createArrayOf("smallint", powers));
             statement.setArray(8, connection.createArrayOf("smallint", fans));
             statement.setArray(9, connection.createArrayOf("text", recordedAt));
+            statement.setArray(10, connection.createArrayOf("boolean", clockCorrected));
             statement.executeUpdate();
         }
     }
 
-    /** Records that the workers were heard from; returns those that had been offline. */
+    /** Records that the workers were heard from, and their clock offsets; returns those that had been offline. */
     static List<Long> markSeen(Connection connection, List<MetricsBatch> batches) throws SQLException {
-        Long[] workerIds = batches.stream().map(MetricsBatch::workerId).distinct().toArray(Long[]::new);
+        // each worker's newest batch in the group tells how far off its clock is now
+        var clockOffsets = new LinkedHashMap<Long, Long>();
+        batches.forEach(batch -> clockOffsets.put(batch.workerId(), batch.clockOffsetMs()));
         var backOnline = new ArrayList<Long>();
         try (var statement = connection.prepareStatement(Worker.MARK_SEEN_SQL)) {
-            statement.setArray(1, connection.createArrayOf("bigint", workerIds));
+            statement.setArray(1, connection.createArrayOf("bigint", clockOffsets.keySet().toArray(Long[]::new)));
+            statement.setArray(2, connection.createArrayOf("bigint", clockOffsets.values().toArray(Long[]::new)));
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {
                     if (!rows.getBoolean(2)) {
