@@ -80,7 +80,7 @@ class SchemaIT {
         assertEquals(List.of("id:bigint", "worker_id:bigint", "gpu_index:smallint", "vram_used_mb:integer",
                 "vram_total_mb:integer", "temperature_celsius:smallint", "utilization_percent:smallint",
                 "power_draw_watts:smallint", "fan_speed_percent:smallint", "recorded_at:timestamp with time zone",
-                "created_at:timestamp with time zone"), columns);
+                "created_at:timestamp with time zone", "clock_corrected:boolean"), columns);
         // V7 replaced the seed's (worker_id, recorded_at) index by a unique one that also serves its queries;
         // V9 made it the primary key of the table partitioned by hour.
         assertEquals(Set.of("pk_gpu_metrics", "idx_gpu_metrics_recorded_at"),
@@ -190,7 +190,7 @@ class SchemaIT {
         Map<String, Set<String>> expected = Map.of(
                 "gpu_metrics", Set.of("id", "worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
-                        "recorded_at", "created_at"),
+                        "recorded_at", "created_at", "clock_corrected"),
                 "gpu_metrics_latest", Set.of("worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
                         "recorded_at"),
@@ -200,7 +200,7 @@ class SchemaIT {
                         "utilization_percent_min", "utilization_percent_max", "utilization_percent_sum",
                         "power_draw_samples", "power_draw_watts_min", "power_draw_watts_max", "power_draw_watts_sum",
                         "fan_speed_samples", "fan_speed_percent_min", "fan_speed_percent_max", "fan_speed_percent_sum",
-                        "created_at", "updated_at"));
+                        "first_recorded_at", "last_recorded_at", "created_at", "updated_at"));
         for (var table : expected.entrySet()) {
             var actual = new TreeSet<>(strings("SELECT column_name FROM information_schema.columns WHERE table_name = '"
                     + table.getKey() + "'"));

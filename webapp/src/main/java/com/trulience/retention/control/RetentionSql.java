@@ -33,13 +33,15 @@ final class RetentionSql {
                 temperature_celsius_min, temperature_celsius_max, temperature_celsius_sum,
                 utilization_percent_min, utilization_percent_max, utilization_percent_sum,
                 power_draw_samples, power_draw_watts_min, power_draw_watts_max, power_draw_watts_sum,
-                fan_speed_samples, fan_speed_percent_min, fan_speed_percent_max, fan_speed_percent_sum)
+                fan_speed_samples, fan_speed_percent_min, fan_speed_percent_max, fan_speed_percent_sum,
+                first_recorded_at, last_recorded_at)
             SELECT worker_id, gpu_index, date_trunc('hour', recorded_at, 'UTC'), COUNT(*),
                 MIN(vram_used_mb), MAX(vram_used_mb), SUM(vram_used_mb), MAX(vram_total_mb),
                 MIN(temperature_celsius), MAX(temperature_celsius), SUM(temperature_celsius),
                 MIN(utilization_percent), MAX(utilization_percent), SUM(utilization_percent),
                 COUNT(power_draw_watts), MIN(power_draw_watts), MAX(power_draw_watts), SUM(power_draw_watts),
-                COUNT(fan_speed_percent), MIN(fan_speed_percent), MAX(fan_speed_percent), SUM(fan_speed_percent)
+                COUNT(fan_speed_percent), MIN(fan_speed_percent), MAX(fan_speed_percent), SUM(fan_speed_percent),
+                MIN(recorded_at), MAX(recorded_at)
             FROM %s
             GROUP BY 1, 2, 3
             ON CONFLICT (worker_id, gpu_index, hour) DO UPDATE SET
@@ -63,7 +65,20 @@ final class RetentionSql {
                 fan_speed_percent_min = LEAST(h.fan_speed_percent_min, EXCLUDED.fan_speed_percent_min),
                 fan_speed_percent_max = GREATEST(h.fan_speed_percent_max, EXCLUDED.fan_speed_percent_max),
                 fan_speed_percent_sum = CASE WHEN h.fan_speed_samples + EXCLUDED.fan_speed_samples = 0 THEN NULL
-                           ELSE COALESCE(h.fan_speed_percent_sum, 0) + COALESCE(EXCLUDED.fan_speed_percent_sum, 0) END
+                           ELSE COALESCE(h.fan_speed_percent_sum, 0) + COALESCE(EXCLUDED.fan_speed_percent_sum, 0) END,
+                first_recorded_at = LEAST(h.first_recorded_at, EXCLUDED.first_recorded_at),
+                last_recorded_at = GREATEST(h.last_recorded_at, EXCLUDED.last_recorded_at)
+            """;
+
+    /**
+     * The agent replays in order what it has no ack for, so what was stored of an hour is the span up to where it
+     * was cut off, and what never arrived lies after it. (A batch refused in the middle of a span and replayed
+     * after its hour was folded is taken for a replay too: the one case this cannot tell apart.)
+     */
+    private static final String DROP_REPLAYS = """
+            DELETE FROM late_samples l USING gpu_metrics_hourly h
+            WHERE h.worker_id = l.worker_id AND h.gpu_index = l.gpu_index AND h.hour = date_trunc('hour', l.recorded_at, 'UTC')
+              AND l.recorded_at BETWEEN h.first_recorded_at AND h.last_recorded_at
             """;
 
     private RetentionSql() {
@@ -193,13 +208,19 @@ final class RetentionSql {
         });
     }
 
-    /** Late samples older than the raw window sit in the default partition: fold them and delete them there. */
+    /**
+     * Late samples older than the raw window sit in the default partition: fold them and delete them there. One
+     * inside the span already folded for its hour is a replay of a sample counted then, and is only deleted.
+     */
     static long foldLateSamples(Connection connection, Instant cutoff) throws SQLException {
         return inTransaction(connection, () -> {
             try (var statement = connection.prepareStatement("CREATE TEMPORARY TABLE late_samples ON COMMIT DROP AS "
                     + "WITH moved AS (DELETE FROM gpu_metrics_default WHERE recorded_at < ? RETURNING *) SELECT * FROM moved")) {
                 statement.setTimestamp(1, Timestamp.from(cutoff));
                 statement.executeUpdate();
+            }
+            try (var statement = connection.createStatement()) {
+                statement.executeUpdate(DROP_REPLAYS);
             }
             long rows = count(connection, "SELECT COUNT(*) FROM late_samples");
             if (rows > 0) {

@@ -123,6 +123,10 @@ public class Worker {
     @Column(insertable = false, updatable = false)
     private String connection;
 
+    /** How far ahead the agent's clock was in its newest batch (ms); written by {@link #MARK_SEEN_SQL} only. */
+    @Column(name = "clock_offset_ms", insertable = false, updatable = false)
+    private Long clockOffsetMs;
+
     @Column(name = "interval_seconds")
     private int intervalSeconds = 5;
 
@@ -206,6 +210,10 @@ public class Worker {
 
     public boolean online() {
         return online;
+    }
+
+    public Long clockOffsetMs() {
+        return clockOffsetMs;
     }
 
     public int intervalSeconds() {

@@ -88,6 +88,30 @@ class RetentionRepairIT {
         assertTrue(Retention.stalledSince(db, now).isEmpty());
     }
 
+    /** The agent replays what it has no ack for, however late; its hour may have been folded meanwhile. */
+    @Test
+    void aSampleReplayedAfterItsHourWasFoldedIsNotCountedTwice() throws SQLException {
+        Instant oldHour = thisHour.minus(30, ChronoUnit.HOURS);
+        sample(oldHour.plusSeconds(5), 40);
+        sample(oldHour.plusSeconds(10), 50);
+        Retention.run(db, now, RAW, HOURLY);
+        assertEquals("2 90", query("SELECT samples || ' ' || temperature_celsius_sum FROM gpu_metrics_hourly WHERE hour = '" + oldHour + "'"));
+
+        sample(oldHour.plusSeconds(5), 40);
+        sample(oldHour.plusSeconds(10), 50);
+        // and one that never arrived before: the agent was cut off after 10 s
+        sample(oldHour.plusSeconds(20), 60);
+        var summary = Retention.run(db, now, RAW, HOURLY);
+
+        assertEquals("3 150", query("SELECT samples || ' ' || temperature_celsius_sum FROM gpu_metrics_hourly WHERE hour = '" + oldHour + "'"),
+                summary.toString());
+        assertEquals("0", query("SELECT COUNT(*) FROM gpu_metrics_default"));
+        sample(oldHour.plusSeconds(20), 60);
+        Retention.run(db, now, RAW, HOURLY);
+        assertEquals("3 150", query("SELECT samples || ' ' || temperature_celsius_sum FROM gpu_metrics_hourly WHERE hour = '" + oldHour + "'"),
+                "a replay of the late one is not counted twice either");
+    }
+
     private boolean partitionExists(Instant hour) throws SQLException {
         return RetentionSql.partitions(db).contains(RetentionSql.partitionName(hour));
     }
