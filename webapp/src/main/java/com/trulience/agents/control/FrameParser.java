@@ -29,6 +29,8 @@ public final class FrameParser {
      * fast, and the batch is stored at the time it was received (a late batch is normal: the outbox replays).
      */
     static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(30);
+    /** Further ahead is not a clock that drifted or has the wrong time zone but a wrong date, or garbage: refused. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(366);
     static final int DEFAULT_INTERVAL_SECONDS = 5;
 
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
@@ -131,10 +133,10 @@ public final class FrameParser {
         var frame = Frame.of(json);
         long workerId = frame.requiredLong("worker_id", 1, Long.MAX_VALUE);
         long seq = frame.requiredLong("seq", 0, Long.MAX_VALUE);
-        Instant stamped = timestamp(frame, oldest);
+        Instant stamped = timestamp(frame, now, oldest);
         boolean clockFast = stamped.isAfter(now.plus(CLOCK_TOLERANCE));
         Instant recordedAt = clockFast ? now : stamped;
-        Long clockOffsetMs = clockFast ? millisAhead(now, stamped) : null;
+        Long clockOffsetMs = clockFast ? Duration.between(now, stamped).toMillis() : null;
         var indexes = new HashSet<Integer>();
         List<GpuSample> samples = frame.list("metrics", MAX_GPUS, true, element -> {
             var gpu = element.object();
@@ -163,22 +165,16 @@ public final class FrameParser {
         return new MetricsBatch(workerId, seq, recordedAt, samples, lost, clockOffsetMs);
     }
 
-    /** Saturated: a timestamp in the year 10^9 is a clock that is off, not an overflow. */
-    private static long millisAhead(Instant now, Instant stamped) {
-        try {
-            return Duration.between(now, stamped).toMillis();
-        } catch (ArithmeticException beyondLong) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    private static Instant timestamp(Frame frame, Instant oldest) {
+    private static Instant timestamp(Frame frame, Instant now, Instant oldest) {
         String text = frame.requiredString("timestamp", Pattern.compile(".{1,40}"), "an ISO-8601 UTC timestamp");
         Instant timestamp;
         try {
             timestamp = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw new InvalidFrame("timestamp", "must be an ISO-8601 UTC timestamp such as 2026-11-28T05:00:00Z");
+        }
+        if (timestamp.isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            throw new InvalidFrame("timestamp", "is more than a year ahead of the server's clock (" + now + "); check the worker's date");
         }
         if (timestamp.isBefore(oldest)) {
             throw new InvalidFrame("timestamp", "is older than the retention of hourly summaries (" + oldest + ")");

@@ -82,8 +82,10 @@ class FrameParserTest {
         var batch = FrameParser.metrics(json(future), NOW, OLDEST);
         assertEquals(NOW, batch.recordedAt());
         assertEquals(ahead.toMillis(), batch.clockOffsetMs());
-        var farAhead = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", "+1000000000-01-01T00:00:00Z");
-        assertEquals(Long.MAX_VALUE, FrameParser.metrics(json(farAhead), NOW, OLDEST).clockOffsetMs());
+        var yearAhead = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(FrameParser.MAX_CLOCK_AHEAD).toString());
+        assertEquals(FrameParser.MAX_CLOCK_AHEAD.toMillis(), FrameParser.metrics(json(yearAhead), NOW, OLDEST).clockOffsetMs());
+        var beyond = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(FrameParser.MAX_CLOCK_AHEAD).plusSeconds(1).toString());
+        assertEquals("timestamp", rejected(json(beyond)).field(), "a wrong date, not a clock that drifted");
         var withinTolerance = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(FrameParser.CLOCK_TOLERANCE).toString());
         var kept = FrameParser.metrics(json(withinTolerance), NOW, OLDEST);
         assertEquals(NOW.plus(FrameParser.CLOCK_TOLERANCE), kept.recordedAt());
