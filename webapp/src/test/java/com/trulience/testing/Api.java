@@ -42,6 +42,10 @@ public record Api(URL base, String authorization) {
         return send(request(path).GET());
     }
 
+    public HttpResponse<String> get(String path, String accept) throws Exception {
+        return send(request(path).header("Accept", accept).GET());
+    }
+
     public HttpResponse<String> post(String path, String json) throws Exception {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }

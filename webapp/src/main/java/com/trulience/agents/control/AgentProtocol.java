@@ -2,11 +2,15 @@ package com.trulience.agents.control;
 
 import com.trulience.metrics.control.BatchWriter;
 import com.trulience.metrics.entity.MetricsBatch;
+import com.trulience.platform.control.BackendFigures;
 import com.trulience.restarts.control.RestartLogs;
 import com.trulience.restarts.control.StatusRefused;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.workers.control.WorkerRegistry;
 import com.trulience.workers.entity.WorkerCameOnline;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -53,6 +57,23 @@ public class AgentProtocol {
     @ConfigProperty(name = "hourly.retention.days", defaultValue = "90")
     int hourlyRetentionDays;
 
+    @Inject
+    BackendFigures figures;
+
+    private Counter frames;
+    private Histogram ackLatency;
+
+    @PostConstruct
+    void registerFigures() {
+        frames = figures.register(Counter.builder().name("trulience_backend_frames_ingested")
+                .help("Frames received from agents on this node, by type; invalid: answered with an error frame")
+                .labelNames("type").withoutExemplars());
+        ackLatency = figures.register(Histogram.builder().name("trulience_backend_ack_latency_seconds")
+                .help("From a gpu_metrics frame's arrival to its ack, after its rows were committed")
+                .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+                .withoutExemplars());
+    }
+
     public void handle(long workerId, String text, Session session) {
         var budget = FrameBudget.of(session);
         if (!budget.takeFrame()) {
@@ -69,12 +90,15 @@ public class AgentProtocol {
                 AgentSessions.close(session, CloseCodes.VIOLATED_POLICY, "worker_id does not match the token");
                 return;
             }
-            switch (FrameParser.type(json)) {
+            String type = FrameParser.type(json);
+            switch (type) {
                 case "hello" -> hello(workerId, json);
                 case "gpu_metrics" -> metrics(json, session, budget);
                 default -> restartStatus(workerId, json);
             }
+            frames.labelValues(type).inc();
         } catch (InvalidFrame invalid) {
+            frames.labelValues("invalid").inc();
             LOG.fine(() -> "worker " + workerId + " sent an invalid frame: " + invalid.getMessage());
             send(session, error(seq, invalid.code(), invalid.getMessage(), invalid.field()));
         }
@@ -96,6 +120,7 @@ public class AgentProtocol {
     }
 
     private void metrics(JsonObject json, Session session, FrameBudget budget) {
+        long arrived = System.nanoTime();
         var now = Instant.now();
         MetricsBatch batch = FrameParser.metrics(json, now, now.minus(Duration.ofDays(hourlyRetentionDays)));
         if (batch.clockCorrected() && session.getUserProperties().putIfAbsent(CLOCK_WARNED, true) == null) {
@@ -111,6 +136,7 @@ public class AgentProtocol {
             budget.batchDone();
             if (failure == null) {
                 send(session, ack(batch));
+                ackLatency.observe((System.nanoTime() - arrived) / 1e9);
             } else {
                 // Not an error frame: the agent would drop the batch. Closing makes it reconnect and send it again.
                 AgentSessions.close(session, CloseCodes.TRY_AGAIN_LATER, "could not store the batch, send it again later");

@@ -1,10 +1,13 @@
 package com.trulience.agents.control;
 
+import com.trulience.platform.control.BackendFigures;
 import com.trulience.platform.control.ClusterSignal;
 import com.trulience.platform.control.ClusterSignals;
 import com.trulience.workers.control.WorkerRegistry;
 import com.trulience.workers.entity.TokenRevoked;
 import com.trulience.workers.entity.WorkerWentOffline;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -38,7 +41,17 @@ public class AgentSessions {
     @Inject
     Event<WorkerWentOffline> wentOffline;
 
+    @Inject
+    BackendFigures figures;
+
     private final Map<Long, Set<Session>> open = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void registerFigures() {
+        figures.register(GaugeWithCallback.builder().name("trulience_backend_agents_connected")
+                .help("Workers whose agent holds a socket on this node")
+                .callback(gauge -> gauge.call(open.size())));
+    }
 
     public void opened(long workerId, Session session) {
         open.computeIfAbsent(workerId, id -> ConcurrentHashMap.newKeySet()).add(session);

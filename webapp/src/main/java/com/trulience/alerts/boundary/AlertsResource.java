@@ -14,8 +14,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Alerts, newest first: open ones, resolved history, or both. */
+@Tag(name = "alerts")
 @Path("v1/admin/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertsResource {
@@ -31,7 +35,7 @@ public class AlertsResource {
 
         public static AlertView of(Alert alert) {
             return new AlertView(alert.id(), alert.workerId(), alert.gpuIndex() == null ? null : alert.gpuIndex().intValue(),
-                    alert.metricName(), alert.severity(), alert.state(), alert.value(), alert.thresholdValue(), alert.message(),
+                    alert.metricName(), alert.severity().wire(), alert.state(), alert.value(), alert.thresholdValue(), alert.message(),
                     alert.openedAt(), alert.lastNotifiedAt(), alert.resolvedAt());
         }
 
@@ -47,6 +51,11 @@ public class AlertsResource {
         }
     }
 
+    @Operation(summary = "Alerts, open, resolved or all, newest first")
+    @APIResponse(responseCode = "200", description = "the alerts")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @GET
     public List<AlertView> list(@QueryParam("state") @DefaultValue("all") String state,
                                 @QueryParam("worker_id") Long workerId,

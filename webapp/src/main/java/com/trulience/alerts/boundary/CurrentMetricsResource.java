@@ -17,6 +17,9 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The fleet now, in one call: {@code GET /api/v1/admin/workers/metrics/current}. Streamed worker by worker as
@@ -24,6 +27,7 @@ import javax.sql.DataSource;
  * It lives with the thresholds rather than the samples because it joins the two, and alerts already depends on
  * metrics: metrics never looks up at alerts.
  */
+@Tag(name = "metrics")
 @Path("v1/admin/workers/metrics/current")
 @Produces(MediaType.APPLICATION_JSON)
 public class CurrentMetricsResource {
@@ -36,6 +40,10 @@ public class CurrentMetricsResource {
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
 
+    @Operation(summary = "The latest sample of every GPU of every worker, with the thresholds in force")
+    @APIResponse(responseCode = "200", description = "the fleet now")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @GET
     public StreamingOutput current() {
         var inForce = thresholds.inForce();

@@ -16,8 +16,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The global thresholds, and every worker's overrides with what is in effect for it. */
+@Tag(name = "thresholds")
 @Path("v1/admin/thresholds")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -42,6 +46,10 @@ public class ThresholdsResource {
     public record AllThresholds(List<ThresholdView> global, List<WorkerThresholds> workers) {
     }
 
+    @Operation(summary = "Global thresholds, per-worker overrides and the levels in force per worker")
+    @APIResponse(responseCode = "200", description = "the thresholds")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @GET
     public AllThresholds all() {
         var inForce = thresholds.inForce();
@@ -52,6 +60,11 @@ public class ThresholdsResource {
     }
 
     /** Sets the listed metrics' global levels; metrics not listed keep theirs. */
+    @Operation(summary = "Set global thresholds (listed metrics are set, others kept)")
+    @APIResponse(responseCode = "200", description = "the global thresholds now")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @PUT
     @Path("global")
     public List<ThresholdView> putGlobal(List<ThresholdInput> inputs) {

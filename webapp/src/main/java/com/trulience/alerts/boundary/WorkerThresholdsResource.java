@@ -19,8 +19,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** One worker's overrides: they win over the global thresholds; deleting them falls back to global. */
+@Tag(name = "thresholds")
 @Path("v1/admin/workers/{id}/thresholds")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -34,12 +38,23 @@ public class WorkerThresholdsResource {
     @Inject
     Thresholds thresholds;
 
+    @Operation(summary = "The worker's overrides and the levels in force")
+    @APIResponse(responseCode = "200", description = "the worker's thresholds")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     public ThresholdsResource.WorkerThresholds get(@PathParam("id") long id) {
         return view(Worker.require(em, id));
     }
 
     /** Sets the listed metrics' overrides; the worker's other overrides stay. */
+    @Operation(summary = "Override thresholds for the worker")
+    @APIResponse(responseCode = "200", description = "the worker's thresholds now")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @PUT
     public ThresholdsResource.WorkerThresholds put(@PathParam("id") long id, List<ThresholdInput> inputs) {
         var worker = Worker.require(em, id);
@@ -48,6 +63,11 @@ public class WorkerThresholdsResource {
         return view(worker);
     }
 
+    @Operation(summary = "Drop all the worker's overrides (back to global)")
+    @APIResponse(responseCode = "204", description = "dropped")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @DELETE
     public Response deleteAll(@PathParam("id") long id) {
         Worker.require(em, id);
@@ -56,6 +76,12 @@ public class WorkerThresholdsResource {
         return Response.noContent().build();
     }
 
+    @Operation(summary = "Drop the worker's override of one metric")
+    @APIResponse(responseCode = "204", description = "dropped")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @DELETE
     @Path("{metric}")
     public Response delete(@PathParam("id") long id, @PathParam("metric") String metricName) {

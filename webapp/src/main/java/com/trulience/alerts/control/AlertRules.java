@@ -1,5 +1,6 @@
 package com.trulience.alerts.control;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.metrics.entity.GpuSample;
 import com.trulience.metrics.entity.Metric;
@@ -21,9 +22,6 @@ import java.util.function.Supplier;
  * which would only add noise). While the condition stays bad, it is notified again once per cooldown.
  */
 public final class AlertRules {
-
-    private static final String WARNING = "warning";
-    private static final String CRITICAL = "critical";
 
     private enum Condition { CRITICAL, WARNING, HOLD, CLEAR }
 
@@ -124,7 +122,7 @@ public final class AlertRules {
         var open = run.open.get(key);
         if (open == null) {
             if (condition == Condition.CRITICAL || condition == Condition.WARNING) {
-                String severity = condition == Condition.CRITICAL ? CRITICAL : WARNING;
+                Severity severity = condition == Condition.CRITICAL ? Severity.CRITICAL : Severity.WARNING;
                 run.decisions.add(new Decision(Decision.Kind.RAISE, key, severity, value, level, message.get(), at, 0));
                 run.open.put(key, new OpenAlert(key, null, severity, at, at, 0));
             }
@@ -132,9 +130,9 @@ public final class AlertRules {
         }
         switch (condition) {
             case CRITICAL, WARNING -> {
-                if (condition == Condition.CRITICAL && WARNING.equals(open.severity())) {
-                    run.decisions.add(new Decision(Decision.Kind.ESCALATE, key, CRITICAL, value, level, message.get(), at, 0));
-                    run.open.put(key, open.notified(CRITICAL, at));
+                if (condition == Condition.CRITICAL && open.severity() == Severity.WARNING) {
+                    run.decisions.add(new Decision(Decision.Kind.ESCALATE, key, Severity.CRITICAL, value, level, message.get(), at, 0));
+                    run.open.put(key, open.notified(Severity.CRITICAL, at));
                 } else if (!at.isBefore(open.lastNotifiedAt().plus(settings.cooldown()))) {
                     run.decisions.add(new Decision(Decision.Kind.REPEAT, key, open.severity(), value, level, "still: " + message.get(), at, 0));
                     run.open.put(key, open.notified(open.severity(), at));

@@ -1,5 +1,6 @@
 package com.trulience.alerts.control;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.alerts.entity.AlertEscalated;
 import com.trulience.alerts.entity.AlertNotice;
@@ -109,7 +110,7 @@ public class Alerts {
                         .setParameter(1, key.workerId())
                         .setParameter(2, key.gpuIndex() == null ? null : key.gpuIndex().shortValue())
                         .setParameter(3, key.metricName())
-                        .setParameter(4, decision.severity())
+                        .setParameter(4, decision.severity().wire())
                         .setParameter(5, decision.value())
                         .setParameter(6, decision.thresholdValue())
                         .setParameter(7, decision.message())
@@ -201,7 +202,7 @@ public class Alerts {
             long workerId = ((Number) columns[1]).longValue();
             String message = (kind == Decision.Kind.RESOLVE ? "resolved: " : kind == Decision.Kind.REPEAT ? "still: " : "")
                     + (kind == Decision.Kind.RESOLVE ? "worker is online again" : (String) columns[3]);
-            var decision = new Decision(kind, new AlertKey(workerId, null, Alert.WORKER_OFFLINE), "critical", null, null, message, now, 0);
+            var decision = new Decision(kind, new AlertKey(workerId, null, Alert.WORKER_OFFLINE), Severity.CRITICAL, null, null, message, now, 0);
             applied.add(new Applied(decision, ((Number) columns[0]).longValue(), instant(columns[2])));
         }
         return transitions(applied);

@@ -16,7 +16,7 @@ public final class WebhookMessage {
     public static String text(AlertTransition transition) {
         var notice = transition.notice();
         String worker = notice.workerName() == null ? "worker " + notice.workerId() : notice.workerName();
-        return "[" + notice.severity().toUpperCase(java.util.Locale.ROOT) + " " + transition.kind() + "] "
+        return "[" + notice.severity().wire().toUpperCase(java.util.Locale.ROOT) + " " + transition.kind() + "] "
                 + worker + ": " + notice.message();
     }
 
@@ -34,7 +34,7 @@ public final class WebhookMessage {
             json.add("gpu_index", notice.gpuIndex());
         }
         json.add("metric_name", notice.metricName())
-                .add("severity", notice.severity())
+                .add("severity", notice.severity().wire())
                 .add("state", transition.kind().equals("resolved") ? "resolved" : "open");
         if (notice.value() == null) {
             json.addNull("value");

@@ -148,8 +148,8 @@ public class Alert {
         return metricName;
     }
 
-    public String severity() {
-        return severity;
+    public Severity severity() {
+        return Severity.of(severity);
     }
 
     public String state() {

@@ -4,5 +4,5 @@ import java.time.Instant;
 
 /** What a notification says about one alert at one transition; {@code at} is when the transition happened. */
 public record AlertNotice(long alertId, long workerId, String workerName, Integer gpuIndex, String metricName,
-                          String severity, Double value, Integer thresholdValue, String message, Instant openedAt, Instant at) {
+                          Severity severity, Double value, Integer thresholdValue, String message, Instant openedAt, Instant at) {
 }

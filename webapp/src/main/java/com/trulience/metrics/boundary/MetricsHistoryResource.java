@@ -24,11 +24,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * History of one worker's GPUs for charts: {@code GET /api/v1/admin/workers/{id}/metrics}. Streamed GPU by GPU as one
  * column array per metric, which is what a chart plots and a fraction of the size of one object per point.
  */
+@Tag(name = "metrics")
 @Path("v1/admin/workers/{id}/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsHistoryResource {
@@ -65,6 +69,12 @@ public class MetricsHistoryResource {
     @Inject
     History history;
 
+    @Operation(summary = "A worker's metric history: raw samples or hourly summaries, aggregated past max_points")
+    @APIResponse(responseCode = "200", description = "the history")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     public StreamingOutput history(@PathParam("id") long workerId, @QueryParam("since") String since,
                                    @QueryParam("until") String until, @QueryParam("gpu_index") Integer gpuIndex,

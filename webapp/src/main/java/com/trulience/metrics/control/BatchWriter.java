@@ -2,8 +2,11 @@ package com.trulience.metrics.control;
 
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.platform.control.BackendFigures;
 import com.trulience.platform.control.DatabaseMigration;
 import com.trulience.workers.entity.WorkerCameOnline;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -60,6 +63,11 @@ public class BatchWriter {
     @Inject
     Event<WorkerCameOnline> cameOnline;
 
+    @Inject
+    BackendFigures figures;
+
+    private Counter rowsIngested;
+
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
@@ -69,6 +77,11 @@ public class BatchWriter {
 
     @PostConstruct
     void start() {
+        rowsIngested = figures.register(Counter.builder().name("trulience_backend_rows_ingested")
+                .help("GPU samples committed to gpu_metrics by this node").withoutExemplars());
+        figures.register(GaugeWithCallback.builder().name("trulience_backend_write_queue_depth")
+                .help("Frames waiting for a writer thread on this node (refused at " + QUEUE_CAPACITY + ")")
+                .callback(gauge -> gauge.call(queue.size())));
         for (int i = 0; i < WRITERS; i++) {
             var writer = threads.newThread(this::writeUntilStopped);
             writer.setName("trulience-batch-writer-" + i);
@@ -145,6 +158,7 @@ public class BatchWriter {
             group.forEach(pending -> pending.committed().completeExceptionally(e));
             return;
         }
+        rowsIngested.inc(batches.stream().mapToInt(batch -> batch.samples().size()).sum());
         group.forEach(pending -> pending.committed().complete(null));
         stored.fireAsync(new MetricsStored(batches));
         backOnline.forEach(workerId -> cameOnline.fireAsync(new WorkerCameOnline(workerId)));

@@ -20,7 +20,7 @@ public final class CurrentFleet {
     private static final String FLEET = """
             SELECT w.id, w.name, w.online, w.last_seen_at, l.gpu_index, g.name, g.power_limit_watts, l.recorded_at,
                    l.vram_used_mb, l.vram_total_mb, l.temperature_celsius, l.utilization_percent, l.power_draw_watts,
-                   l.fan_speed_percent, w.hostname, w.clock_offset_ms
+                   l.fan_speed_percent, w.hostname, g.uuid, w.clock_offset_ms
             FROM workers w
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
@@ -29,7 +29,7 @@ public final class CurrentFleet {
 
     public record GpuNow(int gpuIndex, String name, Integer powerLimitWatts, Instant recordedAt, int vramUsedMb,
                          int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
-                         Integer fanSpeedPercent) {
+                         Integer fanSpeedPercent, String uuid) {
 
         /** To a tenth, as the API and the gauges show it. */
         public double vramUsedPercent() {
@@ -51,6 +51,11 @@ public final class CurrentFleet {
         public WorkerNow {
             gpus = List.copyOf(gpus);
         }
+
+        /** A worker whose clock is within the tolerance. */
+        public WorkerNow(long id, String name, String hostname, boolean online, Instant lastSeenAt, List<GpuNow> gpus) {
+            this(id, name, hostname, online, lastSeenAt, null, gpus);
+        }
     }
 
     private CurrentFleet() {
@@ -69,7 +74,7 @@ public final class CurrentFleet {
                                     worker.clockOffsetMs(), gpus));
                         }
                         worker = new WorkerNow(rows.getLong(1), rows.getString(2), rows.getString(15), rows.getBoolean(3),
-                                instant(rows.getTimestamp(4)), (Long) rows.getObject(16), List.of());
+                                instant(rows.getTimestamp(4)), (Long) rows.getObject(17), List.of());
                         gpus.clear();
                     }
                     if (rows.getObject(5) != null) {
@@ -93,7 +98,7 @@ public final class CurrentFleet {
     private static GpuNow gpu(ResultSet rows) throws SQLException {
         return new GpuNow(rows.getInt(5), rows.getString(6), integer(rows.getObject(7)), instant(rows.getTimestamp(8)),
                 rows.getInt(9), rows.getInt(10), rows.getInt(11), rows.getInt(12), integer(rows.getObject(13)),
-                integer(rows.getObject(14)));
+                integer(rows.getObject(14)), rows.getString(16));
     }
 
     private static Integer integer(Object value) {

@@ -10,8 +10,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** One restart, for tracking it to the end: {@code GET /api/v1/admin/restarts/{id}}. */
+@Tag(name = "restarts")
 @Path("v1/admin/restarts")
 @Produces(MediaType.APPLICATION_JSON)
 public class RestartsResource {
@@ -19,6 +23,11 @@ public class RestartsResource {
     @PersistenceContext
     EntityManager em;
 
+    @Operation(summary = "One restart and its status")
+    @APIResponse(responseCode = "200", description = "the restart")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     @Path("{id: [0-9]+}")
     public RestartView get(@PathParam("id") long id) {

@@ -22,11 +22,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /api/v1/admin/workers/{id}/restart} and {@code GET .../restarts}. One class with a regular path:
  * a root path of {@code v1/admin/workers/{id}} would shadow WorkersResource's sub-paths.
  */
+@Tag(name = "restarts")
 @Path("v1/admin/workers/{workerId: [0-9]+}/{which: restarts?}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -47,6 +51,13 @@ public class WorkerRestartsResource {
     public record RestartRequest(String serviceName, String reason, Boolean force) {
     }
 
+    @Operation(summary = "Restart a service on the worker (job-aware unless force)")
+    @APIResponse(responseCode = "202", description = "initiated; Location names the restart")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @POST
     public Response request(@PathParam("workerId") long workerId, @PathParam("which") String which, RestartRequest body) {
         if (!which.equals("restart")) {
@@ -60,6 +71,12 @@ public class WorkerRestartsResource {
                 .build();
     }
 
+    @Operation(summary = "The worker's restarts, newest first")
+    @APIResponse(responseCode = "200", description = "the restarts")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     public List<RestartView> history(@PathParam("workerId") long workerId, @PathParam("which") String which,
                                      @QueryParam("limit") Integer limit) {

@@ -1,7 +1,9 @@
 package com.trulience.retention.control;
 
+import com.trulience.platform.control.BackendFigures;
 import com.trulience.platform.control.ClusterSignals;
 import com.trulience.platform.control.DatabaseMigration;
+import io.prometheus.metrics.core.metrics.Gauge;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -48,6 +50,12 @@ public class RetentionTimer {
     TimerService timers;
 
     @Inject
+    BackendFigures figures;
+
+    private Gauge passSeconds;
+    private Gauge lastSuccess;
+
+    @Inject
     @ConfigProperty(name = "retention.schedule.minute", defaultValue = "5")
     String scheduleMinute;
 
@@ -62,6 +70,10 @@ public class RetentionTimer {
     /** After downtime the coming hours may have no partition yet; samples would land in the default one. */
     @PostConstruct
     void createPartitionsAhead() {
+        passSeconds = figures.register(Gauge.builder().name("trulience_backend_retention_pass_duration_seconds")
+                .help("How long this node's last retention pass took").withoutExemplars());
+        lastSuccess = figures.register(Gauge.builder().name("trulience_backend_retention_last_success_timestamp_seconds")
+                .help("When this node last completed a retention pass (Unix time; 0 until it has)").withoutExemplars());
         schedule();
         if (migration.failure().isPresent()) {
             return;
@@ -93,7 +105,11 @@ public class RetentionTimer {
         try (var connection = dataSource.getConnection()) {
             Retention.runExclusively(connection, Instant.now(), Duration.ofHours(rawRetentionHours), Duration.ofDays(hourlyRetentionDays),
                             cluster.node())
-                    .ifPresentOrElse(summary -> LOG.info(() -> "Retention pass: " + summary),
+                    .ifPresentOrElse(summary -> {
+                                passSeconds.set(summary.millis() / 1000.0);
+                                lastSuccess.set(System.currentTimeMillis() / 1000.0);
+                                LOG.info(() -> "Retention pass: " + summary);
+                            },
                             () -> LOG.info("Retention pass skipped: another backend node ran this one or is running one"));
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "Retention pass failed; the next one retries", e);

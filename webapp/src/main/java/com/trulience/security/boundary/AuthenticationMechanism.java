@@ -30,12 +30,18 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
     @Inject
     IdentityStoreHandler identityStores;
 
+    @Inject
+    ScrapeAuthentication scrape;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
         if (context.isAuthenticationRequest()
                 && context.getAuthParameters().getCredential() instanceof UsernamePasswordCredential credential) {
             return formLogin(request, credential, context);
+        }
+        if (scrape.appliesTo(request)) {
+            return scrape.validate(request, response, context);
         }
         if (isUnder(request, "/api/")) {
             return api(request, response, context);

@@ -3,6 +3,7 @@ package com.trulience.alerts.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.control.Decision.Kind;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.metrics.entity.Metric;
@@ -68,7 +69,7 @@ class AlertRulesTest {
     void acceptance86CelsiusRaisesOneCriticalRepeatsAfterTheCooldownAndResolvesAfterTwoCoolSamples() {
         var raised = at(Duration.ZERO, 86);
         assertEquals(List.of(Kind.RAISE), kinds(raised));
-        assertEquals("critical", raised.get(0).severity());
+        assertEquals(Severity.CRITICAL, raised.get(0).severity());
         assertEquals(85, raised.get(0).thresholdValue());
         assertEquals(86.0, raised.get(0).value());
         assertEquals(TEMPERATURE, raised.get(0).key());
@@ -106,7 +107,7 @@ class AlertRulesTest {
     void aValueAtTheWarningLevelRaisesAWarningWithTheWarningThreshold() {
         var decisions = at(Duration.ZERO, 70);
         assertEquals(List.of(Kind.RAISE), kinds(decisions));
-        assertEquals("warning", decisions.get(0).severity());
+        assertEquals(Severity.WARNING, decisions.get(0).severity());
         assertEquals(70, decisions.get(0).thresholdValue());
         assertEquals(List.of(), at(Duration.ofSeconds(5), 69), "just below the line is not yet recovering");
     }
@@ -116,13 +117,13 @@ class AlertRulesTest {
         at(Duration.ZERO, 75);
         var escalated = at(Duration.ofSeconds(5), 90);
         assertEquals(List.of(Kind.ESCALATE), kinds(escalated));
-        assertEquals("critical", escalated.get(0).severity());
+        assertEquals(Severity.CRITICAL, escalated.get(0).severity());
         assertEquals(85, escalated.get(0).thresholdValue());
         assertEquals(List.of(), at(Duration.ofSeconds(10), 75));
-        assertEquals("critical", open.get(TEMPERATURE).severity());
+        assertEquals(Severity.CRITICAL, open.get(TEMPERATURE).severity());
         var repeat = at(Duration.ofMinutes(6), 75);
         assertEquals(List.of(Kind.REPEAT), kinds(repeat));
-        assertEquals("critical", repeat.get(0).severity());
+        assertEquals(Severity.CRITICAL, repeat.get(0).severity());
     }
 
     @Test
@@ -151,7 +152,7 @@ class AlertRulesTest {
     void hysteresisIsConfigurable() {
         var wide = new AlertRules(new AlertSettings(Duration.ofMinutes(5), 10, 99));
         var state = new HashMap<AlertKey, OpenAlert>();
-        state.put(TEMPERATURE, new OpenAlert(TEMPERATURE, 1L, "warning", T0, T0, 1));
+        state.put(TEMPERATURE, new OpenAlert(TEMPERATURE, 1L, Severity.WARNING, T0, T0, 1));
         var decisions = wide.evaluate(List.of(batch(T0.plusSeconds(5), sample(0, 65, 1000, 0, 100))), announced,
                 new EffectiveThresholds(thresholds), state).decisions();
         assertEquals(List.of(Kind.RECOVERING), kinds(decisions), "65 is not below 70 - 10");
@@ -180,7 +181,7 @@ class AlertRulesTest {
     void evaluatesVramUtilizationAndPowerAgainstTheCardsLimitPerGpu() {
         var decisions = evaluate(batch(T0, sample(0, 40, 72_000, 99, 690), sample(1, 40, 1_000, 10, 690)));
         assertEquals(List.of("vram_used_percent warning 0", "utilization_percent critical 0", "power_draw_percent critical 0"),
-                decisions.stream().map(d -> d.key().metricName() + " " + d.severity() + " " + d.key().gpuIndex()).toList());
+                decisions.stream().map(d -> d.key().metricName() + " " + d.severity().wire() + " " + d.key().gpuIndex()).toList());
         assertEquals(90.0, decisions.get(0).value());
         assertEquals(690 * 100.0 / 700, decisions.get(2).value(), 1e-9);
     }
@@ -199,7 +200,7 @@ class AlertRulesTest {
         var decisions = evaluate(batch(T0, sample(0, 40, 79_300, 10, 100)));
         assertEquals(List.of(Kind.RAISE), kinds(decisions));
         assertEquals(Alert.VRAM_FULL, decisions.get(0).key().metricName());
-        assertEquals("critical", decisions.get(0).severity());
+        assertEquals(Severity.CRITICAL, decisions.get(0).severity());
         assertEquals(99, decisions.get(0).thresholdValue());
     }
 
@@ -208,7 +209,7 @@ class AlertRulesTest {
         announced.put(WORKER, List.of(new AnnouncedGpu(0, 700), new AnnouncedGpu(1, 700), new AnnouncedGpu(2, 700)));
         var decisions = evaluate(new MetricsBatch(WORKER, 1, T0, List.of(sample(0, 40, 1_000, 10, 100)), List.of(2)));
         assertEquals(List.of("gpu_missing 1 critical", "gpu_missing 2 critical"),
-                decisions.stream().map(d -> d.key().metricName() + " " + d.key().gpuIndex() + " " + d.severity()).sorted().toList());
+                decisions.stream().map(d -> d.key().metricName() + " " + d.key().gpuIndex() + " " + d.severity().wire()).sorted().toList());
         assertTrue(decisions.stream().anyMatch(d -> d.message().contains("lost")), decisions.toString());
         assertTrue(decisions.stream().anyMatch(d -> d.message().contains("missing")), decisions.toString());
 

@@ -3,6 +3,7 @@ package com.trulience.alerts.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.AlertNotice;
 import com.trulience.alerts.entity.AlertRaised;
 import com.trulience.alerts.entity.AlertResolved;
@@ -18,7 +19,7 @@ class WebhookMessageTest {
 
     @Test
     void carriesATextThatChatWebhooksDisplayAndTheStructuredFields() {
-        var notice = new AlertNotice(42, 7, "gpu-07", 0, "temperature_celsius", "critical", 86.0, 85,
+        var notice = new AlertNotice(42, 7, "gpu-07", 0, "temperature_celsius", Severity.CRITICAL, 86.0, 85,
                 "GPU 0 temperature_celsius 86 °C >= critical 85 °C", AT, AT);
         var json = Json.createReader(new StringReader(WebhookMessage.json(new AlertRaised(notice)))).readObject();
         assertEquals("[CRITICAL raised] gpu-07: GPU 0 temperature_celsius 86 °C >= critical 85 °C", json.getString("text"));
@@ -34,7 +35,7 @@ class WebhookMessageTest {
 
     @Test
     void writesNullsForAWorkerLevelAlertWithoutValue() {
-        var notice = new AlertNotice(1, 7, null, null, "worker_offline", "critical", null, null, "resolved: worker is online again", AT, AT);
+        var notice = new AlertNotice(1, 7, null, null, "worker_offline", Severity.CRITICAL, null, null, "resolved: worker is online again", AT, AT);
         var json = Json.createReader(new StringReader(WebhookMessage.json(new AlertResolved(notice)))).readObject();
         assertTrue(json.isNull("gpu_index"));
         assertTrue(json.isNull("value"));
@@ -44,18 +45,18 @@ class WebhookMessageTest {
 
     @Test
     void acceptsOnlyHttpAndHttpsUrlsWithAHost() {
-        assertTrue(Webhook.parse("https://hooks.slack.com/services/T/B/x").isPresent());
-        assertTrue(Webhook.parse("http://127.0.0.1:9000/hook").isPresent());
-        assertTrue(Webhook.parse("file:///etc/passwd").isEmpty());
-        assertTrue(Webhook.parse("ftp://example.com/x").isEmpty());
-        assertTrue(Webhook.parse("not a url").isEmpty());
-        assertTrue(Webhook.parse("http:/no-host").isEmpty());
+        assertTrue(HttpDelivery.parse("https://hooks.slack.com/services/T/B/x", Webhook.SETTING).isPresent());
+        assertTrue(HttpDelivery.parse("http://127.0.0.1:9000/hook", Webhook.SETTING).isPresent());
+        assertTrue(HttpDelivery.parse("file:///etc/passwd", Webhook.SETTING).isEmpty());
+        assertTrue(HttpDelivery.parse("ftp://example.com/x", Webhook.SETTING).isEmpty());
+        assertTrue(HttpDelivery.parse("not a url", Webhook.SETTING).isEmpty());
+        assertTrue(HttpDelivery.parse("http:/no-host", Webhook.SETTING).isEmpty());
     }
 
     @Test
     void backsOffExponentially() {
-        assertEquals(Duration.ofSeconds(1), Webhook.backoff(1));
-        assertEquals(Duration.ofSeconds(2), Webhook.backoff(2));
-        assertEquals(Duration.ofSeconds(16), Webhook.backoff(5));
+        assertEquals(Duration.ofSeconds(1), HttpDelivery.backoff(1));
+        assertEquals(Duration.ofSeconds(2), HttpDelivery.backoff(2));
+        assertEquals(Duration.ofSeconds(16), HttpDelivery.backoff(5));
     }
 }

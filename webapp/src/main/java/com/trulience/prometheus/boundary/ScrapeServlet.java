@@ -1,0 +1,62 @@
+package com.trulience.prometheus.boundary;
+
+import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.platform.control.BackendFigures;
+import com.trulience.platform.control.DatabaseMigration;
+import com.trulience.prometheus.control.FleetExposition;
+import com.trulience.prometheus.control.OpenAlerts;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import jakarta.annotation.Resource;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * {@code GET /metrics} for Prometheus: the text format 0.0.4, or OpenMetrics 1.0 when the Accept header asks for it
+ * (Prometheus does), written by the Prometheus client library. Who may scrape is ScrapeAuthentication's and web.xml's.
+ * An exact servlet mapping, so it wins over Payara's own MicroProfile Metrics servlet at {@code /metrics/*}.
+ */
+@WebServlet(ScrapeServlet.PATH)
+public class ScrapeServlet extends HttpServlet {
+
+    static final String PATH = "/metrics";
+    private static final Logger LOG = Logger.getLogger(ScrapeServlet.class.getName());
+    private static final ExpositionFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+    private static final ExpositionFormatWriter TEXT = PrometheusTextFormatWriter.create();
+
+    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Inject
+    BackendFigures figures;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        var fleet = new FleetExposition(Instant.now());
+        try (var connection = dataSource.getConnection()) {
+            CurrentFleet.read(connection, fleet::add);
+            fleet.alertsOpen(OpenAlerts.bySeverity(connection));
+        } catch (SQLException e) {
+            // Prometheus records the failed scrape (up == 0); the fleet's series go stale rather than lie.
+            LOG.log(Level.WARNING, "Scrape failed: the fleet could not be read", e);
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            return;
+        }
+        var writer = OPEN_METRICS.accepts(request.getHeader("Accept")) ? OPEN_METRICS : TEXT;
+        response.setContentType(writer.getContentType());
+        try (var out = new BufferedOutputStream(response.getOutputStream(), 64 * 1024)) {
+            writer.write(out, fleet.snapshots(figures.registry().scrape()));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package com.trulience.prometheus.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.trulience.metrics.control.CurrentFleet.GpuNow;
+import com.trulience.metrics.control.CurrentFleet.WorkerNow;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FleetExpositionTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-01T12:00:10Z");
+
+    private static String text(FleetExposition fleet) throws Exception {
+        var out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, fleet.snapshots(new MetricSnapshots()));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static FleetExposition fleet() {
+        var fleet = new FleetExposition(NOW);
+        fleet.add(new WorkerNow(1, "demo-1", "gpu-01", true, NOW, List.of(
+                new GpuNow(0, "NVIDIA H100 80GB HBM3", 700, Instant.parse("2026-12-01T12:00:07.500Z"), 40213, 81559, 61, 97, 512, null, "GPU-abc"))));
+        fleet.add(new WorkerNow(2, "demo-2", null, false, NOW, List.of(
+                new GpuNow(0, "NVIDIA A10", 150, Instant.parse("2026-12-01T11:00:00Z"), 100, 24000, 40, 0, 50, 30, "GPU-def"))));
+        fleet.alertsOpen(Map.of("critical", 2L));
+        return fleet;
+    }
+
+    @Test
+    void writesBaseUnitsWithTheGpuLabelsAndNoTimestamps() throws Exception {
+        String text = text(fleet());
+        String labels = "{gpu=\"0\",hostname=\"gpu-01\",model=\"NVIDIA H100 80GB HBM3\",uuid=\"GPU-abc\",worker=\"demo-1\"}";
+        assertTrue(text.contains("trulience_gpu_temperature_celsius" + labels + " 61.0\n"), text);
+        assertTrue(text.contains("trulience_gpu_memory_used_bytes" + labels + " " + 40213.0 * 1024 * 1024 + "\n")
+                || text.contains("trulience_gpu_memory_used_bytes" + labels + " 4.2166386688E10\n"), text);
+        assertTrue(text.contains("trulience_gpu_utilization_ratio" + labels + " 0.97\n"), text);
+        assertTrue(text.contains("trulience_gpu_power_watts" + labels + " 512.0\n"), text);
+        assertTrue(text.contains("trulience_gpu_power_limit_watts" + labels + " 700.0\n"), text);
+        assertTrue(text.contains("trulience_gpu_sample_age_seconds" + labels + " 2.5\n"), text);
+        assertFalse(text.contains("trulience_gpu_fan_ratio{"), "no fan reported, no fan series: " + text);
+    }
+
+    @Test
+    void leavesOutTheGpusOfOfflineWorkersAndSaysTheyAreDown() throws Exception {
+        String text = text(fleet());
+        assertTrue(text.contains("trulience_worker_up{hostname=\"gpu-01\",worker=\"demo-1\"} 1.0\n"), text);
+        assertTrue(text.contains("trulience_worker_up{hostname=\"\",worker=\"demo-2\"} 0.0\n"), text);
+        assertFalse(text.contains("worker=\"demo-2\"} 4"), text);
+        assertEquals(1, text.lines().filter(line -> line.startsWith("trulience_gpu_temperature_celsius{")).count(), text);
+    }
+
+    @Test
+    void countsOpenAlertsOfEverySeverity() throws Exception {
+        String text = text(fleet());
+        assertTrue(text.contains("trulience_alerts_open{severity=\"critical\"} 2.0\n"), text);
+        assertTrue(text.contains("trulience_alerts_open{severity=\"warning\"} 0.0\n"), text);
+    }
+
+    @Test
+    void speaksOpenMetricsWithUnitsAndAnEof() throws Exception {
+        var out = new ByteArrayOutputStream();
+        OpenMetricsTextFormatWriter.create().write(out, fleet().snapshots(new MetricSnapshots()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("# UNIT trulience_gpu_temperature_celsius celsius\n"), text);
+        assertTrue(text.endsWith("# EOF\n"), text);
+    }
+}
