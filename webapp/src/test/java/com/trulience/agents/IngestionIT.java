@@ -122,7 +122,7 @@ class IngestionIT extends Deployed {
             agent.send("this is not json");
             assertEquals("invalid_json", json(agent.next()).getString("code"));
 
-            agent.send(metrics(worker.id(), 8, Instant.now().plusSeconds(3600), 50));
+            agent.send(metrics(worker.id(), 8, Instant.now().minus(Duration.ofDays(91)), 50));
             assertEquals("timestamp", json(agent.next()).getString("field"));
 
             agent.send(metrics(worker.id(), 9, Instant.now(), 50).replace("\"vram_used_mb\":40213", "\"vram_used_mb\":90000"));

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.htmlunit.WebClient;
@@ -156,7 +157,8 @@ class HostileInputIT extends Deployed {
                 List.of(hello(id).replace("\"gpus\":[", "\"gpus\":[" + thousandsOfGpus + ","), "invalid_payload", "gpus"),
                 List.of(good.replace(now.toString(), "+999999999-12-31T23:59:59Z"), "invalid_payload", "timestamp"),
                 List.of(good.replace(now.toString(), "9999-12-31T23:59:59Z"), "invalid_payload", "timestamp"),
-                List.of(good.replace(now.toString(), now.plus(Duration.ofMinutes(6)).toString()), "invalid_payload", "timestamp"),
+                // a clock minutes ahead is corrected now (ClockSkewIT); more than a year ahead is a wrong date, refused
+                List.of(good.replace(now.toString(), now.plus(Duration.ofDays(367)).toString()), "invalid_payload", "timestamp"),
                 List.of(good.replace(now.toString(), now.minus(Duration.ofDays(91)).toString()), "invalid_payload", "timestamp"),
                 List.of(good.replace(now.toString(), "1970-01-01T00:00:00Z"), "invalid_payload", "timestamp"),
                 List.of(good.replace(now.toString(), "-999999999-01-01T00:00:00Z"), "invalid_payload", "timestamp"),
@@ -220,9 +222,13 @@ class HostileInputIT extends Deployed {
     void closesAnAgentThatFloodsFramesWhileTheOthersAreServed() throws Exception {
         var garbage = register();
         int sent = 0;
+        long connected = System.nanoTime();
         try (var flooder = AgentClient.connect(base, garbage.token())) {
+            // Until the close, however long a busy machine takes to get there: the budget is frames per second of
+            // the server's clock, so a fixed count of frames is a race against the machine's speed.
+            long deadline = connected + TimeUnit.MINUTES.toNanos(3);
             try {
-                for (; sent < 2_000 && flooder.isOpen(); sent++) {
+                for (; flooder.isOpen() && System.nanoTime() < deadline; sent++) {
                     flooder.send("garbage " + sent);
                 }
             } catch (CompletionException closedMeanwhile) {
@@ -232,9 +238,13 @@ class HostileInputIT extends Deployed {
             assertServesTheSteadyAgent();
             System.out.printf("HostileInputIT: steady agent acked %.1f ms into a flood of %d invalid frames%n",
                     (System.nanoTime() - started) / 1e6, sent);
-            assertEquals(1008, flooder.closedWith());
+            assertEquals(1008, flooder.closedWith(), "after " + sent + " frames");
+            double seconds = (System.nanoTime() - connected) / 1e9;
             assertTrue(flooder.closeReason().contains("frames a second"), flooder.closeReason());
-            assertTrue(flooder.waiting() < 400, flooder.waiting() + " error frames answered before the close");
+            // what the budget allows in the time the socket was open, by count: the burst and the refill
+            long allowed = 200 + Math.round(20 * seconds) + 1;
+            assertTrue(flooder.waiting() <= allowed, flooder.waiting() + " error frames answered in " + seconds
+                    + " s before the close; the budget allows " + allowed);
         }
 
         // Batches that do not wait for their acks: 64 GPUs each, far more than the agent's window.
@@ -243,9 +253,11 @@ class HostileInputIT extends Deployed {
         // 5 minutes ahead, an invalid frame that spends the frame budget, and the flood closed for that reason instead.
         Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
         try (var flooder = AgentClient.connect(base, batches.token())) {
+            // Until the close, as above: closed after 671 to 2,692 in runs on 2 busy cores, and once not within 6,000
+            // when the server read them slower than it stored them.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             try {
-                // Closed after 671 to 1,952 in runs on 2 busy cores: the bound only ends a run where it never closes.
-                for (sent = 0; sent < 6_000 && flooder.isOpen(); sent++) {
+                for (sent = 0; flooder.isOpen() && System.nanoTime() < deadline; sent++) {
                     flooder.send(metrics(batches.id(), sent, start.plusSeconds(sent), 64));
                 }
             } catch (CompletionException closedMeanwhile) {

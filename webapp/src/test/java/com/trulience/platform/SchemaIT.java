@@ -81,7 +81,7 @@ class SchemaIT {
                 "vram_total_mb:integer", "temperature_celsius:smallint", "utilization_percent:smallint",
                 "power_draw_watts:smallint", "fan_speed_percent:smallint", "recorded_at:timestamp with time zone",
                 "created_at:timestamp with time zone", "sm_clock_mhz:integer", "memory_temperature_celsius:smallint",
-                "throttle_reasons:smallint"), columns);
+                "throttle_reasons:smallint", "clock_corrected:boolean"), columns);
         // V7 replaced the seed's (worker_id, recorded_at) index by a unique one that also serves its queries;
         // V9 made it the primary key of the table partitioned by hour.
         assertEquals(Set.of("pk_gpu_metrics", "idx_gpu_metrics_recorded_at"),
@@ -212,7 +212,7 @@ class SchemaIT {
         Map<String, Set<String>> expected = Map.of(
                 "gpu_metrics", Set.of("id", "worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
-                        "recorded_at", "created_at", "sm_clock_mhz", "memory_temperature_celsius", "throttle_reasons"),
+                        "recorded_at", "created_at", "sm_clock_mhz", "memory_temperature_celsius", "throttle_reasons", "clock_corrected"),
                 "gpu_metrics_latest", Set.of("worker_id", "gpu_index", "vram_used_mb", "vram_total_mb",
                         "temperature_celsius", "utilization_percent", "power_draw_watts", "fan_speed_percent",
                         "recorded_at", "sm_clock_mhz", "memory_temperature_celsius", "throttle_reasons",
@@ -226,6 +226,7 @@ class SchemaIT {
                         "sm_clock_samples", "sm_clock_mhz_min", "sm_clock_mhz_max", "sm_clock_mhz_sum",
                         "memory_temperature_samples", "memory_temperature_celsius_min", "memory_temperature_celsius_max",
                         "memory_temperature_celsius_sum", "throttle_reasons_seen", "throttled_samples",
+                        "first_recorded_at", "last_recorded_at",
                         "created_at", "updated_at"));
         for (var table : expected.entrySet()) {
             var actual = new TreeSet<>(strings("SELECT column_name FROM information_schema.columns WHERE table_name = '"

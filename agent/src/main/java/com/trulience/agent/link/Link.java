@@ -42,6 +42,16 @@ import java.util.logging.Logger;
 public final class Link implements AutoCloseable {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The backend's own limit on a frame (64 KiB), counted in characters: what one frame may hold in memory. */
+    static final int MAX_FRAME_CHARS = 64 * 1024;
+    /**
+     * 1008, policy violation: the JDK's client refuses to send 1009 (message too big), the code the backend closes an
+     * agent's oversized frame with (java.net.http.WebSocket#sendClose lists it among the codes it may not send).
+     */
+    private static final int FRAME_TOO_BIG = 1008;
+    private static final Trouble OVERSIZED = Trouble.network("the backend sent a frame over 64 KiB");
+    /** How long the backend has to answer the agent's close before the socket is dropped. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(Link.class.getName());
 
     private final List<URI> urls;
@@ -351,6 +361,7 @@ public final class Link implements AutoCloseable {
     private final class Listener implements WebSocket.Listener {
         private final int attempt;
         private final StringBuilder text = new StringBuilder();
+        private boolean oversized;
 
         Listener(int attempt) {
             this.attempt = attempt;
@@ -364,6 +375,19 @@ public final class Link implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (oversized) {
+                webSocket.request(1);
+                return null;
+            }
+            if (text.length() + data.length() > MAX_FRAME_CHARS) {
+                // closed as the backend closes an agent's oversized frame; what follows is read only to see the close
+                oversized = true;
+                text.setLength(0);
+                webSocket.sendClose(FRAME_TOO_BIG, "frame over 64 KiB");
+                thread.schedule(() -> lost(attempt, OVERSIZED), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                webSocket.request(1);
+                return null;
+            }
             text.append(data);
             if (last) {
                 String frame = text.toString();
@@ -393,6 +417,10 @@ public final class Link implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            if (oversized) {
+                onLinkThread(() -> lost(attempt, OVERSIZED));
+                return null;
+            }
             onLinkThread(() -> closedByBackend(attempt, statusCode, reason));
             return null;
         }

@@ -50,6 +50,12 @@ public final class Outbox implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final String SUFFIX = ".json";
     private static final String TEMP_SUFFIX = ".tmp";
+    /**
+     * What the outbox keeps in memory while BUFFER_DIR cannot be written (a full disk), in characters of frames:
+     * beyond it the oldest kept in memory are dropped, and counted.
+     */
+    static final int MAX_IN_MEMORY_CHARS = 8 * 1024 * 1024;
+    private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
     /** BUFFER_DIR cannot be used; the message says why and what to do. */
     public static final class Unusable extends RuntimeException {
@@ -73,6 +79,8 @@ public final class Outbox implements AutoCloseable {
     private long highestSent;
     private long droppedWhileFull;
     private String writeProblem;
+    private long inMemoryChars;
+    private long droppedFromMemory;
 
     private Outbox(Path directory, int capacity, FileChannel lockChannel, FileLock lock) {
         this.directory = directory;
@@ -200,14 +208,35 @@ public final class Outbox implements AutoCloseable {
             writeAtomically(file(seq), frame);
             pending.put(seq, null);
             if (writeProblem != null) {
-                LOG.info(() -> "The outbox in " + directory + " can be written again");
+                long droppedMeanwhile = droppedFromMemory;
+                LOG.info(() -> "The outbox in " + directory + " can be written again"
+                        + (droppedMeanwhile == 0 ? "" : "; " + droppedMeanwhile + " batch(es) were dropped from memory meanwhile"));
                 writeProblem = null;
+                droppedFromMemory = 0;
             }
         } catch (IOException e) {
-            // Kept in memory meanwhile: lost only if the agent also stops before it is sent.
-            pending.put(seq, frame);
             noteWriteProblem(e);
+            keepInMemory(seq, frame);
         }
+    }
+
+    /** Lost only if the agent also stops before it is sent, or when more than the bound waits in memory. */
+    private void keepInMemory(long seq, String frame) {
+        while (inMemoryChars + frame.length() > MAX_IN_MEMORY_CHARS) {
+            var oldest = pending.entrySet().stream().filter(entry -> entry.getValue() != null).findFirst();
+            if (oldest.isEmpty()) {
+                break;
+            }
+            long dropping = oldest.get().getKey();
+            delete(dropping);
+            countDrop(dropping);
+            if (droppedFromMemory++ == 0) {
+                LOG.warning(() -> "More than " + MAX_IN_MEMORY_CHARS / (1024 * 1024) + " MiB of batches wait in memory for"
+                        + " the outbox to be writable: the oldest of them are dropped, starting with seq " + dropping);
+            }
+        }
+        pending.put(seq, frame);
+        inMemoryChars += frame.length();
     }
 
     private void noteWriteProblem(IOException e) {
@@ -291,7 +320,10 @@ public final class Outbox implements AutoCloseable {
     }
 
     private void delete(long seq) {
-        pending.remove(seq);
+        String inMemory = pending.remove(seq);
+        if (inMemory != null) {
+            inMemoryChars -= inMemory.length();
+        }
         try {
             Files.deleteIfExists(file(seq));
         } catch (IOException e) {
@@ -356,6 +388,23 @@ public final class Outbox implements AutoCloseable {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory(target.getParent());
+    }
+
+    /**
+     * On Linux a rename reaches the disk with its directory: forced, a power cut right after a put keeps the batch.
+     * Windows opens no directory as a file (NTFS journals the rename); a file system that cannot force a
+     * directory leaves it to the next sync.
+     */
+    private static void forceDirectory(Path directory) {
+        if (WINDOWS) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException unsupported) {
+            LOG.fine(() -> "Cannot force directory " + directory + ": " + unsupported);
         }
     }
 

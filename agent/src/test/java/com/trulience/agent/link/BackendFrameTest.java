@@ -10,6 +10,8 @@ class BackendFrameTest {
     @Test
     void readsAnAck() {
         assertEquals(new BackendFrame.Ack(1042), BackendFrame.parse("{\"type\":\"ack\",\"seq\":1042}"));
+        // a backend that tells a fast clock its offset (README, Protocol additions): the field is not needed here
+        assertEquals(new BackendFrame.Ack(1043), BackendFrame.parse("{\"type\":\"ack\",\"seq\":1043,\"clock_offset_ms\":600000}"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
@@ -46,6 +47,7 @@ public final class TestBackend implements AutoCloseable {
     private final List<Long> handshakeTimes = new ArrayList<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private int resentAfterAck;
+    private final List<Integer> agentCloseCodes = new ArrayList<>();
 
     private TestBackend(int port) {
         this.port = port;
@@ -136,6 +138,15 @@ public final class TestBackend implements AutoCloseable {
         return List.copyOf(handshakeTimes);
     }
 
+    /** The close codes of the agents' sockets, as their close frames said, in order. */
+    public synchronized List<Integer> agentCloseCodes() {
+        return List.copyOf(agentCloseCodes);
+    }
+
+    private synchronized void agentClosed(int code) {
+        agentCloseCodes.add(code);
+    }
+
     public synchronized int connections() {
         return handshakes.size();
     }
@@ -171,6 +182,11 @@ public final class TestBackend implements AutoCloseable {
         @OnOpen
         public void open(Session session) {
             current.sessions.add(session);
+        }
+
+        @OnClose
+        public void close(Session session, CloseReason reason) {
+            current.agentClosed(reason.getCloseCode().getCode());
         }
 
         @OnMessage

@@ -43,6 +43,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class AgentProtocol {
 
     private static final Logger LOG = Logger.getLogger(AgentProtocol.class.getName());
+    /** Logged once per socket, not once per batch. */
+    private static final String CLOCK_WARNED = AgentProtocol.class.getName() + ".clockWarned";
     // Json.createReader() and friends look the provider up on every call: measured, that lookup dominated ingestion.
     private static final JsonProvider JSON = JsonProvider.provider();
 
@@ -107,7 +109,7 @@ public class AgentProtocol {
     private final Map<Long, FrameBudget> budgets = new ConcurrentHashMap<>();
 
     public void handle(long workerId, String text, Session session) {
-        var budget = budgets.computeIfAbsent(workerId, id -> new FrameBudget());
+        var budget = budgets.computeIfAbsent(workerId, id -> new FrameBudget(System::nanoTime));
         if (!budget.takeFrame()) {
             AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
                     "more than " + FrameBudget.PER_SECOND + " frames a second besides acknowledged batches");
@@ -156,6 +158,10 @@ public class AgentProtocol {
         long arrived = System.nanoTime();
         var now = Instant.now();
         MetricsBatch batch = FrameParser.metrics(json, now, now.minus(Duration.ofDays(hourlyRetentionDays)));
+        if (batch.clockCorrected() && session.getUserProperties().putIfAbsent(CLOCK_WARNED, true) == null) {
+            LOG.warning(() -> "worker " + batch.workerId() + "'s clock is " + batch.clockOffsetMs() / 1000 + " s ahead of this "
+                    + "backend's; its batches are stored at the time they arrive (clock_corrected) until NTP corrects it");
+        }
         if (!budget.takeBatch()) {
             AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
                     "more than " + FrameBudget.MAX_UNACKED + " batches wait for their ack");
@@ -165,7 +171,7 @@ public class AgentProtocol {
         writer.submit(batch).whenCompleteAsync((committed, failure) -> {
             budget.batchDone();
             if (failure == null) {
-                send(session, "{\"type\":\"ack\",\"seq\":" + batch.seq() + "}");
+                send(session, ack(batch));
                 ackLatency.observe((System.nanoTime() - arrived) / 1e9);
             } else {
                 // Not an error frame: the agent would drop the batch. Closing makes it reconnect and send it again.
@@ -193,6 +199,14 @@ public class AgentProtocol {
         if (stored) {
             eventStored.fireAsync(new GpuEventStored(event));
         }
+    }
+
+    /** The ack tells an agent whose clock runs fast by how much: DESIGN.md's ack, plus {@code clock_offset_ms}. */
+    private static String ack(MetricsBatch batch) {
+        if (!batch.clockCorrected()) {
+            return "{\"type\":\"ack\",\"seq\":" + batch.seq() + "}";
+        }
+        return "{\"type\":\"ack\",\"seq\":" + batch.seq() + ",\"clock_offset_ms\":" + batch.clockOffsetMs() + "}";
     }
 
     private static Long seqOf(JsonObject json) {

@@ -29,7 +29,13 @@ import java.util.regex.Pattern;
 public final class FrameParser {
 
     public static final int MAX_GPUS = 64;
-    static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
+    /**
+     * How far ahead of the backend's clock an agent's timestamp is taken as it is; beyond it the agent's clock is
+     * fast, and the batch is stored at the time it was received (a late batch is normal: the outbox replays).
+     */
+    static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(30);
+    /** Further ahead is not a clock that drifted or has the wrong time zone but a wrong date, or garbage: refused. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(366);
     static final int DEFAULT_INTERVAL_SECONDS = 5;
 
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
@@ -131,14 +137,17 @@ public final class FrameParser {
     }
 
     /**
-     * @param now    the server's clock, to refuse a batch from the future
+     * @param now    the server's clock, when the batch was received: the time stored for a batch from the future
      * @param oldest the oldest timestamp still kept anywhere (the hourly summaries' retention)
      */
     public static MetricsBatch metrics(JsonObject json, Instant now, Instant oldest) {
         var frame = Frame.of(json);
         long workerId = frame.requiredLong("worker_id", 1, Long.MAX_VALUE);
         long seq = frame.requiredLong("seq", 0, Long.MAX_VALUE);
-        Instant recordedAt = timestamp(frame, now, oldest);
+        Instant stamped = timestamp(frame, now, oldest);
+        boolean clockFast = stamped.isAfter(now.plus(CLOCK_TOLERANCE));
+        Instant recordedAt = clockFast ? now : stamped;
+        Long clockOffsetMs = clockFast ? Duration.between(now, stamped).toMillis() : null;
         var indexes = new HashSet<Integer>();
         List<GpuSample> samples = frame.list("metrics", MAX_GPUS, true, element -> {
             var gpu = element.object();
@@ -164,7 +173,7 @@ public final class FrameParser {
             }
             return index;
         });
-        return new MetricsBatch(workerId, seq, recordedAt, samples, lost);
+        return new MetricsBatch(workerId, seq, recordedAt, samples, lost, clockOffsetMs);
     }
 
     private static CardLimits limits(Frame gpu) {
@@ -222,7 +231,7 @@ public final class FrameParser {
             throw new InvalidFrame("timestamp", "must be an ISO-8601 UTC timestamp such as 2026-11-28T05:00:00Z");
         }
         if (timestamp.isAfter(now.plus(MAX_CLOCK_AHEAD))) {
-            throw new InvalidFrame("timestamp", "is more than 5 minutes ahead of the server's clock (" + now + "); check the worker's NTP");
+            throw new InvalidFrame("timestamp", "is more than a year ahead of the server's clock (" + now + "); check the worker's date");
         }
         if (timestamp.isBefore(oldest)) {
             throw new InvalidFrame("timestamp", "is older than the retention of hourly summaries (" + oldest + ")");

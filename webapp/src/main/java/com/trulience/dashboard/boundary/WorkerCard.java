@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A worker as its dashboard card shows it. */
-public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus,
-                         RestartProgress restart) implements Serializable {
+public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, String clockOff,
+                         List<GpuCard> gpus, RestartProgress restart) implements Serializable {
 
     /**
      * banner: the open critical alert of a lost GPU or a hardware Xid (its meaning and action), null when none;
@@ -37,7 +37,7 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
 
     static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds, RestartProgress restart, Map<GpuKey, String> banners) {
         return new WorkerCard(worker.id(), worker.name(), worker.hostname(), worker.online(), time(worker.lastSeenAt()),
-                worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds,
+                clockOff(worker.clockOffsetMs()), worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds,
                         banners.get(new GpuKey(worker.id(), gpu.gpuIndex())))).toList(), restart);
     }
 
@@ -52,6 +52,11 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
 
     public String status() {
         return online ? "online" : "offline";
+    }
+
+    /** "clock off by 600 s" for an agent whose clock runs fast beyond the tolerance; null otherwise. */
+    static String clockOff(Long clockOffsetMs) {
+        return clockOffsetMs == null ? null : "clock off by " + Math.round(clockOffsetMs / 1000.0) + " s";
     }
 
     static String time(Instant time) {

@@ -61,8 +61,8 @@ public class WorkerPage implements Serializable {
         levels = List.copyOf(inForce.of(found.id()).values());
         var selected = ChartRange.of(range);
         Instant now = Instant.now();
-        var query = history.plan(found, now.minus(selected.length()), now, null, CHART_POINTS, now);
         try {
+            var query = history.plan(found, now.minus(selected.length()), now, null, CHART_POINTS, now);
             var gpus = history.read(query);
             hasSamples = !gpus.isEmpty();
             charts = HistoryChart.all(found, query, gpus, inForce, selected.tick().toMillis());

@@ -95,9 +95,9 @@ public class MetricsHistoryResource {
             throw new BadRequestException("max_points must be 10.." + MAX_MAX_POINTS);
         }
         var worker = Worker.require(em, workerId);
-        var query = history.plan(worker, from, to, gpuIndex, points, now);
         return output -> {
             try (var json = JSON.createGenerator(output)) {
+                var query = history.plan(worker, from, to, gpuIndex, points, now);
                 writeHead(query, json);
                 history.read(query, gpu -> write(gpu, query.aggregated(), json));
                 json.writeEnd().writeEnd();

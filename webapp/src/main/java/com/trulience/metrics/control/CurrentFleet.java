@@ -25,7 +25,7 @@ public final class CurrentFleet {
                    l.fan_speed_percent, w.hostname, g.uuid, l.sm_clock_mhz, l.memory_temperature_celsius, l.throttle_reasons,
                    l.ecc_uncorrected_volatile, l.remapped_rows_pending, l.remapped_rows_failure, l.pcie_replay_count,
                    g.slowdown_temperature_celsius, g.shutdown_temperature_celsius, g.max_sm_clock_mhz,
-                   g.enforced_power_limit_watts
+                   g.enforced_power_limit_watts, w.clock_offset_ms
             FROM workers w
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
@@ -55,7 +55,9 @@ public final class CurrentFleet {
         }
     }
 
-    public record WorkerNow(long id, String name, String hostname, boolean online, Instant lastSeenAt, List<GpuNow> gpus) {
+    /** {@code clockOffsetMs}: how far ahead the agent's clock was in its newest batch; null within the tolerance. */
+    public record WorkerNow(long id, String name, String hostname, boolean online, Instant lastSeenAt, Long clockOffsetMs,
+                            List<GpuNow> gpus) {
 
         public WorkerNow {
             gpus = List.copyOf(gpus);
@@ -74,10 +76,11 @@ public final class CurrentFleet {
                 while (rows.next()) {
                     if (worker == null || rows.getLong(1) != worker.id()) {
                         if (worker != null) {
-                            each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(), gpus));
+                            each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
+                                    worker.clockOffsetMs(), gpus));
                         }
                         worker = new WorkerNow(rows.getLong(1), rows.getString(2), rows.getString(15), rows.getBoolean(3),
-                                instant(rows.getTimestamp(4)), List.of());
+                                instant(rows.getTimestamp(4)), (Long) rows.getObject(28), List.of());
                         gpus.clear();
                     }
                     if (rows.getObject(5) != null) {
@@ -85,7 +88,8 @@ public final class CurrentFleet {
                     }
                 }
                 if (worker != null) {
-                    each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(), gpus));
+                    each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
+                                    worker.clockOffsetMs(), gpus));
                 }
             }
         }

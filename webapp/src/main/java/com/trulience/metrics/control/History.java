@@ -6,6 +6,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -57,6 +58,24 @@ public class History {
             GROUP BY 1, 2 ORDER BY 1, 2
             """;
 
+    /**
+     * The most rows of one GPU in the range, and the rows read, reading no more than the limit: when as many as
+     * (maxPoints + 1) for each GPU there may be were read, some GPU has more than maxPoints of them.
+     */
+    private static final String RAW_ROWS_PER_GPU = """
+            SELECT COALESCE(MAX(rows), 0), COALESCE(SUM(rows), 0) FROM (
+                SELECT COUNT(*) AS rows FROM (
+                    SELECT gpu_index FROM gpu_metrics
+                    WHERE worker_id = ? AND recorded_at >= ? AND recorded_at < ? AND (?::smallint IS NULL OR gpu_index = ?::smallint)
+                    LIMIT ?
+                ) limited GROUP BY gpu_index
+            ) per_gpu
+            """;
+
+    /** The agent protocol's bound (agents' FrameParser.MAX_GPUS): no worker reports more GPUs. */
+    private static final int MAX_GPUS = 64;
+    private static final int FETCH_SIZE = 5_000;
+
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
 
@@ -64,10 +83,34 @@ public class History {
     @ConfigProperty(name = "metrics.retention.hours", defaultValue = "24")
     int rawRetentionHours;
 
-    /** The plan for the worker's GPUs (or one of them) from since to until, as the raw window stands at now. */
-    public HistoryQuery plan(Worker worker, Instant since, Instant until, Integer gpuIndex, int maxPoints, Instant now) {
-        return HistoryQuery.plan(worker.id(), since, until, gpuIndex, maxPoints,
+    /**
+     * The plan for the worker's GPUs (or one of them) from since to until, as the raw window stands at now. Raw
+     * samples only when what is stored, not only what the agent announced, fits in {@code maxPoints} per GPU.
+     */
+    public HistoryQuery plan(Worker worker, Instant since, Instant until, Integer gpuIndex, int maxPoints, Instant now)
+            throws SQLException {
+        var query = HistoryQuery.plan(worker.id(), since, until, gpuIndex, maxPoints,
                 HistoryQuery.rawWindowStart(now, rawRetentionHours), worker.intervalSeconds());
+        if (query.source() == HistoryQuery.Source.RAW && !query.aggregated() && moreRawRowsThan(query)) {
+            return query.bucketed();
+        }
+        return query;
+    }
+
+    private boolean moreRawRowsThan(HistoryQuery query) throws SQLException {
+        long limit = (query.maxPoints() + 1L) * (query.gpuIndex() == null ? MAX_GPUS : 1);
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(RAW_ROWS_PER_GPU)) {
+            statement.setLong(1, query.workerId());
+            statement.setTimestamp(2, Timestamp.from(query.since()));
+            statement.setTimestamp(3, Timestamp.from(query.until()));
+            statement.setObject(4, query.gpuIndex(), Types.SMALLINT);
+            statement.setObject(5, query.gpuIndex(), Types.SMALLINT);
+            statement.setLong(6, limit);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1) > query.maxPoints() || rows.getLong(2) >= limit;
+            }
+        }
     }
 
     public List<GpuHistory> read(HistoryQuery query) throws SQLException {
@@ -79,7 +122,24 @@ public class History {
     /** Hands the GPUs on one at a time, in index order, so that the API streams them without holding them all. */
     public void read(HistoryQuery query, Consumer<GpuHistory> each) throws SQLException {
         String sql = query.source() == HistoryQuery.Source.HOURLY ? HOURLY_BUCKETS : query.aggregated() ? RAW_BUCKETS : RAW;
-        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(sql)) {
+        try (var connection = dataSource.getConnection()) {
+            // PostgreSQL's driver streams with a cursor only inside a transaction; otherwise it buffers every row
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            try {
+                read(connection, sql, query, each);
+            } finally {
+                // read only: nothing to keep
+                connection.rollback();
+                connection.setReadOnly(false);
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void read(Connection connection, String sql, HistoryQuery query, Consumer<GpuHistory> each)
+            throws SQLException {
+        try (var statement = connection.prepareStatement(sql)) {
             int parameter = 1;
             if (query.aggregated()) {
                 statement.setLong(parameter++, query.bucketSeconds());
@@ -90,7 +150,7 @@ public class History {
             statement.setTimestamp(parameter++, Timestamp.from(query.until()));
             statement.setObject(parameter++, query.gpuIndex(), Types.SMALLINT);
             statement.setObject(parameter, query.gpuIndex(), Types.SMALLINT);
-            statement.setFetchSize(5_000);
+            statement.setFetchSize(FETCH_SIZE);
             try (var rows = statement.executeQuery()) {
                 var grouping = new Grouping(each);
                 while (rows.next()) {

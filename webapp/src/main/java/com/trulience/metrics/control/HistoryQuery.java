@@ -7,7 +7,7 @@ import java.time.temporal.ChronoUnit;
 /**
  * Which table answers a history request and at what resolution: raw rows while the range lies inside the raw
  * window, hourly summaries beyond it; time buckets (avg and max) whenever more than {@code maxPoints} points
- * per GPU would come back.
+ * per GPU would come back, by the interval the agent announced ({@link History} checks that against what is stored).
  */
 public record HistoryQuery(long workerId, Instant since, Instant until, Integer gpuIndex, int maxPoints,
                            Source source, long bucketSeconds) {
@@ -30,6 +30,12 @@ public record HistoryQuery(long workerId, Instant since, Instant until, Integer 
     /** Retention drops whole hours, so raw rows reach back to the start of the hour that many hours before now. */
     public static Instant rawWindowStart(Instant now, int rawRetentionHours) {
         return now.minus(Duration.ofHours(rawRetentionHours)).truncatedTo(ChronoUnit.HOURS);
+    }
+
+    /** The same range in buckets of at most {@code maxPoints} per GPU: more samples are stored than were announced. */
+    public HistoryQuery bucketed() {
+        return new HistoryQuery(workerId, since, until, gpuIndex, maxPoints, source,
+                ceilDiv(Duration.between(since, until).toSeconds(), maxPoints));
     }
 
     /** Whether points are buckets (avg and max) rather than single samples. */

@@ -6,12 +6,14 @@ import com.trulience.workers.entity.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
  * The statements of the write path (the workers' own, {@link Worker#MARK_SEEN_SQL}, lives on Worker). Rows travel as
  * one array per column through {@code unnest}, so a whole group is one round trip, whatever its size; a replayed
- * sample hits the unique index and is skipped.
+ * sample hits the unique index and is skipped. The latest sample of a GPU is replaced by a newer one, and by any
+ * one while it is stamped in the future (a clock within the parser's tolerance ahead): a future stamp never pins it.
  */
 final class MetricsSql {
 
@@ -20,18 +22,18 @@ final class MetricsSql {
                 SELECT * FROM unnest(?::bigint[], ?::smallint[], ?::integer[], ?::integer[], ?::smallint[],
                                      ?::smallint[], ?::smallint[], ?::smallint[], ?::text[]::timestamptz[],
                                      ?::integer[], ?::smallint[], ?::smallint[], ?::bigint[], ?::boolean[],
-                                     ?::boolean[], ?::bigint[])
+                                     ?::boolean[], ?::bigint[], ?::boolean[])
                     AS s(worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
                          utilization_percent, power_draw_watts, fan_speed_percent, recorded_at,
                          sm_clock_mhz, memory_temperature_celsius, throttle_reasons, ecc_uncorrected_volatile,
-                         remapped_rows_pending, remapped_rows_failure, pcie_replay_count)
+                         remapped_rows_pending, remapped_rows_failure, pcie_replay_count, clock_corrected)
             ), stored AS (
                 INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius,
                                          utilization_percent, power_draw_watts, fan_speed_percent, recorded_at,
-                                         sm_clock_mhz, memory_temperature_celsius, throttle_reasons)
+                                         sm_clock_mhz, memory_temperature_celsius, throttle_reasons, clock_corrected)
                 SELECT worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius, utilization_percent,
                        power_draw_watts, fan_speed_percent, recorded_at, sm_clock_mhz, memory_temperature_celsius,
-                       throttle_reasons
+                       throttle_reasons, clock_corrected
                 FROM sample
                 ON CONFLICT (worker_id, recorded_at, gpu_index) DO NOTHING
             )
@@ -39,7 +41,11 @@ final class MetricsSql {
                     temperature_celsius, utilization_percent, power_draw_watts, fan_speed_percent, recorded_at,
                     sm_clock_mhz, memory_temperature_celsius, throttle_reasons, ecc_uncorrected_volatile,
                     remapped_rows_pending, remapped_rows_failure, pcie_replay_count)
-            SELECT DISTINCT ON (worker_id, gpu_index) * FROM sample
+            SELECT DISTINCT ON (worker_id, gpu_index) worker_id, gpu_index, vram_used_mb, vram_total_mb,
+                   temperature_celsius, utilization_percent, power_draw_watts, fan_speed_percent, recorded_at,
+                   sm_clock_mhz, memory_temperature_celsius, throttle_reasons, ecc_uncorrected_volatile,
+                   remapped_rows_pending, remapped_rows_failure, pcie_replay_count
+            FROM sample
             ORDER BY worker_id, gpu_index, recorded_at DESC
             ON CONFLICT (worker_id, gpu_index) DO UPDATE SET
                 vram_used_mb = EXCLUDED.vram_used_mb, vram_total_mb = EXCLUDED.vram_total_mb,
@@ -50,7 +56,7 @@ final class MetricsSql {
                 throttle_reasons = EXCLUDED.throttle_reasons, ecc_uncorrected_volatile = EXCLUDED.ecc_uncorrected_volatile,
                 remapped_rows_pending = EXCLUDED.remapped_rows_pending,
                 remapped_rows_failure = EXCLUDED.remapped_rows_failure, pcie_replay_count = EXCLUDED.pcie_replay_count
-            WHERE latest.recorded_at < EXCLUDED.recorded_at
+            WHERE latest.recorded_at < EXCLUDED.recorded_at OR latest.recorded_at > NOW()
             """;
 
     private MetricsSql() {
@@ -77,6 +83,7 @@ final class MetricsSql {
         var remapPending = new Boolean[rows];
         var remapFailure = new Boolean[rows];
         var pcieReplays = new Long[rows];
+        var clockCorrected = new Boolean[rows];
         int row = 0;
         for (var batch : batches) {
             // ISO-8601 text, so that no time zone of the JVM or the session can shift it
@@ -99,6 +106,7 @@ final class MetricsSql {
                 remapPending[row] = health.remappedRowsPending();
                 remapFailure[row] = health.remappedRowsFailure();
                 pcieReplays[row] = health.pcieReplayCount();
+                clockCorrected[row] = batch.clockCorrected();
                 row++;
             }
         }
@@ -119,16 +127,20 @@ final class MetricsSql {
             statement.setArray(14, connection.createArrayOf("boolean", remapPending));
             statement.setArray(15, connection.createArrayOf("boolean", remapFailure));
             statement.setArray(16, connection.createArrayOf("bigint", pcieReplays));
+            statement.setArray(17, connection.createArrayOf("boolean", clockCorrected));
             statement.executeUpdate();
         }
     }
 
-    /** Records that the workers were heard from; returns those that had been offline. */
+    /** Records that the workers were heard from, and their clock offsets; returns those that had been offline. */
     static List<Long> markSeen(Connection connection, List<MetricsBatch> batches) throws SQLException {
-        Long[] workerIds = batches.stream().map(MetricsBatch::workerId).distinct().toArray(Long[]::new);
+        // each worker's newest batch in the group tells how far off its clock is now
+        var clockOffsets = new LinkedHashMap<Long, Long>();
+        batches.forEach(batch -> clockOffsets.put(batch.workerId(), batch.clockOffsetMs()));
         var backOnline = new ArrayList<Long>();
         try (var statement = connection.prepareStatement(Worker.MARK_SEEN_SQL)) {
-            statement.setArray(1, connection.createArrayOf("bigint", workerIds));
+            statement.setArray(1, connection.createArrayOf("bigint", clockOffsets.keySet().toArray(Long[]::new)));
+            statement.setArray(2, connection.createArrayOf("bigint", clockOffsets.values().toArray(Long[]::new)));
             try (var rows = statement.executeQuery()) {
                 while (rows.next()) {
                     if (!rows.getBoolean(2)) {

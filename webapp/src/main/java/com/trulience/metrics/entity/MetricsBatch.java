@@ -5,12 +5,24 @@ import java.util.List;
 
 /**
  * One {@code gpu_metrics} frame of one worker, validated: the samples of its GPUs taken at {@code recordedAt},
- * and the GPUs that the agent reported lost in that collection.
+ * and the GPUs that the agent reported lost in that collection. {@code clockOffsetMs} is how far ahead of the
+ * backend the agent's timestamp was when that was beyond the tolerance; {@code recordedAt} is then the time the
+ * backend received it. Null when the agent's timestamp was kept.
  */
-public record MetricsBatch(long workerId, long seq, Instant recordedAt, List<GpuSample> samples, List<Integer> lostGpus) {
+public record MetricsBatch(long workerId, long seq, Instant recordedAt, List<GpuSample> samples, List<Integer> lostGpus,
+                           Long clockOffsetMs) {
 
     public MetricsBatch {
         samples = List.copyOf(samples);
         lostGpus = List.copyOf(lostGpus);
+    }
+
+    /** A batch stamped by a clock within the tolerance. */
+    public MetricsBatch(long workerId, long seq, Instant recordedAt, List<GpuSample> samples, List<Integer> lostGpus) {
+        this(workerId, seq, recordedAt, samples, lostGpus, null);
+    }
+
+    public boolean clockCorrected() {
+        return clockOffsetMs != null;
     }
 }

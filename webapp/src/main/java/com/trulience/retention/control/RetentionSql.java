@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The statements of retention. Raw samples live in hourly partitions of gpu_metrics named gpu_metrics_pYYYYMMDDHH
@@ -19,6 +21,9 @@ import java.util.List;
 final class RetentionSql {
 
     static final String PARTITION_PREFIX = "gpu_metrics_p";
+    /** How long retention DDL may make others wait for a lock it queues for: the write path's worst stall. */
+    static final Duration LOCK_TIMEOUT = Duration.ofMillis(100);
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final DateTimeFormatter PARTITION_HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
 
     /** Adds to an hour what an earlier pass or a late batch already put there, instead of overwriting it. */
@@ -31,7 +36,8 @@ final class RetentionSql {
                 fan_speed_samples, fan_speed_percent_min, fan_speed_percent_max, fan_speed_percent_sum,
                 sm_clock_samples, sm_clock_mhz_min, sm_clock_mhz_max, sm_clock_mhz_sum,
                 memory_temperature_samples, memory_temperature_celsius_min, memory_temperature_celsius_max,
-                memory_temperature_celsius_sum, throttle_reasons_seen, throttled_samples)
+                memory_temperature_celsius_sum, throttle_reasons_seen, throttled_samples,
+                first_recorded_at, last_recorded_at)
             SELECT worker_id, gpu_index, date_trunc('hour', recorded_at, 'UTC'), COUNT(*),
                 MIN(vram_used_mb), MAX(vram_used_mb), SUM(vram_used_mb), MAX(vram_total_mb),
                 MIN(temperature_celsius), MAX(temperature_celsius), SUM(temperature_celsius),
@@ -40,7 +46,8 @@ final class RetentionSql {
                 COUNT(fan_speed_percent), MIN(fan_speed_percent), MAX(fan_speed_percent), SUM(fan_speed_percent),
                 COUNT(sm_clock_mhz), MIN(sm_clock_mhz), MAX(sm_clock_mhz), SUM(sm_clock_mhz),
                 COUNT(memory_temperature_celsius), MIN(memory_temperature_celsius), MAX(memory_temperature_celsius),
-                SUM(memory_temperature_celsius), BIT_OR(throttle_reasons), COUNT(*) FILTER (WHERE throttle_reasons <> 0)
+                SUM(memory_temperature_celsius), BIT_OR(throttle_reasons), COUNT(*) FILTER (WHERE throttle_reasons <> 0),
+                MIN(recorded_at), MAX(recorded_at)
             FROM %s
             GROUP BY 1, 2, 3
             ON CONFLICT (worker_id, gpu_index, hour) DO UPDATE SET
@@ -80,7 +87,20 @@ final class RetentionSql {
                 throttle_reasons_seen = CASE WHEN h.throttle_reasons_seen IS NULL THEN EXCLUDED.throttle_reasons_seen
                            WHEN EXCLUDED.throttle_reasons_seen IS NULL THEN h.throttle_reasons_seen
                            ELSE h.throttle_reasons_seen | EXCLUDED.throttle_reasons_seen END,
-                throttled_samples = h.throttled_samples + EXCLUDED.throttled_samples
+                throttled_samples = h.throttled_samples + EXCLUDED.throttled_samples,
+                first_recorded_at = LEAST(h.first_recorded_at, EXCLUDED.first_recorded_at),
+                last_recorded_at = GREATEST(h.last_recorded_at, EXCLUDED.last_recorded_at)
+            """;
+
+    /**
+     * The agent replays in order what it has no ack for, so what was stored of an hour is the span up to where it
+     * was cut off, and what never arrived lies after it. (A batch refused in the middle of a span and replayed
+     * after its hour was folded is taken for a replay too: the one case this cannot tell apart.)
+     */
+    private static final String DROP_REPLAYS = """
+            DELETE FROM late_samples l USING gpu_metrics_hourly h
+            WHERE h.worker_id = l.worker_id AND h.gpu_index = l.gpu_index AND h.hour = date_trunc('hour', l.recorded_at, 'UTC')
+              AND l.recorded_at BETWEEN h.first_recorded_at AND h.last_recorded_at
             """;
 
     private RetentionSql() {
@@ -90,23 +110,64 @@ final class RetentionSql {
         return PARTITION_PREFIX + PARTITION_HOUR.format(hour);
     }
 
-    /** Creates the hourly partitions from the current hour to {@code hoursAhead} hours ahead that do not exist yet. */
-    static int createPartitionsAhead(Connection connection, Instant now, int hoursAhead) throws SQLException {
-        var existing = partitions(connection);
-        int created = 0;
-        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
-        for (int i = 0; i <= hoursAhead; i++, hour = hour.plus(1, ChronoUnit.HOURS)) {
-            String name = partitionName(hour);
-            if (existing.contains(name)) {
-                continue;
-            }
-            try (var statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE " + name + " PARTITION OF gpu_metrics FOR VALUES FROM ('" + hour + "') TO ('"
-                        + hour.plus(1, ChronoUnit.HOURS) + "')");
-            }
-            created++;
+    /**
+     * The hours that need a partition: from the current hour to {@code hoursAhead} ahead, and every hour from
+     * {@code repairFrom} on whose samples landed in the default partition because its partition was missing.
+     */
+    static List<Instant> hoursWithoutPartition(Connection connection, Instant now, int hoursAhead, Instant repairFrom)
+            throws SQLException {
+        var hours = new TreeSet<Instant>();
+        Instant first = now.truncatedTo(ChronoUnit.HOURS);
+        Instant end = first.plus(hoursAhead + 1L, ChronoUnit.HOURS);
+        for (Instant hour = first; hour.isBefore(end); hour = hour.plus(1, ChronoUnit.HOURS)) {
+            hours.add(hour);
         }
-        return created;
+        try (var statement = connection.prepareStatement("SELECT DISTINCT date_trunc('hour', recorded_at, 'UTC') "
+                + "FROM gpu_metrics_default WHERE recorded_at >= ? AND recorded_at < ?")) {
+            statement.setTimestamp(1, Timestamp.from(repairFrom));
+            statement.setTimestamp(2, Timestamp.from(end));
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    hours.add(rows.getTimestamp(1).toInstant());
+                }
+            }
+        }
+        var existing = partitions(connection);
+        return hours.stream().filter(hour -> !existing.contains(partitionName(hour))).toList();
+    }
+
+    /**
+     * Creates the partition of {@code hour}, moving into it the samples of that hour that sit in the default
+     * partition (PostgreSQL refuses the partition while the default holds rows of its range), in one transaction.
+     * It is made as a table of its own and then attached: ATTACH takes only SHARE UPDATE EXCLUSIVE on gpu_metrics,
+     * which neither readers nor inserts conflict with, where CREATE TABLE ... PARTITION OF takes ACCESS EXCLUSIVE
+     * and makes every insert queue behind it while it waits. The default partition is locked exclusively (inserts
+     * of late samples wait for it); with the lock timeout the pass gives up on a busy default partition instead of
+     * making those queue. False when it gave up.
+     */
+    static boolean createPartition(Connection connection, Instant hour) throws SQLException {
+        String name = partitionName(hour);
+        String bounds = "FROM ('" + hour + "') TO ('" + hour.plus(1, ChronoUnit.HOURS) + "')";
+        try {
+            inTransaction(connection, () -> {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT.toMillis() + "ms'");
+                    statement.execute("LOCK TABLE gpu_metrics_default IN ACCESS EXCLUSIVE MODE");
+                    statement.execute("CREATE TABLE " + name + " (LIKE gpu_metrics INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+                    long moved = statement.executeUpdate("WITH moved AS (DELETE FROM gpu_metrics_default WHERE recorded_at >= '"
+                            + hour + "' AND recorded_at < '" + hour.plus(1, ChronoUnit.HOURS) + "' RETURNING *) "
+                            + "INSERT INTO " + name + " SELECT * FROM moved");
+                    statement.execute("ALTER TABLE gpu_metrics ATTACH PARTITION " + name + " FOR VALUES " + bounds);
+                    return moved;
+                }
+            });
+            return true;
+        } catch (SQLException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The attached hourly partitions and the detached ones a crashed pass left behind, oldest first. */
@@ -147,7 +208,7 @@ final class RetentionSql {
                 statement.execute("ALTER TABLE gpu_metrics DETACH PARTITION " + partition);
                 return true;
             } catch (SQLException e) {
-                if ("55P03".equals(e.getSQLState())) {
+                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                     return false;
                 }
                 throw e;
@@ -169,13 +230,19 @@ final class RetentionSql {
         });
     }
 
-    /** Late samples older than the raw window sit in the default partition: fold them and delete them there. */
+    /**
+     * Late samples older than the raw window sit in the default partition: fold them and delete them there. One
+     * inside the span already folded for its hour is a replay of a sample counted then, and is only deleted.
+     */
     static long foldLateSamples(Connection connection, Instant cutoff) throws SQLException {
         return inTransaction(connection, () -> {
             try (var statement = connection.prepareStatement("CREATE TEMPORARY TABLE late_samples ON COMMIT DROP AS "
                     + "WITH moved AS (DELETE FROM gpu_metrics_default WHERE recorded_at < ? RETURNING *) SELECT * FROM moved")) {
                 statement.setTimestamp(1, Timestamp.from(cutoff));
                 statement.executeUpdate();
+            }
+            try (var statement = connection.createStatement()) {
+                statement.executeUpdate(DROP_REPLAYS);
             }
             long rows = count(connection, "SELECT COUNT(*) FROM late_samples");
             if (rows > 0) {
@@ -208,6 +275,29 @@ final class RetentionSql {
             claim.setTimestamp(1, Timestamp.from(slot));
             claim.setString(2, node);
             return claim.executeUpdate() == 1;
+        }
+    }
+
+    static void markCompleted(Connection connection, Instant slot, Instant now) throws SQLException {
+        try (var statement = connection.prepareStatement("UPDATE retention_passes SET completed_at = ? WHERE slot = ?")) {
+            statement.setTimestamp(1, Timestamp.from(now));
+            statement.setTimestamp(2, Timestamp.from(slot));
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Since when no pass has completed, when passes were due before {@code cutoff} (the first claim is older) and
+     * none completed after it.
+     */
+    static Optional<Instant> noPassCompletedSince(Connection connection, Instant cutoff) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT COALESCE(MAX(completed_at), MIN(started_at)) FROM retention_passes "
+                + "HAVING MIN(started_at) <= ? AND COALESCE(MAX(completed_at), '-infinity') < ?")) {
+            statement.setTimestamp(1, Timestamp.from(cutoff));
+            statement.setTimestamp(2, Timestamp.from(cutoff));
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getTimestamp(1).toInstant()) : Optional.empty();
+            }
         }
     }
 

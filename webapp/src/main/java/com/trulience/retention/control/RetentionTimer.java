@@ -114,5 +114,17 @@ public class RetentionTimer {
         } catch (SQLException e) {
             LOG.log(Level.SEVERE, "Retention pass failed; the next one retries", e);
         }
+        reportStall();
+    }
+
+    /** Operators watch for SEVERE lines; one each slot while no pass completes, whichever node failed them. */
+    private void reportStall() {
+        try (var connection = dataSource.getConnection()) {
+            Retention.stalledSince(connection, Instant.now()).ifPresent(since -> LOG.severe(() -> "RETENTION STALLED: no retention "
+                    + "pass has completed since " + since + " (" + Retention.STALLED_AFTER.toHours() + " hourly slots or more); "
+                    + "raw samples are neither folded nor dropped. See the retention errors above."));
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "Could not tell whether retention is stalled", e);
+        }
     }
 }

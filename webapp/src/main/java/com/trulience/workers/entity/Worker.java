@@ -70,17 +70,19 @@ public class Worker {
     /** Workers silent for three of their intervals go offline; returns their ids. */
     public static final String SILENT_GO_OFFLINE = "Worker.silentGoOffline";
     /**
-     * The ingestion path's JDBC statement (?: an array of worker ids): they were heard from now; returns each id with
-     * whether it was online before. Rows are locked in id order so that two writers (or two nodes) never deadlock on
+     * The ingestion path's JDBC statement (?: an array of worker ids, ?: their clock offsets, null within the
+     * tolerance): they were heard from now; returns each id with whether it was online before. Rows are locked in id order so that two writers (or two nodes) never deadlock on
      * them, and with NO KEY UPDATE, which does not conflict with the KEY SHARE locks that the foreign keys of the
      * rows just inserted (by this or another writer) hold on the same workers: FOR UPDATE did, and deadlocked under load.
      */
     public static final String MARK_SEEN_SQL = """
-            WITH previous AS (
-                SELECT id, online FROM workers WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE
+            WITH seen AS (
+                SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS s(id, clock_offset_ms)
+            ), previous AS (
+                SELECT id, online FROM workers WHERE id IN (SELECT id FROM seen) ORDER BY id FOR NO KEY UPDATE
             )
-            UPDATE workers w SET last_seen_at = NOW(), online = true
-            FROM previous WHERE w.id = previous.id
+            UPDATE workers w SET last_seen_at = NOW(), online = true, clock_offset_ms = seen.clock_offset_ms
+            FROM previous JOIN seen USING (id) WHERE w.id = previous.id
             RETURNING w.id, previous.online
             """;
     public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
@@ -123,6 +125,10 @@ public class Worker {
     /** Node and socket of the agent's newest connection; written by the guarded statements only. */
     @Column(insertable = false, updatable = false)
     private String connection;
+
+    /** How far ahead the agent's clock was in its newest batch (ms); written by {@link #MARK_SEEN_SQL} only. */
+    @Column(name = "clock_offset_ms", insertable = false, updatable = false)
+    private Long clockOffsetMs;
 
     @Column(name = "interval_seconds")
     private int intervalSeconds = 5;
@@ -207,6 +213,10 @@ public class Worker {
 
     public boolean online() {
         return online;
+    }
+
+    public Long clockOffsetMs() {
+        return clockOffsetMs;
     }
 
     public int intervalSeconds() {

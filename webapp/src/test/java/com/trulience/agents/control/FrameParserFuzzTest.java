@@ -129,7 +129,7 @@ class FrameParserFuzzTest {
 
     private static void valid(MetricsBatch batch) {
         require(batch.workerId() > 0 && batch.seq() >= 0, batch.toString());
-        require(!batch.recordedAt().isBefore(OLDEST) && !batch.recordedAt().isAfter(NOW.plus(FrameParser.MAX_CLOCK_AHEAD)),
+        require(!batch.recordedAt().isBefore(OLDEST) && !batch.recordedAt().isAfter(NOW.plus(FrameParser.CLOCK_TOLERANCE)),
                 batch.recordedAt().toString());
         require(batch.samples().size() <= FrameParser.MAX_GPUS, "too many GPUs");
         for (var gpu : batch.samples()) {

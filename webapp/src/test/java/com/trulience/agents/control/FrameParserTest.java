@@ -76,10 +76,24 @@ class FrameParserTest {
     }
 
     @Test
-    void refusesTimestampsFromTheFutureOrBeyondRetention() {
-        var ahead = FrameParser.MAX_CLOCK_AHEAD.plusSeconds(1);
+    void storesABatchFromAFastClockAtTheReceiveTimeWithItsOffset() {
+        var ahead = FrameParser.CLOCK_TOLERANCE.plusSeconds(1);
         var future = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(ahead).toString());
-        assertEquals("timestamp", rejected(json(future)).field());
+        var batch = FrameParser.metrics(json(future), NOW, OLDEST);
+        assertEquals(NOW, batch.recordedAt());
+        assertEquals(ahead.toMillis(), batch.clockOffsetMs());
+        var yearAhead = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(FrameParser.MAX_CLOCK_AHEAD).toString());
+        assertEquals(FrameParser.MAX_CLOCK_AHEAD.toMillis(), FrameParser.metrics(json(yearAhead), NOW, OLDEST).clockOffsetMs());
+        var beyond = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(FrameParser.MAX_CLOCK_AHEAD).plusSeconds(1).toString());
+        assertEquals("timestamp", rejected(json(beyond)).field(), "a wrong date, not a clock that drifted");
+        var withinTolerance = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", NOW.plus(FrameParser.CLOCK_TOLERANCE).toString());
+        var kept = FrameParser.metrics(json(withinTolerance), NOW, OLDEST);
+        assertEquals(NOW.plus(FrameParser.CLOCK_TOLERANCE), kept.recordedAt());
+        assertEquals(null, kept.clockOffsetMs());
+    }
+
+    @Test
+    void refusesTimestampsBeyondRetention() {
         var ancient = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", OLDEST.minusSeconds(1).toString());
         assertEquals("timestamp", rejected(json(ancient)).field());
         var garbage = metrics(GPU, "").toString().replace("2026-11-28T05:00:00Z", "yesterday");
