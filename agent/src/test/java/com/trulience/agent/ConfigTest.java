@@ -59,6 +59,13 @@ class ConfigTest {
     }
 
     @Test
+    void reportsProcessCommandLinesOnlyWhenSwitchedOn() {
+        assertFalse(Config.load(directory, Map.of()).reportProcessCommandLines());
+        assertTrue(Config.load(directory, Map.of("REPORT_PROCESS_COMMAND_LINES", "true")).reportProcessCommandLines());
+        assertThrows(Config.Invalid.class, () -> Config.load(directory, Map.of("REPORT_PROCESS_COMMAND_LINES", "maybe")));
+    }
+
+    @Test
     void readsSeveralBackendNodesInOrder() {
         Config config = Config.load(directory, Map.of("BACKEND_WS_URL", " ws://10.0.0.1:8080/ws/metrics, wss://b.example.com/ws/metrics ,"));
 

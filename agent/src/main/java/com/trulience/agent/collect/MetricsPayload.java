@@ -48,6 +48,7 @@ public final class MetricsPayload {
                 writeNullable(json, "power_draw_watts", gpu.powerDrawWatts());
                 writeNullable(json, "fan_speed_percent", gpu.fanSpeedPercent());
                 writeHealth(json, gpu.health());
+                writeProcesses(json, gpu.processes());
                 json.writeEnd();
             }
             json.writeEnd();
@@ -63,6 +64,46 @@ public final class MetricsPayload {
             json.writeEnd();
         }
         return out.toString();
+    }
+
+    /**
+     * {@code processes} only where NVML listed them (README "Protocol additions"); {@code command_line} only
+     * when it was read (REPORT_PROCESS_COMMAND_LINES), {@code processes_other} only when more than
+     * {@link GpuProcesses#MAX_LISTED} were listed.
+     */
+    private static void writeProcesses(JsonGenerator json, GpuProcesses processes) {
+        if (processes.listed() == null) {
+            return;
+        }
+        json.writeStartArray("processes");
+        for (GpuProcess process : processes.listed()) {
+            json.writeStartObject().write("pid", process.pid());
+            writeNullable(json, "name", process.name());
+            writeNullable(json, "unit", process.unit());
+            writeNullable(json, "container", process.container());
+            writeNullable(json, "user", process.user());
+            writeNullable(json, "vram_used_mb", process.vramUsedMib());
+            writeNullable(json, "sm_percent", process.smPercent());
+            writeNullable(json, "mem_percent", process.memoryPercent());
+            if (process.commandLine() != null) {
+                json.write("command_line", process.commandLine());
+            }
+            json.writeEnd();
+        }
+        json.writeEnd();
+        if (processes.otherCount() > 0) {
+            json.writeStartObject("processes_other").write("count", processes.otherCount());
+            writeNullable(json, "vram_used_mb", processes.otherVramUsedMib());
+            json.writeEnd();
+        }
+    }
+
+    private static void writeNullable(JsonGenerator json, String name, String value) {
+        if (value == null) {
+            json.writeNull(name);
+        } else {
+            json.write(name, value);
+        }
     }
 
     private static void writeHealth(JsonGenerator json, GpuHealth health) {
