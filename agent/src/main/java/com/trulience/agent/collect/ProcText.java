@@ -16,7 +16,8 @@ final class ProcText {
     static final int MAX_COMMAND_LINE = 1024;
     /** Field 22 of /proc/pid/stat, counted from the first field after the name's closing parenthesis (field 3). */
     private static final int START_TIME_AFTER_NAME = 22 - 3;
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    /** Control and format characters (C0, C1, bidi overrides, zero-width): what the backend refuses in a name. */
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\p{Cf}]");
     /**
      * A container's cgroup, whatever the runtime and cgroup driver: {@code docker-<id>.scope},
      * {@code cri-containerd-<id>.scope}, {@code crio-<id>.scope}, {@code libpod-<id>.scope} (systemd driver) or the
@@ -24,7 +25,8 @@ final class ProcText {
      */
     private static final Pattern CONTAINER = Pattern.compile(
             "(?:(?:docker|cri-containerd|crio|libpod|containerd)-)?([0-9a-f]{64})(?:\\.scope)?");
-    private static final Pattern UNIT = Pattern.compile(".+\\.(?:service|scope)");
+    /** systemd escapes anything else; a delegated subtree may hold any name, which is then no unit. */
+    private static final Pattern UNIT = Pattern.compile("[^\\s\\p{Cc}\\p{Cf}]+\\.(?:service|scope)");
 
     /** {@code comm} and the start time (clock ticks since boot) of /proc/pid/stat. */
     record Stat(String name, long startTicks) {

@@ -3,6 +3,7 @@ package com.trulience.alerts.boundary;
 import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.metrics.control.ProcessJson;
 import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
@@ -76,6 +77,7 @@ public class CurrentMetricsResource {
         writeNullable(json, "power_draw_watts", gpu.powerDrawWatts());
         writeNullable(json, "power_draw_percent", gpu.powerDrawPercent());
         writeNullable(json, "fan_speed_percent", gpu.fanSpeedPercent());
+        ProcessJson.writeHolders(gpu.processes(), gpu.vramUsedMb(), json);
         json.writeEnd();
     }
 

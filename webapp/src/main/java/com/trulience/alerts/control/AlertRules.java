@@ -59,22 +59,33 @@ public final class AlertRules {
         Instant at = batch.recordedAt();
         // the agent's frames are validated: a card's total VRAM is at least 1 MB
         double vramPercent = Metric.vramUsedPercent(sample.vramUsedMb(), sample.vramTotalMb());
-        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.TEMPERATURE_CELSIUS, sample.temperatureCelsius(), at);
-        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.VRAM_USED_PERCENT, vramPercent, at);
-        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.UTILIZATION_PERCENT, sample.utilizationPercent(), at);
+        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.TEMPERATURE_CELSIUS, sample.temperatureCelsius(), at, NO_NOTE);
+        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.VRAM_USED_PERCENT, vramPercent, at,
+                () -> holderNote(sample));
+        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.UTILIZATION_PERCENT, sample.utilizationPercent(), at, NO_NOTE);
         Integer limit = gpus.stream().filter(gpu -> gpu.gpuIndex() == sample.gpuIndex()).map(AnnouncedGpu::powerLimitWatts)
                 .filter(value -> value != null && value > 0).findFirst().orElse(null);
         Double powerPercent = Metric.powerDrawPercent(sample.powerDrawWatts(), limit);
         if (powerPercent != null) {
-            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.POWER_DRAW_PERCENT, powerPercent, at);
+            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.POWER_DRAW_PERCENT, powerPercent, at, NO_NOTE);
         }
         int full = settings.vramFullPercent();
         var condition = classify(vramPercent, full, full);
         step(run, new AlertKey(worker, sample.gpuIndex(), Alert.VRAM_FULL), condition, vramPercent, full,
-                () -> "GPU " + sample.gpuIndex() + " VRAM " + describe(condition, format(vramPercent) + " % used", full, "%"), at);
+                () -> "GPU " + sample.gpuIndex() + " VRAM " + describe(condition, format(vramPercent) + " % used", full, "%")
+                        + holderNote(sample), at);
     }
 
-    private void threshold(Run run, EffectiveThresholds thresholds, long worker, int gpu, Metric metric, double value, Instant at) {
+    private static final Supplier<String> NO_NOTE = () -> "";
+
+    /** Who holds the most of a GPU's VRAM, the question behind every VRAM alert; empty when the agent does not say. */
+    private static String holderNote(GpuSample sample) {
+        String top = sample.processes().topHolder();
+        return top == null ? "" : "; top holder: " + top;
+    }
+
+    private void threshold(Run run, EffectiveThresholds thresholds, long worker, int gpu, Metric metric, double value, Instant at,
+                           Supplier<String> note) {
         var key = new AlertKey(worker, gpu, metric.metricName());
         var levels = thresholds.of(worker, metric).filter(Levels::enabled);
         if (levels.isEmpty()) {
@@ -87,7 +98,7 @@ public final class AlertRules {
         var condition = classify(value, levels.get().warning(), levels.get().critical());
         int level = condition == Condition.CRITICAL ? levels.get().critical() : levels.get().warning();
         step(run, key, condition, value, level, () -> "GPU " + gpu + " " + metric.metricName() + " "
-                + describe(condition, format(value) + " " + metric.unit(), level, metric.unit()), at);
+                + describe(condition, format(value) + " " + metric.unit(), level, metric.unit()) + note.get(), at);
     }
 
     /** An announced GPU missing from a batch disappeared; one in lost_gpus was reported lost by the agent. */

@@ -1,5 +1,6 @@
 package com.trulience.metrics.control;
 
+import com.trulience.metrics.entity.GpuProcesses;
 import com.trulience.metrics.entity.Metric;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,16 +21,21 @@ public final class CurrentFleet {
     private static final String FLEET = """
             SELECT w.id, w.name, w.online, w.last_seen_at, l.gpu_index, g.name, g.power_limit_watts, l.recorded_at,
                    l.vram_used_mb, l.vram_total_mb, l.temperature_celsius, l.utilization_percent, l.power_draw_watts,
-                   l.fan_speed_percent, w.hostname
+                   l.fan_speed_percent, w.hostname, p.processes::text, p.other_count, p.other_vram_used_mb
             FROM workers w
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
+            LEFT JOIN gpu_processes_latest p ON p.worker_id = l.worker_id AND p.gpu_index = l.gpu_index
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
             ORDER BY w.name, w.id, l.gpu_index
             """;
 
     public record GpuNow(int gpuIndex, String name, Integer powerLimitWatts, Instant recordedAt, int vramUsedMb,
                          int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
-                         Integer fanSpeedPercent) {
+                         Integer fanSpeedPercent, GpuProcesses processes) {
+
+        public GpuNow {
+            processes = processes == null ? GpuProcesses.NOT_REPORTED : processes;
+        }
 
         /** To a tenth, as the API and the gauges show it. */
         public double vramUsedPercent() {
@@ -89,7 +95,13 @@ public final class CurrentFleet {
     private static GpuNow gpu(ResultSet rows) throws SQLException {
         return new GpuNow(rows.getInt(5), rows.getString(6), integer(rows.getObject(7)), instant(rows.getTimestamp(8)),
                 rows.getInt(9), rows.getInt(10), rows.getInt(11), rows.getInt(12), integer(rows.getObject(13)),
-                integer(rows.getObject(14)));
+                integer(rows.getObject(14)), processes(rows));
+    }
+
+    private static GpuProcesses processes(ResultSet rows) throws SQLException {
+        String listed = rows.getString(16);
+        return listed == null ? GpuProcesses.NOT_REPORTED
+                : new GpuProcesses(ProcessJson.read(listed), rows.getInt(17), integer(rows.getObject(18)));
     }
 
     private static Integer integer(Object value) {

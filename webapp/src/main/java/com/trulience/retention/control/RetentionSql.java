@@ -165,9 +165,13 @@ final class RetentionSql {
         });
     }
 
+    /** The hourly summaries and the hourly VRAM holders (db/V14) share one window. */
     static long removeHourlyBefore(Connection connection, Instant cutoff) throws SQLException {
-        try (var statement = connection.prepareStatement("DELETE FROM gpu_metrics_hourly WHERE hour < ?")) {
+        try (var statement = connection.prepareStatement("DELETE FROM gpu_metrics_hourly WHERE hour < ?");
+             var holders = connection.prepareStatement("DELETE FROM gpu_process_hourly WHERE hour < ?")) {
             statement.setTimestamp(1, Timestamp.from(cutoff));
+            holders.setTimestamp(1, Timestamp.from(cutoff));
+            holders.executeUpdate();
             return statement.executeUpdate();
         }
     }
