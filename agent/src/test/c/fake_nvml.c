@@ -48,7 +48,8 @@
  *                                    answered INSUFFICIENT_SIZE: the list grows between the two calls
  *   gpu <i> process_utilization <pid> <sm%> <memory%>   a sample of nvmlDeviceGetProcessUtilization
  *   gpu <i> utilization_timestamp <us>   the samples' time stamp (default 1000): a call with a
- *                                    lastSeenTimeStamp at or after it gives NOT_FOUND
+ *                                    lastSeenTimeStamp at or after it gives NOT_FOUND; 0: every call
+ *                                    has samples newer than its lastSeenTimeStamp (a busy GPU)
  *   event <gpu> xid <code> <wait>    the <wait>-th nvmlEventSetWait_v2 call (counted from 1 since
  *   event <gpu> ecc_double_bit <wait>      the script was loaded) delivers this event, if the
  *                                    set has that GPU and type registered; at most 32 events
@@ -701,8 +702,8 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
     nvmlReturn_t rc = check(device, C_PROCESS_UTILIZATION);
     if (rc) return rc;
     if (processSamplesCount == NULL) return NVML_ERROR_INVALID_ARGUMENT;
-    if (device->utilization_count == 0 || lastSeenTimeStamp >= device->utilization_timestamp)
-        return NVML_ERROR_NOT_FOUND;
+    unsigned long long stamp = device->utilization_timestamp ? device->utilization_timestamp : lastSeenTimeStamp + 1;
+    if (device->utilization_count == 0 || lastSeenTimeStamp >= stamp) return NVML_ERROR_NOT_FOUND;
     unsigned int needed = (unsigned int) device->utilization_count;
     if (utilization == NULL || *processSamplesCount < needed) {
         *processSamplesCount = needed;
@@ -710,7 +711,7 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
     }
     for (unsigned int i = 0; i < needed; i++) {
         utilization[i].pid = device->utilization[i].pid;
-        utilization[i].timeStamp = device->utilization_timestamp;
+        utilization[i].timeStamp = stamp;
         utilization[i].smUtil = device->utilization[i].sm;
         utilization[i].memUtil = device->utilization[i].memory;
         utilization[i].encUtil = 0;

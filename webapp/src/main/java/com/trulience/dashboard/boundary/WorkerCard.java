@@ -18,7 +18,8 @@ import java.util.Optional;
 public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, List<GpuCard> gpus,
                          RestartProgress restart) implements Serializable {
 
-    public record GpuCard(int index, String name, List<Gauge> gauges) implements Serializable {
+    /** {@code topHolder}: the process with the most VRAM, compactly; null when the agent lists none. */
+    public record GpuCard(int index, String name, List<Gauge> gauges, String topHolder) implements Serializable {
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -60,7 +61,20 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
                 (gpu.powerDrawWatts() == null ? "–" : gpu.powerDrawWatts()) + " / "
                         + (gpu.powerLimitWatts() == null ? "–" : gpu.powerLimitWatts()) + " W",
                 thresholds.of(worker, Metric.POWER_DRAW_PERCENT), 100));
-        return new GpuCard(gpu.gpuIndex(), gpu.name() == null ? "GPU " + gpu.gpuIndex() : gpu.name(), List.copyOf(gauges));
+        return new GpuCard(gpu.gpuIndex(), gpu.name() == null ? "GPU " + gpu.gpuIndex() : gpu.name(), List.copyOf(gauges),
+                topHolder(gpu));
+    }
+
+    private static String topHolder(GpuNow gpu) {
+        var processes = gpu.processes();
+        if (!processes.reported()) {
+            return null;
+        }
+        return processes.listed().stream().filter(process -> process.vramUsedMb() != null)
+                .max(java.util.Comparator.comparing(com.trulience.metrics.entity.GpuProcess::vramUsedMb))
+                .map(top -> (top.name() == null ? "PID " + top.pid() : top.name())
+                        + (top.runsIn() == null ? "" : " · " + top.runsIn()) + " " + gigabytes(top.vramUsedMb()) + " GB")
+                .orElse(null);
     }
 
     private static Gauge gauge(Metric metric, Double reading, double percentOfScale, String value, String detail,

@@ -4,6 +4,7 @@ import com.trulience.alerts.boundary.AlertsResource.AlertView;
 import com.trulience.alerts.control.Levels;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.History;
+import com.trulience.metrics.control.Processes;
 import com.trulience.restarts.boundary.RestartView;
 import com.trulience.workers.entity.Worker;
 import jakarta.faces.view.ViewScoped;
@@ -36,6 +37,9 @@ public class WorkerPage implements Serializable {
     @Inject
     Thresholds thresholds;
 
+    @Inject
+    Processes processes;
+
     private String id;
     private String range;
     private WorkerHeader worker;
@@ -43,6 +47,7 @@ public class WorkerPage implements Serializable {
     private Map<String, String> charts = Map.of();
     private List<Levels> levels = List.of();
     private List<AlertView> alerts = List.of();
+    private List<VramHolders> holders = List.of();
 
     public void load() {
         var found = Faces.id(id) == null ? null : em.find(Worker.class, Faces.id(id));
@@ -66,7 +71,7 @@ public class WorkerPage implements Serializable {
         alerts = AlertView.list(em, "all", found.id(), ALERTS);
     }
 
-    /** What a push may have changed, without the charts: the online state and the restarts. */
+    /** What a push may have changed, without the charts: the online state, the restarts and who holds the VRAM. */
     public void refresh() {
         var found = em.find(Worker.class, worker.id());
         if (found != null) {
@@ -76,6 +81,11 @@ public class WorkerPage implements Serializable {
 
     private void refresh(Worker found) {
         worker = WorkerHeader.of(found, RestartView.ofWorker(em, found.id(), RESTART_HISTORY));
+        try {
+            holders = processes.current(found.id()).stream().map(gpu -> VramHolders.of(gpu, found.services())).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("processes query failed", e);
+        }
     }
 
     /** For the alert table, which names the worker of each alert. */
@@ -125,6 +135,10 @@ public class WorkerPage implements Serializable {
 
     public List<Levels> getThresholds() {
         return levels;
+    }
+
+    public List<VramHolders> getHolders() {
+        return holders;
     }
 
     public List<AlertView> getAlerts() {
