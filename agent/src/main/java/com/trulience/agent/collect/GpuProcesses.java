@@ -25,6 +25,33 @@ public record GpuProcesses(List<GpuProcess> listed, int otherCount, Integer othe
         listed = listed == null ? null : List.copyOf(listed);
     }
 
+    /**
+     * The first {@code listed} processes (without command lines when {@code commandLines} is false), the others
+     * added to {@code other}: what makes a frame fit the backend's size limit.
+     */
+    GpuProcesses trimmed(int kept, boolean commandLines) {
+        if (listed == null) {
+            return this;
+        }
+        var head = new ArrayList<GpuProcess>(Math.min(kept, listed.size()));
+        int count = otherCount;
+        Integer vram = otherVramUsedMib;
+        for (int i = 0; i < listed.size(); i++) {
+            GpuProcess process = listed.get(i);
+            if (i < kept) {
+                head.add(commandLines || process.commandLine() == null ? process : new GpuProcess(process.pid(),
+                        process.name(), process.unit(), process.container(), process.user(), process.vramUsedMib(),
+                        process.smPercent(), process.memoryPercent(), null));
+            } else {
+                count++;
+                if (process.vramUsedMib() != null) {
+                    vram = (vram == null ? 0 : vram) + process.vramUsedMib();
+                }
+            }
+        }
+        return new GpuProcesses(head, count, vram);
+    }
+
     public static GpuProcesses of(List<GpuProcess> all) {
         if (all.isEmpty()) {
             return NONE_RUNNING;

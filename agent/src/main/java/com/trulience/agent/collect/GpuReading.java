@@ -32,6 +32,11 @@ public record GpuReading(
                 powerLimitWatts, fanSpeedPercent, health, GpuProcesses.NOT_READ);
     }
 
+    GpuReading withProcesses(GpuProcesses replaced) {
+        return new GpuReading(index, name, uuid, lost, vramUsedMib, vramTotalMib, temperatureCelsius, utilizationPercent,
+                powerDrawWatts, powerLimitWatts, fanSpeedPercent, health, replaced);
+    }
+
     static GpuReading lost(int index, String name, String uuid) {
         return new GpuReading(index, name, uuid, true, 0, 0, 0, 0, null, null, null, GpuHealth.NONE);
     }

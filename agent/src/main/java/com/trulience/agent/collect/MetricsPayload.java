@@ -24,7 +24,33 @@ public final class MetricsPayload {
     private MetricsPayload() {
     }
 
+    /**
+     * The backend closes the socket on a frame over 64 KiB; 8 GPUs with 32 processes each, long unit names and
+     * command lines could pass it, so such a frame is written again with fewer processes listed (command lines
+     * first, then halving the lists; the rest summed in {@code processes_other}).
+     */
+    static final int MAX_FRAME_BYTES = 60_000;
+
     public static String json(long workerId, long seq, Sample sample) {
+        String frame = write(workerId, seq, sample);
+        if (frame.length() * 3L <= MAX_FRAME_BYTES || utf8Length(frame) <= MAX_FRAME_BYTES) {
+            return frame;
+        }
+        for (int kept = GpuProcesses.MAX_LISTED; ; kept /= 2) {
+            int listed = kept;
+            frame = write(workerId, seq, new Sample(sample.takenAt(), sample.gpus().stream()
+                    .map(gpu -> gpu.withProcesses(gpu.processes().trimmed(listed, false))).toList()));
+            if (kept == 0 || utf8Length(frame) <= MAX_FRAME_BYTES) {
+                return frame;
+            }
+        }
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    private static String write(long workerId, long seq, Sample sample) {
         var out = new StringWriter(256);
         try (JsonGenerator json = GENERATORS.createGenerator(out)) {
             json.writeStartObject()

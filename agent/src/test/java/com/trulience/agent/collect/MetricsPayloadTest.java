@@ -100,6 +100,30 @@ class MetricsPayloadTest {
                 .getJsonObject(0).containsKey("processes"), "a GPU whose processes were not read has no key");
     }
 
+    @Test
+    void keepsAFrameOfManyProcessesWithLongCommandLinesUnderTheBackendsLimit() {
+        var gpus = new java.util.ArrayList<GpuReading>();
+        for (int gpu = 0; gpu < 8; gpu++) {
+            var processes = new java.util.ArrayList<GpuProcess>();
+            for (int i = 0; i < 32; i++) {
+                processes.add(new GpuProcess(1000 + i, "python3", "u".repeat(200) + ".service", "f".repeat(64), "comfy",
+                        1000 - i, 50, 20, "python3 main.py " + "x".repeat(1000)));
+            }
+            gpus.add(new GpuReading(gpu, "G", "GPU-" + gpu, false, 40000, 81559, 50, 50, 300, 700, null, GpuHealth.NONE,
+                    new GpuProcesses(processes, 4, 100)));
+        }
+
+        String json = MetricsPayload.json(7, 1, new Sample(AT, gpus));
+
+        assertTrue(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MetricsPayload.MAX_FRAME_BYTES, "" + json.length());
+        assertFalse(json.contains("command_line"), "command lines go first");
+        JsonObject gpu = parse(json).getJsonArray("metrics").getJsonObject(0);
+        int listed = gpu.getJsonArray("processes").size();
+        assertTrue(listed > 0 && listed < 32, "listed " + listed);
+        assertEquals(4 + 32 - listed, gpu.getJsonObject("processes_other").getInt("count"), "every process is counted");
+        assertEquals(1000, gpu.getJsonArray("processes").getJsonObject(0).getInt("vram_used_mb"), "the largest stay");
+    }
+
     private static JsonObject parse(String json) {
         try (var reader = Json.createReader(new StringReader(json))) {
             return reader.readObject();

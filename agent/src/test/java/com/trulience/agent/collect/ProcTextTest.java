@@ -36,6 +36,17 @@ class ProcTextTest {
     }
 
     @Test
+    void dropsWhatTheBackendRefusesInANameC1ControlsAndBidiOverrides() {
+        assertEquals("abc", ProcText.clean("a\u0085b\u202ec\u200b", 64));
+    }
+
+    @Test
+    void aSegmentWithASpaceIsNoUnit() {
+        assertEquals(new ProcText.Cgroup("user@1000.service", null),
+                ProcText.cgroup("0::/user.slice/user-1000.slice/user@1000.service/evil name.scope"));
+    }
+
+    @Test
     void refusesWhatIsNoStatLine() {
         assertNull(ProcText.stat("garbage"));
         assertNull(ProcText.stat("1 (x) S 1 2"));
