@@ -5,6 +5,8 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.trulience.agent.nvml.Nvml;
 import com.trulience.agent.nvml.NvmlReturn;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -39,8 +41,11 @@ final class ProcessReads {
     private final ProcessDirectory directory;
     private final IntByReference count = new IntByReference();
     private Memory infos;
+    /** A view of {@code infos}: reading a direct buffer costs no native call per field, as Pointer.getInt does. */
+    private ByteBuffer infoView;
     private int infoCapacity;
     private Memory samples;
+    private ByteBuffer sampleView;
     private int sampleCapacity;
     private final Map<Integer, Long> lastSeenMicros = new HashMap<>();
     private final BitSet utilizationUnsupported = new BitSet();
@@ -107,8 +112,8 @@ final class ProcessReads {
                 int listed = Math.min(count.getValue(), infoCapacity);
                 for (int i = 0; i < listed; i++) {
                     long offset = (long) i * Nvml.PROCESS_INFO_SIZE;
-                    long pid = Integer.toUnsignedLong(infos.getInt(offset + Nvml.PROCESS_INFO_PID));
-                    long bytes = infos.getLong(offset + Nvml.PROCESS_INFO_USED_MEMORY);
+                    long pid = Integer.toUnsignedLong(infoView.getInt((int) offset + Nvml.PROCESS_INFO_PID));
+                    long bytes = infoView.getLong((int) offset + Nvml.PROCESS_INFO_USED_MEMORY);
                     // A process in both lists shows the same memory twice: keep what is known, never the sum.
                     held.merge(pid, bytes, (a, b) -> a == Nvml.VALUE_NOT_AVAILABLE ? b
                             : b == Nvml.VALUE_NOT_AVAILABLE ? a : Math.max(a, b));
@@ -121,6 +126,7 @@ final class ProcessReads {
             }
             infoCapacity = Units.unsigned(count.getValue()) + SLACK;
             infos = new Memory((long) infoCapacity * Nvml.PROCESS_INFO_SIZE);
+            infoView = infos.getByteBuffer(0, infos.size()).order(ByteOrder.nativeOrder());
         }
     }
 
@@ -144,10 +150,11 @@ final class ProcessReads {
                 int listed = Math.min(count.getValue(), sampleCapacity);
                 for (int i = 0; i < listed; i++) {
                     long offset = (long) i * Nvml.PROCESS_UTILIZATION_SIZE;
-                    long pid = Integer.toUnsignedLong(samples.getInt(offset + Nvml.PROCESS_UTILIZATION_PID));
-                    long at = samples.getLong(offset + Nvml.PROCESS_UTILIZATION_TIMESTAMP);
-                    var sample = new Utilization(percent(samples.getInt(offset + Nvml.PROCESS_UTILIZATION_SM)),
-                            percent(samples.getInt(offset + Nvml.PROCESS_UTILIZATION_MEMORY)), at);
+                    int at0 = (int) offset;
+                    long pid = Integer.toUnsignedLong(sampleView.getInt(at0 + Nvml.PROCESS_UTILIZATION_PID));
+                    long at = sampleView.getLong(at0 + Nvml.PROCESS_UTILIZATION_TIMESTAMP);
+                    var sample = new Utilization(percent(sampleView.getInt(at0 + Nvml.PROCESS_UTILIZATION_SM)),
+                            percent(sampleView.getInt(at0 + Nvml.PROCESS_UTILIZATION_MEMORY)), at);
                     utilization.merge(pid, sample, (a, b) -> b.timestamp() > a.timestamp() ? b : a);
                     newest = Math.max(newest, at);
                 }
@@ -168,6 +175,7 @@ final class ProcessReads {
             }
             sampleCapacity = Units.unsigned(count.getValue()) + SLACK;
             samples = new Memory((long) sampleCapacity * Nvml.PROCESS_UTILIZATION_SIZE);
+            sampleView = samples.getByteBuffer(0, samples.size()).order(ByteOrder.nativeOrder());
         }
     }
 
