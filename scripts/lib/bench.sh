@@ -4,6 +4,9 @@
 
 BENCH_RUN_DIR=${BENCH_RUN_DIR:-.run/bench}
 BENCH_BACKEND_PID=
+BENCH_BACKEND_PIDS=()  # every backend started, for cleanup
+BENCH_BACKEND_ENV=()   # NAME=value settings for the backends started from now on
+BENCH_READY_SECS=180
 
 bench_build() {
     echo "Building ..."
@@ -20,24 +23,26 @@ bench_fresh_database() {  # DATABASE
     BENCH_ADMIN_PASSWORD=${BENCH_ADMIN_PASSWORD:-$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')}
 }
 
-# Starts the WAR on Payara Micro and waits until /health/ready says the database is UP. The backend's JDBC URL is
-# BENCH_BACKEND_JDBC_URL when set (e.g. through a relay), else BENCH_JDBC_URL. The log is appended to.
-start_backend_process() {  # PORT
-    local port=$1
+# Starts the WAR on Payara Micro and waits (BENCH_READY_SECS) until /health/ready says the database is UP; sets
+# BENCH_URL and BENCH_BACKEND_PID. The backend's JDBC URL is BENCH_BACKEND_JDBC_URL when set (e.g. through a
+# relay), else BENCH_JDBC_URL. NAME (default backend) names its log, appended to, and its Payara root directory.
+start_backend_process() {  # PORT [NAME]
+    local port=$1 name=${2:-backend}
     # Else the readiness check below could be answered by another process, e.g. a backend an earlier run left.
     [ -z "$(ss -Hltn "( sport = :$port )")" ] || fail "port $port is in use: $(ss -Hltnp "( sport = :$port )")"
     mkdir -p "$BENCH_RUN_DIR"
     BENCH_URL="http://127.0.0.1:$port/"
-    rm -rf "$BENCH_RUN_DIR/payara"  # never the application exploded there by an earlier run (see scripts/run)
-    TRULIENCE_DB_URL="${BENCH_BACKEND_JDBC_URL:-$BENCH_JDBC_URL}" TRULIENCE_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" \
-        java -Xmx512m -XX:+UseSerialGC -jar webapp/target/payara-micro.jar \
+    rm -rf "$BENCH_RUN_DIR/$name-payara"  # never the application exploded there by an earlier run (see scripts/run)
+    env "${BENCH_BACKEND_ENV[@]}" TRULIENCE_DB_URL="${BENCH_BACKEND_JDBC_URL:-$BENCH_JDBC_URL}" \
+        TRULIENCE_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" java -Xmx512m -XX:+UseSerialGC -jar webapp/target/payara-micro.jar \
         --deploy webapp/target/trulience.war --contextroot / --port "$port" --nocluster --disablephonehome \
-        --rootdir "$BENCH_RUN_DIR/payara" >> "$BENCH_RUN_DIR/backend.log" 2>&1 &
+        --rootdir "$BENCH_RUN_DIR/$name-payara" >> "$BENCH_RUN_DIR/$name.log" 2>&1 &
     BENCH_BACKEND_PID=$!
-    for second in $(seq 1 180); do
+    BENCH_BACKEND_PIDS+=("$!")
+    for second in $(seq 1 "$BENCH_READY_SECS"); do
         backend_is_ready && return 0
-        kill -0 "$BENCH_BACKEND_PID" 2>/dev/null || { tail -n 30 "$BENCH_RUN_DIR/backend.log"; fail "backend exited"; }
-        [ "$second" -eq 180 ] && fail "backend not ready within 180 s"
+        kill -0 "$BENCH_BACKEND_PID" 2>/dev/null || { tail -n 30 "$BENCH_RUN_DIR/$name.log"; fail "backend $name exited"; }
+        [ "$second" -eq "$BENCH_READY_SECS" ] && fail "backend $name not ready within $BENCH_READY_SECS s"
         sleep 1
     done
 }
@@ -55,6 +60,15 @@ stop_backend_process() {  # SIGTERM, then SIGKILL after 30 s
     done
     kill -9 "$BENCH_BACKEND_PID" 2>/dev/null || true
     wait "$BENCH_BACKEND_PID" 2>/dev/null || true
+    BENCH_BACKEND_PID=
+}
+
+stop_every_backend_process() {
+    local pid
+    for pid in "${BENCH_BACKEND_PIDS[@]}"; do
+        BENCH_BACKEND_PID=$pid
+        if kill -0 "$pid" 2>/dev/null; then stop_backend_process; fi
+    done
     BENCH_BACKEND_PID=
 }
 

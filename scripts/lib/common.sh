@@ -16,6 +16,14 @@ require_build_tools() {
     [ "$major" = "17" ] || fail "Java 17 is required (Payara Micro 6 misbehaves on newer Java); 'java' is version $major. Set JAVA_HOME/PATH to a JDK 17."
 }
 
+# Each TOOL:PACKAGE must be on PATH; the message names the Debian/Ubuntu package that has it.
+require_tools() {  # TOOL:PACKAGE...
+    local entry
+    for entry in "$@"; do
+        command -v "${entry%%:*}" >/dev/null || fail "${entry%%:*} is not installed. On Debian/Ubuntu: sudo apt-get install -y ${entry#*:}"
+    done
+}
+
 postgres_is_up() {
     pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null
 }

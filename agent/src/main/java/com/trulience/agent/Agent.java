@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -130,7 +131,7 @@ public final class Agent {
             LOG.warning("BACKEND_WS_URL is unset: GPU metrics are collected but not sent anywhere");
             var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), frame -> LOG.fine(frame));
             loop.start();
-            return new Running(loop, null, null, null, 0);
+            return new Running(loop, null, null, null, null);
         }
         Path directory = config.bufferDir().orElseGet(() -> Outbox.defaultDirectory(System.getenv(), Platform.isWindows(),
                 Path.of(System.getProperty("user.home")), Files::isWritable));
@@ -140,6 +141,8 @@ public final class Agent {
         LOG.info(() -> "Outbox in " + outbox.directory() + ", up to " + capacity + " batches ("
                 + (config.bufferMaxBatches().isPresent() ? "BUFFER_MAX_BATCHES" : config.bufferMaxHours() + " h")
                 + "); this run's first seq is " + firstSeq);
+        var started = RunRecord.started(Instant.now(), firstSeq, outbox.size());
+        record(started, outbox);
         var link = new Link(config.backendUrls(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
         var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit);
         String hostname = Hello.localHostname(System.getenv());
@@ -148,11 +151,20 @@ public final class Agent {
         link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
                 config.allowedServices()), restarter::accept);
         loop.start();
-        return new Running(loop, link, outbox, restarter, firstSeq);
+        return new Running(loop, link, outbox, restarter, started);
     }
 
-    /** The running parts; {@code link}, {@code outbox} and {@code restarter} are null when nothing is sent. */
-    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter, long firstSeq) implements AutoCloseable {
+    /** A run record that cannot be written costs the scripts their figures, never the agent its run. */
+    private static void record(RunRecord record, Outbox outbox) {
+        try {
+            record.write(outbox.directory());
+        } catch (IOException e) {
+            LOG.warning(() -> "Could not write " + outbox.directory().resolve(RunRecord.FILE) + " (" + e + ")");
+        }
+    }
+
+    /** The running parts; {@code link}, {@code outbox}, {@code restarter} and {@code started} are null when nothing is sent. */
+    record Running(MetricsLoop loop, Link link, Outbox outbox, Restarter restarter, RunRecord started) implements AutoCloseable {
         @Override
         public void close() {
             // Collection stops first, so that every batch it made is in the outbox for the next start.
@@ -161,6 +173,7 @@ public final class Agent {
                 restarter.close();
                 link.close();
                 stopped(System.err);
+                record(accounting(Instant.now()), outbox);
                 outbox.close();
             }
         }
@@ -168,11 +181,19 @@ public final class Agent {
         /** What this run collected and where it went: lets an operator (and scripts/verify-*) account for every sample. */
         void stopped(PrintStream err) {
             long batches = loop.batches();
-            String seqs = batches == 0 ? "none" : "seq " + firstSeq + " to " + outbox.lastSeq();
+            String seqs = batches == 0 ? "none" : "seq " + started.firstSeq() + " to " + outbox.lastSeq();
             LogFormat.atShutdown(err, LOG, "Stopped: collected " + batches + " batch(es), " + loop.gpuSamples()
                     + " GPU sample(s) since start (" + seqs + "); " + outbox.dropped() + " batch(es) dropped"
                     + " (outbox full or damaged); " + outbox.size() + " not yet acknowledged, kept in "
                     + outbox.directory() + " for the next start");
+        }
+
+        /** The figures of the stop line, as the run record. */
+        RunRecord accounting(Instant stoppedAt) {
+            return new RunRecord("stopped", started.pid(), started.startedAt(), stoppedAt, started.firstSeq(),
+                    outbox.lastSeq(), loop.batches(), loop.gpuSamples(), outbox.dropped(), outbox.droppedAfterSending(),
+                    outbox.size(),
+                    started.batchesHeldAtStart(), link.connections(), link.batchesReplayed());
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * The agent's settings, from environment variables and an optional {@code .env} file in the
- * working directory (the environment wins). Empty values count as unset.
+ * working directory (the environment wins). Empty values count as unset. One piece beyond the usual
+ * size: every setting is read, range-checked and refused here, so one place names each variable.
  */
 public record Config(
         List<URI> backendUrls,
@@ -75,22 +76,6 @@ public record Config(
         simulatedXids = List.copyOf(simulatedXids);
     }
 
-    /** Without REPORT_PROCESS_COMMAND_LINES (off): the settings before it, as the tests build them. */
-    public Config(List<URI> backendUrls, OptionalLong workerId, Optional<String> agentToken, Duration interval,
-            Optional<String> nvmlLibrary, int simulatedGpus, Optional<Path> bufferDir, int bufferMaxHours,
-            OptionalInt bufferMaxBatches, List<String> allowedServices, Restart restart,
-            List<SimulatedNvml.Xid> simulatedXids) {
-        this(backendUrls, workerId, agentToken, interval, nvmlLibrary, simulatedGpus, bufferDir, bufferMaxHours,
-                bufferMaxBatches, allowedServices, restart, simulatedXids, false);
-    }
-
-    /** Without simulated Xids: the settings before SIMULATE_XID, as the tests build them. */
-    public Config(List<URI> backendUrls, OptionalLong workerId, Optional<String> agentToken, Duration interval,
-            Optional<String> nvmlLibrary, int simulatedGpus, Optional<Path> bufferDir, int bufferMaxHours,
-            OptionalInt bufferMaxBatches, List<String> allowedServices, Restart restart) {
-        this(backendUrls, workerId, agentToken, interval, nvmlLibrary, simulatedGpus, bufferDir, bufferMaxHours,
-                bufferMaxBatches, allowedServices, restart, List.of());
-    }
 
     /** A setting the agent refuses to start with; the message names the variable. */
     public static final class Invalid extends RuntimeException {

@@ -45,7 +45,7 @@ class AgentLinkTest {
 
     private Config config(URI url, Duration interval, OptionalInt bufferMaxBatches) {
         return new Config(List.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
-                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS);
+                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS, List.of(), false);
     }
 
     private static Backoff fast() {
@@ -107,6 +107,19 @@ class AgentLinkTest {
             assertTrue(pending >= 4, "batches of the outage still pending: " + pending);
             assertEquals(collected, backend.stored().size() + pending, "every batch stored or pending");
             String line = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            JsonObject record = json(Files.readString(buffer.resolve("run.json")));
+            assertEquals("stopped", record.getString("state"));
+            assertEquals(ProcessHandle.current().pid(), record.getJsonNumber("pid").longValue());
+            assertEquals(1, record.getJsonNumber("first_seq").longValue());
+            assertEquals(collected, record.getJsonNumber("last_seq").longValue());
+            assertEquals(collected, record.getJsonNumber("batches_collected").longValue());
+            assertEquals(2 * collected, record.getJsonNumber("gpu_samples_collected").longValue());
+            assertEquals(0, record.getJsonNumber("batches_dropped").longValue());
+            assertEquals(0, record.getJsonNumber("batches_dropped_after_sending").longValue());
+            assertEquals(pending, record.getInt("batches_unacknowledged"));
+            assertEquals(0, record.getInt("batches_held_at_start"));
+            assertEquals(1, record.getInt("connections"));
+            assertTrue(Instant.parse(record.getString("stopped_at")).compareTo(Instant.parse(record.getString("started_at"))) >= 0);
             assertTrue(line.contains(" INFO Agent: Stopped: collected " + collected + " batch(es), " + 2 * collected
                     + " GPU sample(s) since start (seq 1 to " + collected + "); 0 batch(es) dropped (outbox full or damaged); "
                     + pending + " not yet acknowledged, kept in " + buffer + " for the next start"), line);
@@ -175,6 +188,11 @@ class AgentLinkTest {
             }
             List<Long> inOutbox = batchFiles();
             assertTrue(inOutbox.containsAll(unacknowledged.keySet()), inOutbox + " vs sent " + unacknowledged.keySet());
+            JsonObject killedRun = json(Files.readString(buffer.resolve("run.json")));
+            assertEquals("running", killedRun.getString("state"), "a kill -9 leaves the start record");
+            assertEquals(1, killedRun.getJsonNumber("first_seq").longValue());
+            assertEquals(first.pid(), killedRun.getJsonNumber("pid").longValue());
+
 
             backend.answer = batch -> TestBackend.ack(batch.getJsonNumber("seq").longValue());
             Process second = agentProcess(backend.url(), "second.log");
@@ -194,12 +212,19 @@ class AgentLinkTest {
             assertTrue(log("second.log").contains("this run's first seq is 1001"), log("second.log"));
             assertTrue(log("second.log").matches("(?s).*INFO Agent: Stopped: collected \\d+ batch\\(es\\), \\d+ GPU sample\\(s\\) since start"
                     + " \\(seq 1001 to \\d+\\).*"), "the stop line of a SIGTERM: " + log("second.log"));
+            JsonObject secondRun = json(Files.readString(buffer.resolve("run.json")));
+            assertEquals("stopped", secondRun.getString("state"));
+            assertEquals(second.pid(), secondRun.getJsonNumber("pid").longValue());
+            assertEquals(1001, secondRun.getJsonNumber("first_seq").longValue());
+            assertEquals(inOutbox.size(), secondRun.getInt("batches_held_at_start"));
+            assertTrue(log("second.log").contains(" GPU sample(s) since start (seq 1001 to " + secondRun.getJsonNumber("last_seq")
+                    + "); "), "the record and the stop line agree: " + secondRun + " " + log("second.log"));
         }
     }
 
     private List<Long> batchFiles() throws IOException {
         try (Stream<Path> files = Files.list(buffer)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json"))
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d+\\.json"))
                     .map(n -> Long.parseLong(n.substring(0, n.length() - 5))).sorted().toList();
         }
     }

@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.testing.AgentClient;
+import com.trulience.testing.Await;
+import com.trulience.testing.Frames;
 import com.trulience.testing.Api;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -39,7 +41,6 @@ class IngestionIT extends Deployed {
     static WebArchive deployment() {
         return TrulienceWar.onFreshDatabase(DATABASE, ADMIN_PASSWORD, Map.of());
     }
-
 
     @Test
     void registersAWorkerAndShowsItsTokenOnlyOnce() throws Exception {
@@ -225,15 +226,8 @@ class IngestionIT extends Deployed {
     }
 
     private String awaitStatus(long workerId, String wanted) throws Exception {
-        var deadline = Instant.now().plusSeconds(15);
-        String status;
-        do {
-            status = json(admin().get("api/v1/admin/workers/" + workerId).body()).getString("status");
-            if (!status.equals(wanted)) {
-                Thread.sleep(250);
-            }
-        } while (!status.equals(wanted) && Instant.now().isBefore(deadline));
-        return status;
+        return Await.until("worker " + workerId + " " + wanted, Duration.ofSeconds(15),
+                () -> json(admin().get("api/v1/admin/workers/" + workerId).body()).getString("status"), wanted::equals);
     }
 
     private Api.RegisteredWorker register() throws Exception {
@@ -244,23 +238,14 @@ class IngestionIT extends Deployed {
         return Api.as(base, "admin", ADMIN_PASSWORD);
     }
 
-    static String hello(long workerId, int intervalSeconds) {
-        return """
-                {"type":"hello","worker_id":%d,"hostname":"gpu-host-%d","agent_version":"1.0.0","driver_version":"550.54.15",
-                 "metrics_interval_secs":%d,
-                 "gpus":[{"gpu_index":0,"name":"NVIDIA H100 80GB HBM3","uuid":"GPU-a","power_limit_watts":700},
-                         {"gpu_index":1,"name":"NVIDIA H100 80GB HBM3","uuid":"GPU-b","power_limit_watts":700}],
-                 "services":["comfyui","comfyui@2"]}""".formatted(workerId, workerId, intervalSeconds);
+    /** Two GPUs of 700 W, running both instances of comfyui. */
+    private static String hello(long workerId, int intervalSeconds) {
+        return Frames.hello(workerId, intervalSeconds, 2, "comfyui", "comfyui@2");
     }
 
-    static String metrics(long workerId, long seq, Instant taken, int utilization) {
-        return """
-                {"type":"gpu_metrics","worker_id":%d,"seq":%d,"timestamp":"%s",
-                 "metrics":[{"gpu_index":0,"vram_used_mb":40213,"vram_total_mb":81559,"temperature_celsius":61,
-                             "utilization_percent":%d,"power_draw_watts":512,"fan_speed_percent":30},
-                            {"gpu_index":1,"vram_used_mb":1024,"vram_total_mb":81559,"temperature_celsius":40,
-                             "utilization_percent":0,"power_draw_watts":80,"fan_speed_percent":null}]}"""
-                .formatted(workerId, seq, taken.truncatedTo(ChronoUnit.SECONDS), utilization);
+    /** GPU 0 at that utilization, GPU 1 idle without a fan reading. */
+    private static String metrics(long workerId, long seq, Instant taken, int utilization) {
+        return Frames.metrics(workerId, seq, taken, Frames.BUSY.utilization(utilization), Frames.IDLE);
     }
 
     private static JsonObject json(String text) {

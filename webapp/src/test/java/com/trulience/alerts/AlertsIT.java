@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
+import com.trulience.testing.Await;
+import com.trulience.testing.Frames;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
 import com.trulience.testing.WebhookReceiver;
@@ -14,7 +16,6 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +65,6 @@ class AlertsIT extends Deployed {
         }
     }
 
-
     /** A simulated agent of one worker with 2 GPUs of 700 W that sends one frame at a time and waits for its ack. */
     private final class Agent implements AutoCloseable {
         final Api.RegisteredWorker worker;
@@ -74,24 +74,17 @@ class AlertsIT extends Deployed {
         Agent() throws Exception {
             worker = register();
             client = AgentClient.connect(base, worker.token());
-            client.send("""
-                    {"type":"hello","worker_id":%d,"hostname":"alert-host","agent_version":"1.0.0","driver_version":"550.54.15",
-                     "metrics_interval_secs":60,
-                     "gpus":[{"gpu_index":0,"name":"NVIDIA H100","uuid":"GPU-a","power_limit_watts":700},
-                             {"gpu_index":1,"name":"NVIDIA H100","uuid":"GPU-b","power_limit_watts":700}],
-                     "services":["comfyui"]}""".formatted(worker.id()));
+            client.send(Frames.hello(worker.id(), 60, 2, "comfyui"));
         }
 
         /** GPU 0 at the given temperature; GPU 1 idle unless gpu1PowerWatts says otherwise. */
         void send(Instant at, int gpu0Temperature, int gpu1PowerWatts) throws Exception {
-            send(at, gpu(0, gpu0Temperature, 40_000, 100) + "," + gpu(1, 40, 1_000, gpu1PowerWatts), "");
+            send(at, List.of(gpu(0, gpu0Temperature, 40_000, 100), gpu(1, 40, 1_000, gpu1PowerWatts)), List.of());
         }
 
-        void send(Instant at, String metrics, String extra) throws Exception {
+        void send(Instant at, List<Frames.Gpu> gpus, List<Integer> lostGpus) throws Exception {
             long next = seq.incrementAndGet();
-            client.send("""
-                    {"type":"gpu_metrics","worker_id":%d,"seq":%d,"timestamp":"%s","metrics":[%s]%s}"""
-                    .formatted(worker.id(), next, at, metrics, extra));
+            client.send(Frames.metrics(worker.id(), next, at, gpus, lostGpus));
             assertEquals("{\"type\":\"ack\",\"seq\":" + next + "}", client.next());
         }
 
@@ -109,10 +102,9 @@ class AlertsIT extends Deployed {
         }
     }
 
-    static String gpu(int index, int temperature, int vramUsedMb, int powerWatts) {
-        return """
-                {"gpu_index":%d,"vram_used_mb":%d,"vram_total_mb":81559,"temperature_celsius":%d,"utilization_percent":50,
-                 "power_draw_watts":%d,"fan_speed_percent":30}""".formatted(index, vramUsedMb, temperature, powerWatts);
+    /** Half busy, fan at 30 %, of 81559 MB VRAM. */
+    static Frames.Gpu gpu(int index, int temperature, int vramUsedMb, int powerWatts) {
+        return new Frames.Gpu(index, vramUsedMb, 81559, temperature, 50, powerWatts, 30);
     }
 
     @Test
@@ -194,7 +186,7 @@ class AlertsIT extends Deployed {
         try (var agent = new Agent()) {
             worker = agent.worker.id();
             // GPU 1 was announced but is absent; GPU 0's VRAM is 99.3 % used.
-            agent.send(t0, gpu(0, 50, 81_000, 100), "");
+            agent.send(t0, List.of(gpu(0, 50, 81_000, 100)), List.of());
             var missing = WEBHOOK.await(agent.posts("gpu_missing"), 1, 15).get(0);
             assertEquals(1, missing.getInt("gpu_index"));
             assertTrue(missing.getString("message").contains("missing"), missing.toString());
@@ -202,10 +194,10 @@ class AlertsIT extends Deployed {
             assertEquals("critical", full.getString("severity"));
             assertEquals(99, full.getInt("threshold_value"));
 
-            agent.send(t0.plusSeconds(5), gpu(0, 50, 1_000, 100), ",\"lost_gpus\":[1]");
-            agent.send(t0.plusSeconds(10), gpu(0, 50, 1_000, 100) + "," + gpu(1, 40, 1_000, 100), "");
+            agent.send(t0.plusSeconds(5), List.of(gpu(0, 50, 1_000, 100)), List.of(1));
+            agent.send(t0.plusSeconds(10), List.of(gpu(0, 50, 1_000, 100), gpu(1, 40, 1_000, 100)), List.of());
             awaitQuery("SELECT recovering_samples FROM alerts WHERE metric_name = 'gpu_missing' AND worker_id = " + worker, "1");
-            agent.send(t0.plusSeconds(15), gpu(0, 50, 1_000, 100) + "," + gpu(1, 40, 1_000, 100), "");
+            agent.send(t0.plusSeconds(15), List.of(gpu(0, 50, 1_000, 100), gpu(1, 40, 1_000, 100)), List.of());
             assertEquals("resolved", WEBHOOK.await(agent.posts("gpu_missing"), 2, 15).get(1).getString("event"));
             assertEquals("resolved", WEBHOOK.await(agent.posts("vram_full"), 2, 15).get(1).getString("event"));
         }
@@ -285,13 +277,8 @@ class AlertsIT extends Deployed {
         return Json.createReader(new StringReader(response.body())).readArray();
     }
 
-    private static void awaitQuery(String sql, String wanted) throws InterruptedException {
-        var deadline = Instant.now().plusSeconds(15);
-        String value = TestDatabase.query(DATABASE, sql);
-        while (!wanted.equals(value) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-            value = TestDatabase.query(DATABASE, sql);
-        }
+    private static void awaitQuery(String sql, String wanted) throws Exception {
+        String value = Await.until(sql + " = " + wanted, Duration.ofSeconds(15), () -> TestDatabase.query(DATABASE, sql), wanted::equals);
         assertEquals(wanted, value, sql);
     }
 

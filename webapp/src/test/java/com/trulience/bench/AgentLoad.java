@@ -116,14 +116,9 @@ final class AgentLoad {
     private final Map<Long, String> tokens = new ConcurrentHashMap<>();
 
     private long register() throws Exception {
-        var response = admin.post("api/v1/admin/workers", "{\"name\":\"bench-" + System.nanoTime() + "\"}");
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("registration failed: " + response.body());
-        }
-        var body = JSON.createReader(new StringReader(response.body())).readObject();
-        long id = body.getJsonNumber("id").longValue();
-        tokens.put(id, body.getString("token"));
-        return id;
+        var worker = admin.registerWorker("bench-" + System.nanoTime());
+        tokens.put(worker.id(), worker.token());
+        return worker.id();
     }
 
     private final class SimulatedAgent implements WebSocket.Listener {

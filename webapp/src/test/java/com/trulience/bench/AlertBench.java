@@ -3,8 +3,6 @@ package com.trulience.bench;
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
 import com.trulience.testing.WebhookReceiver;
-import jakarta.json.Json;
-import java.io.StringReader;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,10 +76,9 @@ public final class AlertBench {
     }
 
     private static Connected connect(URL base, Api admin, String prefix, int gpuCount) throws Exception {
-        var response = admin.post("api/v1/admin/workers", "{\"name\":\"" + prefix + System.nanoTime() + "\"}");
-        var body = Json.createReader(new StringReader(response.body())).readObject();
-        long id = body.getJsonNumber("id").longValue();
-        var client = AgentClient.connect(base, body.getString("token"));
+        var worker = admin.registerWorker(prefix + System.nanoTime());
+        long id = worker.id();
+        var client = AgentClient.connect(base, worker.token());
         var gpus = new StringBuilder();
         for (int gpu = 0; gpu < gpuCount; gpu++) {
             gpus.append(gpu == 0 ? "" : ",").append("{\"gpu_index\":").append(gpu).append(",\"name\":\"H100\",\"power_limit_watts\":700}");

@@ -32,13 +32,12 @@ import org.htmlunit.html.HtmlPage;
 
 /**
  * The API and dashboard side of scripts/verify-two-nodes: each command talks to the running backend nodes over
- * loopback, prints what it measured as {@code key=value} lines and exits 1 when a check fails.
+ * loopback, prints what it measured as one JSON object on standard output and exits 1 when a check fails.
  *
  * <pre>
  * webhook PORT FILE                        receive alert webhooks, one JSON document per line in FILE
- * register BASE PASSWORD NAME...           register workers: "id token" per line
  * thresholds BASE PASSWORD WORKER METRIC WARNING CRITICAL
- * workers BASE PASSWORD                    "id status" per worker, as that node's API says
+ * workers BASE PASSWORD                    {"id": "status", ...} as that node's API says
  * restart REQUEST_BASE OTHER_BASE PASSWORD WORKER
  *                                          a restart asked on one node, followed on both nodes' API and dashboards
  * rotate BASE PASSWORD WORKER              rotate the token; milliseconds until the worker is offline
@@ -58,16 +57,14 @@ public final class TwoNodeProbe {
         }
         switch (args[0]) {
             case "webhook" -> webhook(Integer.parseInt(args[1]), Path.of(args[2]));
-            case "register" -> {
-                for (int i = 3; i < args.length; i++) {
-                    var worker = json(call(args[1], args[2], "POST", "api/v1/admin/workers", "{\"name\":\"" + args[i] + "\"}", 201)).asJsonObject();
-                    System.out.println(worker.getJsonNumber("id") + " " + worker.getString("token"));
-                }
-            }
             case "thresholds" -> call(args[1], args[2], "PUT", "api/v1/admin/workers/" + args[3] + "/thresholds",
                     "[{\"metric_name\":\"" + args[4] + "\",\"warning_value\":" + args[5] + ",\"critical_value\":" + args[6]
                             + ",\"is_enabled\":true}]", 200);
-            case "workers" -> workers(args[1], args[2]).forEach((id, status) -> System.out.println(id + " " + status));
+            case "workers" -> {
+                var workers = Json.createObjectBuilder();
+                workers(args[1], args[2]).forEach((id, status) -> workers.add(Long.toString(id), status));
+                System.out.println(workers.build());
+            }
             case "restart" -> System.exit(restart(args[1], args[2], args[3], Long.parseLong(args[4])) ? 0 : 1);
             case "rotate" -> System.exit(rotate(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
             case "unreachable" -> System.exit(unreachable(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
@@ -108,7 +105,7 @@ public final class TwoNodeProbe {
         requestPushes.set(0);
         otherPushes.set(0);
         long start = System.nanoTime();
-        System.out.println("restart_requested_at_ms=" + System.currentTimeMillis());
+        var out = Json.createObjectBuilder().add("requested_at_ms", System.currentTimeMillis());
         var created = json(call(requestBase, password, "POST", "api/v1/admin/workers/" + workerId + "/restart",
                 "{\"service_name\":\"comfyui\",\"reason\":\"verify-two-nodes\",\"force\":true}", 202)).asJsonObject();
         long restartId = created.getJsonNumber("id").longValue();
@@ -123,7 +120,7 @@ public final class TwoNodeProbe {
                 seen.add(status);
             }
             if (status.equals("completed") || status.equals("failed")) {
-                System.out.println("restart_error=" + restart.getString("error_message", ""));
+                out.add("error", restart.getString("error_message", ""));
                 break;
             }
             Thread.sleep(25);
@@ -133,12 +130,10 @@ public final class TwoNodeProbe {
         // the last status's push leaves within the 500 ms throttle
         Thread.sleep(1200);
         sockets.forEach(socket -> socket.abort());
-        System.out.println("restart_id=" + restartId);
-        System.out.println("restart_statuses=" + String.join(",", seen));
-        System.out.println("restart_round_trip_ms=" + roundTripMillis);
-        System.out.println("restart_status_on_other_node=" + otherStatus);
-        System.out.println("dashboard_pushes_requesting_node=" + requestPushes.get());
-        System.out.println("dashboard_pushes_other_node=" + otherPushes.get());
+        System.out.println(out.add("restart_id", restartId).add("statuses", Json.createArrayBuilder(seen))
+                .add("round_trip_ms", roundTripMillis).add("status_on_other_node", otherStatus)
+                .add("dashboard_pushes_requesting_node", requestPushes.get())
+                .add("dashboard_pushes_other_node", otherPushes.get()).build());
         return status.equals("completed") && otherStatus.equals("completed") && requestPushes.get() > 0 && otherPushes.get() > 0;
     }
 
@@ -174,12 +169,12 @@ public final class TwoNodeProbe {
         long deadline = start + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             if ("offline".equals(workers(base, password).get(workerId))) {
-                System.out.println("rotate_disconnect_ms=" + (System.nanoTime() - start) / 1_000_000);
+                System.out.println(Json.createObjectBuilder().add("disconnect_ms", (System.nanoTime() - start) / 1_000_000).build());
                 return true;
             }
             Thread.sleep(25);
         }
-        System.out.println("rotate_disconnect_ms=none within 20 s");
+        System.out.println(Json.createObjectBuilder().addNull("disconnect_ms").build());
         return false;
     }
 
@@ -204,10 +199,8 @@ public final class TwoNodeProbe {
             }
         } while (!restart.getString("status").equals("failed") && System.nanoTime() < deadline);
         String error = restart.getString("error_message", "");
-        System.out.println("unreachable_answer=" + answer.statusCode());
-        System.out.println("unreachable_status=" + restart.getString("status"));
-        System.out.println("unreachable_error=" + error);
-        System.out.println("unreachable_ms=" + (System.nanoTime() - start) / 1_000_000);
+        System.out.println(Json.createObjectBuilder().add("answer", answer.statusCode()).add("status", restart.getString("status"))
+                .add("error", error).add("ms", (System.nanoTime() - start) / 1_000_000).build());
         return restart.getString("status").equals("failed") && (error.startsWith("agent unreachable") || error.startsWith("worker offline"));
     }
 

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
+import com.trulience.testing.Await;
+import com.trulience.testing.Frames;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,7 +40,7 @@ class HistoryIT extends Deployed {
 
     /** Worker 1: 24 h of 2 GPUs sampled every 5 s, plus hourly summaries of 3 days before. Worker 2: nothing. */
     @BeforeAll
-    static void seed() {
+    static void seed() throws Exception {
         awaitSchema();
         TestDatabase.execute(DATABASE, "INSERT INTO workers (id, name, hostname, interval_seconds) VALUES "
                 + "(1, 'gpu-h1', 'h1', 5), (2, 'gpu-h2', 'h2', 5) ON CONFLICT DO NOTHING");
@@ -59,19 +60,9 @@ class HistoryIT extends Deployed {
                 + "81559, 50, 70, 720 * 60, 0, 100, 720 * 50 FROM generate_series(26, 98) h ON CONFLICT DO NOTHING");
     }
 
-    private static void awaitSchema() {
-        var deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if ("t".equals(TestDatabase.query(DATABASE, "SELECT (to_regclass('gpu_metrics_hourly') IS NOT NULL)::text").substring(0, 1))) {
-                    return;
-                }
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    private static void awaitSchema() throws Exception {
+        Await.until("the schema's migrations", Duration.ofSeconds(60),
+                () -> "t".equals(TestDatabase.query(DATABASE, "SELECT (to_regclass('gpu_metrics_hourly') IS NOT NULL)::text").substring(0, 1)));
     }
 
     @Test
@@ -163,12 +154,10 @@ class HistoryIT extends Deployed {
 
     @Test
     void samplesSentOverTheSocketShowUpInCurrentAndHistory() throws Exception {
-        var registered = json(admin().post("api/v1/admin/workers", "{\"name\":\"gpu-live\"}").body());
-        long id = registered.getJsonNumber("id").longValue();
-        try (var agent = AgentClient.connect(base, registered.getString("token"))) {
-            agent.send("{\"type\":\"gpu_metrics\",\"worker_id\":" + id + ",\"seq\":1,\"timestamp\":\"" + NOW.minusSeconds(10)
-                    + "\",\"metrics\":[{\"gpu_index\":0,\"vram_used_mb\":1,\"vram_total_mb\":2,\"temperature_celsius\":77,"
-                    + "\"utilization_percent\":5,\"power_draw_watts\":null,\"fan_speed_percent\":null}]}");
+        var registered = admin().registerWorker("gpu-live");
+        long id = registered.id();
+        try (var agent = AgentClient.connect(base, registered.token())) {
+            agent.send(Frames.metrics(id, 1, NOW.minusSeconds(10), new Frames.Gpu(0, 1, 2, 77, 5, null, null)));
             assertEquals("{\"type\":\"ack\",\"seq\":1}", agent.next());
         }
         var history = json(admin().get("api/v1/admin/workers/" + id + "/metrics").body());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.trulience.testing.AgentClient;
+import com.trulience.testing.Await;
+import com.trulience.testing.Browser;
 import com.trulience.testing.Api;
 import com.trulience.testing.Deployed;
 import com.trulience.testing.TestDatabase;
@@ -15,7 +17,6 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.StringReader;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -36,9 +36,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Who holds the VRAM, end to end: the real agent jar on the fake libnvidia-ml.so.1 reporting real child processes of
@@ -49,11 +46,12 @@ class ProcessesIT extends Deployed {
 
     private static final String DATABASE = "trulience_it_processes";
     private static final String ADMIN_PASSWORD = "processes-admin-password";
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final long MIB = 1024 * 1024;
     private static final AtomicInteger WORKERS = new AtomicInteger();
-    private static ChromeDriver browser;
+    /** The agent samples every second; a busy 2-core machine may take a while to store and show it. */
+    private static final Duration AGENT = Duration.ofSeconds(60);
+    private static final Duration PAGE = Duration.ofSeconds(30);
+    private static Browser browser;
 
     private final List<Process> started = new ArrayList<>();
 
@@ -76,7 +74,7 @@ class ProcessesIT extends Deployed {
     @AfterAll
     static void quit() {
         if (browser != null) {
-            browser.quit();
+            browser.close();
             browser = null;
         }
     }
@@ -121,7 +119,7 @@ class ProcessesIT extends Deployed {
         assertFalse(frame.contains("sleep 600"), frame);
 
         started.add(agent(agentJar, directory, environment));
-        JsonObject gpu = await("three processes of GPU 0", () -> gpus(worker.id()), gpus -> gpus.size() == 1
+        JsonObject gpu = Await.until("three processes of GPU 0", AGENT, () -> gpus(worker.id()), gpus -> gpus.size() == 1
                 && gpus.getJsonObject(0).get("processes") instanceof JsonArray list && list.size() == 3).getJsonObject(0);
         var processes = gpu.getJsonArray("processes");
         assertEquals(List.of(first, second, gone), processes.getValuesAs(JsonObject.class).stream()
@@ -147,27 +145,25 @@ class ProcessesIT extends Deployed {
         assertEquals(3, current.getJsonArray("processes").size(), current.toString());
         assertEquals(40000 - 30144 - 2048 - 512, current.getInt("unattributed_vram_mb"));
 
-        assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-                "browser part skipped: install Chromium with `apt-get install -y chromium chromium-driver`");
         signIn();
-        browser.get(new URL(base, "admin/worker.xhtml?id=" + worker.id()).toString());
+        browser.open(base, "admin/worker.xhtml?id=" + worker.id());
         // read inside the wait: every sample's push re-renders the list under the reader
-        List<String> rows = wait(Duration.ofSeconds(30)).until(driver -> {
-            var texts = driver.findElements(By.cssSelector("#holders [data-gpu='0'] tr.holder")).stream()
-                    .map(row -> row.getText()).toList();
+        List<String> rows = browser.until("three holders on the worker page", () -> {
+            var texts = browser.findAll(By.cssSelector("#holders [data-gpu='0'] tr.holder")).stream()
+                    .map(Browser::text).toList();
             return texts.size() == 3 ? texts : null;
-        });
+        }, PAGE);
         assertTrue(rows.get(0).contains("sleep") && rows.get(0).contains("30144") && rows.get(0).contains("36.8 %")
                 && rows.get(0).contains("87 %"), rows.get(0));
         assertTrue(rows.get(1).contains("sleep") && rows.get(1).contains("2048"), rows.get(1));
         assertTrue(rows.get(2).contains("(exited)") && rows.get(2).contains("512"), rows.get(2));
-        String unattributed = wait(Duration.ofSeconds(30)).until(driver -> driver.findElement(
-                By.cssSelector("#holders [data-gpu='0'] .unattributed")).getText());
+        String unattributed = browser.until("the unattributed VRAM", () -> Browser.text(browser.find(
+                By.cssSelector("#holders [data-gpu='0'] .unattributed"))));
         assertTrue(unattributed.contains((40000 - 30144 - 2048 - 512) + " MiB"), unattributed);
-        screenshot("worker-processes");
-        browser.get(new URL(base, "admin/hardware.xhtml").toString());
-        String top = wait(Duration.ofSeconds(30)).until(driver -> driver.findElement(
-                By.cssSelector("[data-worker='" + worker.id() + "'] [data-gpu='0'] .top-holder"))).getText();
+        browser.screenshot("worker-processes");
+        browser.open(base, "admin/hardware.xhtml");
+        String top = browser.until("the top holder on the card", () -> Browser.text(browser.find(
+                By.cssSelector("[data-worker='" + worker.id() + "'] [data-gpu='0'] .top-holder"))), PAGE);
         assertTrue(top.contains("sleep") && top.contains("29.4 GB"), top);
     }
 
@@ -197,14 +193,13 @@ class ProcessesIT extends Deployed {
                     "[{\"pid\":7,\"name\":\"" + hostile + "\",\"unit\":\"comfyui.service\",\"vram_used_mb\":1000}]"));
             assertEquals("{\"type\":\"ack\",\"seq\":4}", agent.next());
         }
-        assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(), "browser part skipped");
         signIn();
-        browser.get(new URL(base, "admin/worker.xhtml?id=" + worker.id()).toString());
-        var name = wait(Duration.ofSeconds(30)).until(driver -> driver.findElement(
-                By.cssSelector("#holders [data-gpu='0'] tr.holder .allow-listed")));
-        assertEquals(hostile, name.getText(), "shown as text, and comfyui.service is the announced comfyui");
-        screenshot("worker-processes-hostile");
-        assertTrue(browser.findElements(By.cssSelector("#holders img")).isEmpty(), "no markup from a process name");
+        browser.open(base, "admin/worker.xhtml?id=" + worker.id());
+        String name = browser.until("the marked holder", () -> Browser.text(browser.find(
+                By.cssSelector("#holders [data-gpu='0'] tr.holder .allow-listed"))), PAGE);
+        assertEquals(hostile, name, "shown as text, and comfyui.service is the announced comfyui");
+        browser.screenshot("worker-processes-hostile");
+        assertTrue(browser.findAll(By.cssSelector("#holders img")).isEmpty(), "no markup from a process name");
     }
 
     @Test
@@ -251,7 +246,7 @@ class ProcessesIT extends Deployed {
                             + "{\"pid\":10,\"name\":\"python3\",\"unit\":\"comfyui.service\",\"vram_used_mb\":9000}]"));
             assertEquals("{\"type\":\"ack\",\"seq\":1}", agent.next());
         }
-        var alerts = await("the VRAM alerts", () -> Json.createReader(new StringReader(admin()
+        var alerts = Await.until("the VRAM alerts", AGENT, () -> Json.createReader(new StringReader(admin()
                 .get("api/v1/admin/alerts?state=open&worker_id=" + worker.id()).body())).readArray().getValuesAs(JsonObject.class)
                 .stream().filter(alert -> alert.getString("metric_name").startsWith("vram")).toList(), list -> list.size() == 2);
         for (var alert : alerts) {
@@ -303,55 +298,17 @@ class ProcessesIT extends Deployed {
         return json(response.body()).getJsonArray("gpus");
     }
 
-    private interface Read<T> {
-        T get() throws Exception;
-    }
-
-    /** Polls the API until the agent's next samples arrive: the agent runs on its own interval. */
-    private static <T> T await(String what, Read<T> read, Predicate<T> done) throws Exception {
-        var deadline = Instant.now().plusSeconds(60);
-        T value = read.get();
-        while (!done.test(value)) {
-            assertTrue(Instant.now().isBefore(deadline), "waiting for " + what + ", last: " + value);
-            Thread.sleep(200);
-            value = read.get();
-        }
-        return value;
-    }
-
     private Api admin() {
         return Api.as(base, "admin", ADMIN_PASSWORD);
     }
 
     private void signIn() throws Exception {
         if (browser == null) {
-            System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-            var options = new ChromeOptions();
-            options.setBinary(CHROMIUM);
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                    "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("processes-it-chromium"));
-            browser = new ChromeDriver(options);
+            Browser.assumeInstalled();
+            browser = Browser.start();
         }
-        browser.manage().deleteAllCookies();
-        browser.get(new URL(base, "login.xhtml").toString());
-        browser.findElement(By.id("login:username")).sendKeys("admin");
-        browser.findElement(By.id("login:password")).sendKeys(ADMIN_PASSWORD);
-        browser.findElement(By.id("login:submit")).click();
-        wait(Duration.ofSeconds(60)).until(driver -> driver.getCurrentUrl().contains("/admin/hardware.xhtml"));
-    }
-
-    private static void screenshot(String name) throws Exception {
-        Path shots = Files.createDirectories(Path.of("target", "screenshots"));
-        File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.FILE);
-        Files.copy(shot.toPath(), shots.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static WebDriverWait wait(Duration deadline) {
-        var wait = new WebDriverWait(browser, deadline);
-        wait.ignoring(org.openqa.selenium.NoSuchElementException.class);
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
+        browser.reset();
+        browser.signIn(base, "admin", ADMIN_PASSWORD);
     }
 
     private static JsonObject json(String text) {

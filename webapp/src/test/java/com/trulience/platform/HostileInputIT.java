@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
+import com.trulience.testing.Await;
 import com.trulience.testing.Deployed;
+import com.trulience.testing.Frames;
 import com.trulience.testing.ServerHeap;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
@@ -84,7 +86,7 @@ class HostileInputIT extends Deployed {
     void aWellBehavedAgentIsServedBeforeAnyHostileInput() throws Exception {
         steady = register();
         steadyAgent = AgentClient.connect(base, steady.token());
-        steadyAgent.send(hello(steady.id(), "[\"comfyui\"]"));
+        steadyAgent.send(hello(steady.id(), "comfyui"));
         for (int i = 0; i < 50; i++) {
             assertServesTheSteadyAgent();
         }
@@ -151,7 +153,7 @@ class HostileInputIT extends Deployed {
                 List.of(good.replace("\"seq\":5", "\"seq\":-1"), "invalid_payload", "seq"),
                 List.of(good.replace("\"seq\":5", "\"seq\":1e30"), "invalid_payload", "seq"),
                 List.of(good.replace("[{\"gpu_index\"", "[" + thousandsOfGpus + ",{\"gpu_index\""), "invalid_payload", "metrics"),
-                List.of(hello(id, "[]").replace("\"gpus\":[", "\"gpus\":[" + thousandsOfGpus + ","), "invalid_payload", "gpus"),
+                List.of(hello(id).replace("\"gpus\":[", "\"gpus\":[" + thousandsOfGpus + ","), "invalid_payload", "gpus"),
                 List.of(good.replace(now.toString(), "+999999999-12-31T23:59:59Z"), "invalid_payload", "timestamp"),
                 List.of(good.replace(now.toString(), "9999-12-31T23:59:59Z"), "invalid_payload", "timestamp"),
                 List.of(good.replace(now.toString(), now.plus(Duration.ofMinutes(6)).toString()), "invalid_payload", "timestamp"),
@@ -192,18 +194,18 @@ class HostileInputIT extends Deployed {
                 "/usr/bin/comfyui", "comfyui\nsshd", "comfyui\u0000", "comfyu\u0456", "\u202Eiuyfmoc", "\uFF43omfyui", "x".repeat(65),
                 "x".repeat(50_000), "");
         try (var agent = AgentClient.connect(base, worker.token())) {
-            agent.send(hello(worker.id(), "[\"comfyui\"]"));
+            agent.send(hello(worker.id(), "comfyui"));
             for (String service : hostileServices) {
-                agent.send(hello(worker.id(), "[" + Json.createValue(service) + "]"));
+                agent.send(hello(worker.id(), service));
                 var error = json(agent.next());
                 assertEquals("services[0]", error.getString("field"), service.length() > 40 ? service.substring(0, 40) : service);
             }
-            agent.send(hello(worker.id(), "[\"comfyui\"]").replace("\"hostname\":\"gpu-host-" + worker.id() + "\"", "\"hostname\":\"a;rm -rf /\""));
+            agent.send(hello(worker.id(), "comfyui").replace("\"hostname\":\"gpu-host-" + worker.id() + "\"", "\"hostname\":\"a;rm -rf /\""));
             assertEquals("hostname", json(agent.next()).getString("field"));
-            agent.send(hello(worker.id(), "[\"comfyui\"]").replace("\"hostname\":\"gpu-host-" + worker.id() + "\"",
+            agent.send(hello(worker.id(), "comfyui").replace("\"hostname\":\"gpu-host-" + worker.id() + "\"",
                     "\"hostname\":\"" + "h".repeat(254) + "\""));
             assertEquals("hostname", json(agent.next()).getString("field"));
-            agent.send(hello(worker.id(), "[\"comfyui\"]").replace("NVIDIA H100", "<script>alert(1)</script>"));
+            agent.send(hello(worker.id(), "comfyui").replace("NVIDIA H100", "<script>alert(1)</script>"));
             assertEquals("gpus[0].name", json(agent.next()).getString("field"));
             assertTrue(agent.isOpen());
         }
@@ -237,7 +239,9 @@ class HostileInputIT extends Deployed {
 
         // Batches that do not wait for their acks: 64 GPUs each, far more than the agent's window.
         var batches = register();
-        Instant start = Instant.now().minusSeconds(3_600).truncatedTo(ChronoUnit.SECONDS);
+        // Each batch a second of its own, all of them in the past: from an hour back, the 3,900th would be more than
+        // 5 minutes ahead, an invalid frame that spends the frame budget, and the flood closed for that reason instead.
+        Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
         try (var flooder = AgentClient.connect(base, batches.token())) {
             try {
                 // Closed after 671 to 1,952 in runs on 2 busy cores: the bound only ends a run where it never closes.
@@ -321,15 +325,14 @@ class HostileInputIT extends Deployed {
         String reason = "<script>alert('reason')</script>";
         String agentError = "<img src=x onerror=alert('error')>";
         try (var agent = AgentClient.connect(base, worker.token())) {
-            agent.send(hello(worker.id(), "[\"comfyui\"]"));
+            agent.send(hello(worker.id(), "comfyui"));
             awaitOnline(worker.id());
             var accepted = admin().post("api/v1/admin/workers/" + worker.id() + "/restart",
                     "{\"service_name\":\"comfyui\",\"reason\":" + Json.createValue(reason) + "}");
             assertEquals(202, accepted.statusCode(), accepted.body());
             long restartId = json(accepted.body()).getJsonNumber("id").longValue();
             assertEquals("restart", json(agent.next()).getString("type"));
-            agent.send("{\"type\":\"restart_status\",\"restart_id\":" + restartId + ",\"status\":\"failed\",\"error_message\":"
-                    + Json.createValue(agentError) + "}");
+            agent.send(Frames.restartStatus(restartId, "failed", agentError));
             awaitRestartFailed(restartId);
         }
         try (var browser = signedInBrowser()) {
@@ -353,7 +356,7 @@ class HostileInputIT extends Deployed {
     void refusesACrossSiteFormPostWithoutAValidViewStateAndChangesNothing() throws Exception {
         var worker = register();
         try (var agent = AgentClient.connect(base, worker.token())) {
-            agent.send(hello(worker.id(), "[\"comfyui\"]"));
+            agent.send(hello(worker.id(), "comfyui"));
             awaitOnline(worker.id());
             String cookie;
             try (var browser = signedInBrowser()) {
@@ -446,19 +449,13 @@ class HostileInputIT extends Deployed {
     }
 
     private void awaitOnline(long workerId) throws Exception {
-        var deadline = Instant.now().plusSeconds(10);
-        while (!json(admin().get("api/v1/admin/workers/" + workerId).body()).getString("status").equals("online")) {
-            assertTrue(Instant.now().isBefore(deadline), "worker " + workerId + " did not come online");
-            Thread.sleep(100);
-        }
+        Await.until("worker " + workerId + " online", Duration.ofSeconds(10),
+                () -> json(admin().get("api/v1/admin/workers/" + workerId).body()).getString("status").equals("online"));
     }
 
     private void awaitRestartFailed(long restartId) throws Exception {
-        var deadline = Instant.now().plusSeconds(10);
-        while (!json(admin().get("api/v1/admin/restarts/" + restartId).body()).getString("status").equals("failed")) {
-            assertTrue(Instant.now().isBefore(deadline), "restart " + restartId + " did not fail");
-            Thread.sleep(100);
-        }
+        Await.until("restart " + restartId + " failed", Duration.ofSeconds(10),
+                () -> json(admin().get("api/v1/admin/restarts/" + restartId).body()).getString("status").equals("failed"));
     }
 
     private Api.RegisteredWorker register() throws Exception {
@@ -469,26 +466,14 @@ class HostileInputIT extends Deployed {
         return Api.as(base, "admin", ADMIN_PASSWORD);
     }
 
-    private static String hello(long workerId, String services) {
-        return """
-                {"type":"hello","worker_id":%d,"hostname":"gpu-host-%d","agent_version":"1.0.0","driver_version":"550.54.15",
-                 "metrics_interval_secs":3600,
-                 "gpus":[{"gpu_index":0,"name":"NVIDIA H100 80GB HBM3","uuid":"GPU-a","power_limit_watts":700}],
-                 "services":%s}""".formatted(workerId, workerId, services);
+    /** One GPU, and an interval long enough to stay online without samples. */
+    private static String hello(long workerId, String... services) {
+        return Frames.hello(workerId, 3600, 1, services);
     }
 
     /** A valid batch; GPU 0 reads utilization 50 and VRAM 81559 MB total, GPU 1 (if any) 1024 MB used at 40 °C. */
     private static String metrics(long workerId, long seq, Instant taken, int gpus) {
-        var samples = new StringBuilder();
-        for (int gpu = 0; gpu < gpus; gpu++) {
-            samples.append(gpu == 0 ? "" : ",").append(gpu == 0
-                    ? "{\"gpu_index\":0,\"vram_used_mb\":40213,\"vram_total_mb\":81559,\"temperature_celsius\":61,"
-                    + "\"utilization_percent\":50,\"power_draw_watts\":512,\"fan_speed_percent\":30}"
-                    : "{\"gpu_index\":" + gpu + ",\"vram_used_mb\":1024,\"vram_total_mb\":81559,\"temperature_celsius\":40,"
-                    + "\"utilization_percent\":0,\"power_draw_watts\":80,\"fan_speed_percent\":null}");
-        }
-        return "{\"type\":\"gpu_metrics\",\"worker_id\":" + workerId + ",\"seq\":" + seq + ",\"timestamp\":\""
-                + taken.truncatedTo(ChronoUnit.SECONDS) + "\",\"metrics\":[" + samples + "]}";
+        return Frames.metrics(workerId, seq, taken, Frames.gpus(gpus), List.of());
     }
 
     private static JsonObject json(String text) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.testing.Api;
+import com.trulience.testing.Await;
+import com.trulience.testing.Pbkdf2;
 import com.trulience.testing.TcpProxy;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
@@ -14,11 +16,8 @@ import java.io.IOException;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.Map;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import org.htmlunit.WebClient;
 import org.htmlunit.html.HtmlPage;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -90,8 +89,7 @@ class PlatformIT extends Deployed {
 
     @Test
     void adminApiAnswers403ForAViewerAnd200ForTheAdmin() throws Exception {
-        execute("INSERT INTO users (username, password_hash, role) VALUES ('viewer', '" + pbkdf2(VIEWER_PASSWORD)
-                + "', 'viewer') ON CONFLICT (username) DO NOTHING");
+        Pbkdf2.addUser(DATABASE, "viewer", VIEWER_PASSWORD, "viewer");
         var forbidden = get("api/v1/admin/workers", basic("viewer", VIEWER_PASSWORD));
         assertEquals(403, forbidden.statusCode());
         assertTrue(forbidden.body().contains("\"status\":403"), forbidden.body());
@@ -160,11 +158,8 @@ class PlatformIT extends Deployed {
         } finally {
             database.restore();
         }
-        var deadline = Instant.now().plusSeconds(30);
-        HttpResponse<String> ready;
-        do {
-            ready = get("health/ready", null);
-        } while (ready.statusCode() != 200 && Instant.now().isBefore(deadline) && pause());
+        var ready = Await.until("readiness again", Duration.ofSeconds(30), () -> get("health/ready", null),
+                response -> response.statusCode() == 200);
         assertEquals(200, ready.statusCode(), ready.body());
         assertEquals(200, get("api/v1/admin/workers", basic("admin", ADMIN_PASSWORD)).statusCode());
     }
@@ -192,26 +187,11 @@ class PlatformIT extends Deployed {
         return Api.basic(username, password);
     }
 
-    /** The stored format of Jakarta Security's Pbkdf2PasswordHash: algorithm:iterations:salt:hash. */
-    private static String pbkdf2(String password) throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        var spec = new PBEKeySpec(password.toCharArray(), salt, 600_000, 256);
-        byte[] hash = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        var base64 = Base64.getEncoder();
-        return "PBKDF2WithHmacSHA256:600000:" + base64.encodeToString(salt) + ":" + base64.encodeToString(hash);
-    }
-
     private static String query(String sql) {
         return TestDatabase.query(DATABASE, sql);
     }
 
     private static void execute(String sql) {
         TestDatabase.execute(DATABASE, sql);
-    }
-
-    private static boolean pause() throws InterruptedException {
-        Thread.sleep(500);
-        return true;
     }
 }

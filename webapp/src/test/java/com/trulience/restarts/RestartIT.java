@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import com.trulience.testing.AgentClient;
+import com.trulience.testing.Await;
+import com.trulience.testing.Frames;
 import com.trulience.testing.Api;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
@@ -17,12 +19,11 @@ import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +48,7 @@ class RestartIT extends Deployed {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return TrulienceWar.withConfig(Map.of(
-                "trulience.db.url", TestDatabase.recreate(DATABASE),
-                "trulience.db.user", TestDatabase.USER,
-                "trulience.admin.password", ADMIN_PASSWORD,
-                "restart.ack.timeout.seconds", "3"));
-    }
-
-    private record Registered(long id, String token) {
+        return TrulienceWar.onFreshDatabase(DATABASE, ADMIN_PASSWORD, Map.of("restart.ack.timeout.seconds", "3"));
     }
 
     @Test
@@ -191,8 +185,10 @@ class RestartIT extends Deployed {
                 "agent/target/trulience-agent-*.jar is missing: build the agent first (mvn verify from the root builds it before webapp)");
         var worker = register();
         var busy = new AtomicBoolean(true);
+        var queuePolls = new AtomicInteger();
         var comfyUi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         comfyUi.createContext("/queue", exchange -> {
+            queuePolls.incrementAndGet();
             byte[] body = ("{\"queue_running\":" + (busy.get() ? "[[1,\"p\",{},{},[]]]" : "[]") + ",\"queue_pending\":[]}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
@@ -233,7 +229,9 @@ class RestartIT extends Deployed {
             long id = json(accepted.body()).getJsonNumber("id").longValue();
 
             awaitRestart(id, "waiting_for_job");
-            Thread.sleep(3000);
+            // the agent finds the job still running twice more, and goes on waiting
+            int polled = queuePolls.get();
+            Await.until("two more looks at ComfyUI's queue", Duration.ofSeconds(30), () -> queuePolls.get() >= polled + 2);
             assertEquals("waiting_for_job", restartLog(id).getString("status"), "no restart while the job runs");
             busy.set(false);
 
@@ -262,62 +260,40 @@ class RestartIT extends Deployed {
     }
 
     private JsonObject awaitRestart(long id, String wanted) throws Exception {
-        var deadline = Instant.now().plusSeconds(30);
-        JsonObject log;
-        do {
-            log = restartLog(id);
-            if (!log.getString("status").equals(wanted)) {
-                Thread.sleep(200);
-            }
-        } while (!log.getString("status").equals(wanted) && Instant.now().isBefore(deadline));
+        var log = Await.until("restart " + id + " " + wanted, Duration.ofSeconds(30), () -> restartLog(id),
+                found -> found.getString("status").equals(wanted));
         assertEquals(wanted, log.getString("status"), log.toString());
         return log;
     }
 
     private void awaitWorker(long id, String wanted) throws Exception {
-        var deadline = Instant.now().plusSeconds(30);
-        String status;
-        do {
-            status = json(admin().get("api/v1/admin/workers/" + id).body()).getString("status");
-            if (!status.equals(wanted)) {
-                Thread.sleep(200);
-            }
-        } while (!status.equals(wanted) && Instant.now().isBefore(deadline));
+        String status = Await.until("worker " + id + " " + wanted, Duration.ofSeconds(30),
+                () -> json(admin().get("api/v1/admin/workers/" + id).body()).getString("status"), wanted::equals);
         assertEquals(wanted, status);
     }
 
-    private AgentClient online(Registered worker) throws Exception {
+    private AgentClient online(Api.RegisteredWorker worker) throws Exception {
         var agent = AgentClient.connect(base, worker.token());
         agent.send(hello(worker.id()));
         awaitWorker(worker.id(), "online");
         return agent;
     }
 
-    private Registered register() throws Exception {
-        var response = admin().post("api/v1/admin/workers", "{\"name\":\"restart-" + WORKERS.incrementAndGet() + "\"}");
-        assertEquals(201, response.statusCode(), response.body());
-        var body = json(response.body());
-        return new Registered(body.getJsonNumber("id").longValue(), body.getString("token"));
+    private Api.RegisteredWorker register() throws Exception {
+        return admin().registerWorker("restart-" + WORKERS.incrementAndGet());
     }
 
     private Api admin() {
         return Api.as(base, "admin", ADMIN_PASSWORD);
     }
 
+    /** No GPUs, and a long interval: online without sending samples. */
     private static String hello(long workerId) {
-        return """
-                {"type":"hello","worker_id":%d,"hostname":"gpu-%d","agent_version":"1.0.0","driver_version":null,
-                 "metrics_interval_secs":60,"gpus":[],"services":["comfyui","comfyui@2"]}""".formatted(workerId, workerId);
+        return Frames.hello(workerId, 60, 0, "comfyui", "comfyui@2");
     }
 
     private static String status(long restartId, String status, String error) {
-        var json = Json.createObjectBuilder().add("type", "restart_status").add("restart_id", restartId).add("status", status);
-        if (error == null) {
-            json.addNull("error_message");
-        } else {
-            json.add("error_message", error);
-        }
-        return json.build().toString();
+        return Frames.restartStatus(restartId, status, error);
     }
 
     private static JsonObject json(String text) {

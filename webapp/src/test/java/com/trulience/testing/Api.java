@@ -26,7 +26,7 @@ public record Api(URL base, String authorization) {
     }
 
     /** A worker registered through the admin API, with the token that is shown only once. */
-    public record RegisteredWorker(long id, String token) {
+    public record RegisteredWorker(long id, String name, String token) {
     }
 
     public RegisteredWorker registerWorker(String name) throws Exception {
@@ -35,7 +35,7 @@ public record Api(URL base, String authorization) {
             throw new AssertionError("registering " + name + " answered " + response.statusCode() + ": " + response.body());
         }
         var body = jakarta.json.Json.createReader(new java.io.StringReader(response.body())).readObject();
-        return new RegisteredWorker(body.getJsonNumber("id").longValue(), body.getString("token"));
+        return new RegisteredWorker(body.getJsonNumber("id").longValue(), name, body.getString("token"));
     }
 
     public HttpResponse<String> get(String path) throws Exception {

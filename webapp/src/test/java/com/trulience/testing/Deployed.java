@@ -1,7 +1,6 @@
 package com.trulience.testing;
 
 import java.net.URL;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -10,13 +9,10 @@ import org.junit.jupiter.api.BeforeEach;
  */
 public abstract class Deployed {
 
-    @ArquillianResource
-    URL deployed;
-
     protected URL base;
 
     @BeforeEach
     void overLoopback() {
-        base = Loopback.of(deployed);
+        base = Loopback.of(DeploymentUrl.current());
     }
 }

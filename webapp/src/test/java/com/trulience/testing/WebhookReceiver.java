@@ -8,7 +8,7 @@ import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,17 +72,9 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     /** Waits up to timeoutSeconds until at least count documents match; returns those that do. */
-    public List<JsonObject> await(Predicate<JsonObject> filter, int count, int timeoutSeconds) throws InterruptedException {
-        var deadline = Instant.now().plusSeconds(timeoutSeconds);
-        List<JsonObject> matching = of(filter);
-        while (matching.size() < count && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-            matching = of(filter);
-        }
-        if (matching.size() < count) {
-            throw new AssertionError("expected " + count + " webhook post(s) within " + timeoutSeconds + " s, got " + matching);
-        }
-        return matching;
+    public List<JsonObject> await(Predicate<JsonObject> filter, int count, int timeoutSeconds) throws Exception {
+        return Await.until(count + " webhook post(s)", Duration.ofSeconds(timeoutSeconds), () -> of(filter),
+                matching -> matching.size() >= count);
     }
 
     @Override

@@ -7,12 +7,10 @@ import java.net.http.WebSocketHandshakeException;
 import com.trulience.agent.restart.RestartCommand;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -35,17 +33,16 @@ import java.util.logging.Logger;
  * callbacks and the metrics thread only hand work to it, so no locks are needed and collecting
  * never waits for the network. Log lines are written on changes of state, not per batch or per
  * failed attempt.
+ *
+ * <p>One piece although over 250 lines: what is left here is the socket's life cycle (connect, write one text at
+ * a time, read, keep alive, reconnect), all of it state of the link thread. The decisions are elsewhere and tested
+ * without a socket: what to send next in {@link SendWindow}, what went wrong and what the operator is told in
+ * {@link Trouble}.
  */
 public final class Link implements AutoCloseable {
 
-    /** Batches sent and not yet acknowledged at most; the rest wait in the outbox. */
-    static final int WINDOW = 64;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Restart statuses kept while the link is down; a restart makes at most five. */
-    static final int MAX_STATUSES = 1000;
     private static final Logger LOG = Logger.getLogger(Link.class.getName());
-
-    private enum Trouble { NETWORK, CONFIGURATION }
 
     private final List<URI> urls;
     private final String token;
@@ -60,30 +57,23 @@ public final class Link implements AutoCloseable {
     });
     private volatile boolean closed;
     private volatile int connections;
+    private volatile long replayed;
 
     // Owned by the link thread.
     private Supplier<String> hello;
     private Consumer<RestartCommand> restarts;
-    /**
-     * Restart statuses not yet written to a socket, oldest first. In memory, not in the outbox: they only
-     * matter while this process carries out the restart, and if it dies the backend fails the restart itself.
-     */
-    private final ArrayDeque<String> statuses = new ArrayDeque<>();
+    private final SendWindow window;
     private int generation;
     /** Index into {@link #urls} of the backend node tried now. */
     private int current;
     private WebSocket socket;
     private boolean sending;
-    private String sentHello;
-    private long cursor;
-    private final TreeSet<Long> awaiting = new TreeSet<>();
     private boolean replaying;
     private long connectedAt;
     private long lastHeard;
     private long lastAck;
     /** The failure last logged; cleared once the backend acknowledges a batch again. */
-    private String lastTrouble;
-    private Trouble lastTroubleKind;
+    private Trouble lastTrouble;
     private final Set<String> loggedOnce = new HashSet<>();
 
     /**
@@ -98,6 +88,7 @@ public final class Link implements AutoCloseable {
         this.urls = List.copyOf(urls);
         this.token = token;
         this.outbox = outbox;
+        this.window = new SendWindow(outbox);
         this.backoff = backoff;
         this.keepAlive = keepAlive;
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
@@ -134,13 +125,9 @@ public final class Link implements AutoCloseable {
     /** Sends a restart_status frame, at once when connected, else after the next connect (hello first). */
     public void status(String frame) {
         onLinkThread(() -> {
-            if (statuses.size() >= MAX_STATUSES) {
-                statuses.poll();
-                if (loggedOnce.add("statuses full")) {
-                    LOG.warning("More than " + MAX_STATUSES + " restart statuses wait for the link: the oldest are dropped");
-                }
+            if (!window.addStatus(frame) && loggedOnce.add("statuses full")) {
+                LOG.warning("More than " + SendWindow.MAX_STATUSES + " restart statuses wait for the link: the oldest are dropped");
             }
-            statuses.add(frame);
             sendNext();
         });
     }
@@ -148,6 +135,11 @@ public final class Link implements AutoCloseable {
     /** Successful connections so far. */
     public int connections() {
         return connections;
+    }
+
+    /** Batches that were waiting in the outbox when a connection opened, summed over the connections so far. */
+    public long batchesReplayed() {
+        return replayed;
     }
 
     private void connect() {
@@ -175,12 +167,11 @@ public final class Link implements AutoCloseable {
         connections++;
         connectedAt = lastHeard = lastAck = System.nanoTime();
         sending = false;
-        sentHello = null;
-        cursor = 0;
-        awaiting.clear();
+        window.connected();
         int pending = outbox.size();
+        replayed += pending;
         // While the backend keeps closing for the same configuration error, one round was logged.
-        Level level = lastTroubleKind == Trouble.CONFIGURATION ? Level.FINE : Level.INFO;
+        Level level = lastTrouble != null && lastTrouble.configuration() ? Level.FINE : Level.INFO;
         URI url = urls.get(current);
         LOG.log(level, () -> "Connected to " + url);
         replaying = pending > 0;
@@ -194,55 +185,33 @@ public final class Link implements AutoCloseable {
         if (socket == null || sending) {
             return;
         }
-        String helloNow = hello.get();
-        if (!helloNow.equals(sentHello)) {
-            send(helloNow, () -> sentHello = helloNow);
-            return;
-        }
-        if (!statuses.isEmpty()) {
-            send(statuses.peek(), statuses::poll);
-            return;
-        }
-        while (awaiting.size() < WINDOW) {
-            OptionalLong next = outbox.firstAfter(cursor);
-            if (next.isEmpty()) {
-                return;
+        window.next(hello.get()).ifPresent(next -> {
+            if (next.firstInFlight()) {
+                lastAck = System.nanoTime();
             }
-            long seq = next.getAsLong();
-            cursor = seq;
-            var frame = outbox.read(seq);
-            if (frame.isPresent()) {
-                if (awaiting.isEmpty()) {
-                    lastAck = System.nanoTime();
-                }
-                awaiting.add(seq);
-                send(frame.get(), null);
-                return;
-            }
-        }
+            send(next);
+        });
     }
 
     /** The JDK's WebSocket takes one text at a time: the next is sent when this one is written. */
-    private void send(String text, Runnable whenSent) {
+    private void send(SendWindow.Next next) {
         int attempt = generation;
         sending = true;
         try {
-            socket.sendText(text, true).whenComplete((ignored, failure) -> onLinkThread(() -> {
+            socket.sendText(next.text(), true).whenComplete((ignored, failure) -> onLinkThread(() -> {
                 if (attempt != generation) {
                     return;
                 }
                 sending = false;
                 if (failure != null) {
-                    lost(attempt, "sending failed: " + describe(failure), Trouble.NETWORK);
+                    lost(attempt, Trouble.failed("sending failed: ", failure));
                     return;
                 }
-                if (whenSent != null) {
-                    whenSent.run();
-                }
+                window.written(next);
                 sendNext();
             }));
         } catch (IllegalStateException e) {
-            lost(attempt, "sending failed: " + describe(e), Trouble.NETWORK);
+            lost(attempt, Trouble.failed("sending failed: ", e));
         }
     }
 
@@ -255,7 +224,6 @@ public final class Link implements AutoCloseable {
         if (frame instanceof BackendFrame.Ack ack) {
             lastAck = lastHeard;
             lastTrouble = null;
-            lastTroubleKind = null;
             settled(ack.seq());
         } else if (frame instanceof BackendFrame.Error error) {
             refused(error);
@@ -267,7 +235,7 @@ public final class Link implements AutoCloseable {
     }
 
     private void settled(long seq) {
-        awaiting.remove(seq);
+        window.settled(seq);
         outbox.remove(seq);
         if (replaying && outbox.size() == 0) {
             replaying = false;
@@ -292,39 +260,17 @@ public final class Link implements AutoCloseable {
     }
 
     private void closedByBackend(int attempt, int code, String reason) {
-        String why = "closed by the backend (" + code + (reason.isBlank() ? "" : " " + reason) + ")";
-        if (code == WebSocket.NORMAL_CLOSURE && closed) {
-            return;
-        }
-        // 1008: the token was revoked or rotated, or the frames claim another WORKER_ID.
-        lost(attempt, code == 1008 ? why + ": check WORKER_ID and AGENT_TOKEN" : why,
-                code == 1008 ? Trouble.CONFIGURATION : Trouble.NETWORK);
+        Trouble.closed(code, reason, closed).ifPresent(trouble -> lost(attempt, trouble));
     }
 
     private void failed(int attempt, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof WebSocketHandshakeException handshake) {
-            int status = handshake.getResponse().statusCode();
-            if (status == 401) {
-                lost(attempt, "the backend refused AGENT_TOKEN (HTTP 401): check WORKER_ID and AGENT_TOKEN,"
-                        + " or get a new token for this worker", Trouble.CONFIGURATION);
-            } else if (status == 404) {
-                // Payara Micro opens its port before the application is deployed and answers 404 meanwhile: after
-                // every backend restart. As a configuration error this cost 60-75 s and a false SEVERE line
-                // (scripts/verify-backend-outage); a wrong path also retries, just at the back-off's pace.
-                lost(attempt, "the backend answered the handshake with HTTP 404: it is starting, or BACKEND_WS_URL"
-                        + " has a wrong path", Trouble.NETWORK);
-            } else {
-                lost(attempt, "the backend answered the handshake with HTTP " + status
-                        + (status >= 400 && status < 500 ? ": check BACKEND_WS_URL" : ""),
-                        status >= 400 && status < 500 ? Trouble.CONFIGURATION : Trouble.NETWORK);
-            }
-            return;
-        }
-        lost(attempt, describe(cause), Trouble.NETWORK);
+        lost(attempt, cause instanceof WebSocketHandshakeException handshake
+                ? Trouble.handshake(handshake.getResponse().statusCode())
+                : Trouble.failed("", cause));
     }
 
-    private void lost(int attempt, String why, Trouble trouble) {
+    private void lost(int attempt, Trouble trouble) {
         if (attempt != generation || closed) {
             return;
         }
@@ -335,25 +281,16 @@ public final class Link implements AutoCloseable {
             socket = null;
         }
         sending = false;
-        awaiting.clear();
+        window.lost();
         if (wasConnected && System.nanoTime() - connectedAt >= backoff.stableAfter().toNanos()) {
             backoff.reset();
         }
-        Duration delay = trouble == Trouble.CONFIGURATION ? backoff.slow() : backoff.next();
-        String retry = trouble == Trouble.CONFIGURATION
-                ? "a configuration error; retrying about every " + backoff.slow().toSeconds() + " s"
-                : "reconnecting with back-off; batches wait in the outbox (" + outbox.size() + " now)";
+        Duration delay = trouble.configuration() ? backoff.slow() : backoff.next();
         URI failed = urls.get(current);
         current = (current + 1) % urls.size();
-        if (urls.size() > 1) {
-            retry += "; next try: " + urls.get(current);
-        }
-        String line = (wasConnected ? "Disconnected: " : "Cannot connect to " + failed + ": ") + why + "; " + retry;
-        // The same failure on every attempt is one state, logged once.
-        Level level = !why.equals(lastTrouble) ? (trouble == Trouble.CONFIGURATION ? Level.SEVERE : Level.WARNING) : Level.FINE;
-        LOG.log(level, line);
-        lastTrouble = why;
-        lastTroubleKind = trouble;
+        LOG.log(trouble.level(lastTrouble), trouble.line(wasConnected, failed,
+                urls.size() > 1 ? Optional.of(urls.get(current)) : Optional.empty(), outbox.size(), backoff.slow()));
+        lastTrouble = trouble;
         thread.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -362,11 +299,10 @@ public final class Link implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        long limit = 3 * keepAlive.toNanos();
-        if (now - lastHeard > limit) {
-            lost(generation, "no answer from the backend for " + (now - lastHeard) / 1_000_000_000 + " s", Trouble.NETWORK);
-        } else if (!awaiting.isEmpty() && now - lastAck > limit) {
-            lost(generation, "no ack from the backend for " + (now - lastAck) / 1_000_000_000 + " s", Trouble.NETWORK);
+        Optional<Trouble> silent = Trouble.silent(Duration.ofNanos(now - lastHeard),
+                window.awaitingAck() ? Optional.of(Duration.ofNanos(now - lastAck)) : Optional.empty(), keepAlive);
+        if (silent.isPresent()) {
+            lost(generation, silent.get());
         } else if (!sending) {
             socket.sendPing(ByteBuffer.allocate(0));
         }
@@ -385,15 +321,6 @@ public final class Link implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closing: nothing more to do
         }
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
     /** Says goodbye to the backend (what is unacknowledged stays in the outbox for the next start). */

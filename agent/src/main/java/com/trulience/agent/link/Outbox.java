@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -38,19 +37,19 @@ import java.util.logging.Logger;
  * to parse and is dropped with a log line when it is read. A day at 5 s is 17,280 files of about
  * 1 KiB, which any file system lists quickly.
  *
- * <p>{@code seq} must keep increasing across restarts even when every batch was acknowledged, so
- * {@code next-seq} holds a ceiling leased {@value #SEQ_LEASE} at a time: one small atomic write
- * per thousand batches, and a restart skips at most that many numbers.
+ * <p>The seqs come from a {@link SeqLease} in the same directory, so that they keep increasing
+ * across restarts.
  *
  * <p>Thread-safe: the metrics thread puts, the link thread reads and removes.
+ *
+ * <p>One piece although over 250 lines: the batch files, the lock on their directory and the
+ * write problem noted once (a failed put or seq lease) are one state.
  */
 public final class Outbox implements AutoCloseable {
 
-    static final long SEQ_LEASE = 1000;
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final String SUFFIX = ".json";
     private static final String TEMP_SUFFIX = ".tmp";
-    private static final String SEQ_FILE = "next-seq";
 
     /** BUFFER_DIR cannot be used; the message says why and what to do. */
     public static final class Unusable extends RuntimeException {
@@ -65,9 +64,13 @@ public final class Outbox implements AutoCloseable {
     private final FileLock lock;
     /** Pending batches by seq; the value is the frame itself only while it could not be written. */
     private final TreeMap<Long, String> pending = new TreeMap<>();
-    private long nextSeq;
-    private long leasedUpTo;
+    private SeqLease seqs;
     private long dropped;
+    private long droppedAfterSending;
+    /** Seqs below it an earlier run left: it may have sent them. */
+    private long firstOfRun;
+    /** The highest seq handed to a socket in this run. */
+    private long highestSent;
     private long droppedWhileFull;
     private String writeProblem;
 
@@ -162,41 +165,24 @@ public final class Outbox implements AutoCloseable {
             int count = torn;
             LOG.warning(() -> "Cut " + count + " half-written batch file(s) left by a crash in " + directory);
         }
-        nextSeq = Math.max(highest + 1, readSeqCeiling());
-        leaseSeqs();
+        seqs = SeqLease.open(directory, highest);
+        firstOfRun = seqs.last() + 1;
         if (!pending.isEmpty()) {
             LOG.info(() -> "Outbox " + directory + " holds " + pending.size() + " batch(es) not yet acknowledged (seq "
                     + pending.firstKey() + " to " + pending.lastKey() + "); they are sent first");
         }
     }
 
-    private long readSeqCeiling() {
-        Path file = directory.resolve(SEQ_FILE);
-        try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
-        } catch (NoSuchFileException e) {
-            return 1;
-        } catch (IOException | NumberFormatException e) {
-            LOG.warning(() -> file + " is unreadable (" + e + "): seq goes on after the pending batches");
-            return 1;
-        }
-    }
-
-    private void leaseSeqs() throws IOException {
-        leasedUpTo = nextSeq + SEQ_LEASE;
-        writeAtomically(directory.resolve(SEQ_FILE), Long.toString(leasedUpTo));
-    }
-
     /** The seq of the next batch; never one used before in this directory. */
     public synchronized long nextSeq() {
-        if (nextSeq >= leasedUpTo) {
+        if (seqs.runsOut()) {
             try {
-                leaseSeqs();
+                seqs.renew();
             } catch (IOException e) {
                 noteWriteProblem(e);
             }
         }
-        return nextSeq++;
+        return seqs.take();
     }
 
     /** Keeps the batch until {@link #remove}; when full, the oldest batch makes room. */
@@ -204,7 +190,7 @@ public final class Outbox implements AutoCloseable {
         while (pending.size() >= capacity) {
             long oldest = pending.firstKey();
             delete(oldest);
-            dropped++;
+            countDrop(oldest);
             if (droppedWhileFull++ == 0) {
                 LOG.warning(() -> "The outbox is full (" + capacity + " batches, BUFFER_MAX_HOURS): the oldest"
                         + " batches are dropped from now on, starting with seq " + oldest);
@@ -263,8 +249,20 @@ public final class Outbox implements AutoCloseable {
     private Optional<String> drop(long seq, String why) {
         LOG.warning(() -> "Dropped the damaged batch file " + file(seq) + " (" + why + ")");
         delete(seq);
-        dropped++;
+        countDrop(seq);
         return Optional.empty();
+    }
+
+    private void countDrop(long seq) {
+        dropped++;
+        if (seq <= highestSent || seq < firstOfRun) {
+            droppedAfterSending++;
+        }
+    }
+
+    /** The link handed {@code seq} to a socket: from now on the backend may have stored it, acknowledged or not. */
+    public synchronized void sent(long seq) {
+        highestSent = Math.max(highestSent, seq);
     }
 
     private static boolean isFrame(String text, long seq) {
@@ -309,9 +307,17 @@ public final class Outbox implements AutoCloseable {
         return dropped;
     }
 
+    /**
+     * Of {@link #dropped}, the batches that had been handed to a socket (or left by an earlier run): the backend
+     * may have stored them when only the ack was lost.
+     */
+    public synchronized long droppedAfterSending() {
+        return droppedAfterSending;
+    }
+
     /** The last seq handed out by {@link #nextSeq}, 0 before the first. */
     public synchronized long lastSeq() {
-        return nextSeq - 1;
+        return seqs.last();
     }
 
     public synchronized List<Long> seqs() {
@@ -334,7 +340,8 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    private static void writeAtomically(Path target, String text) throws IOException {
+    /** Forced to disk and renamed into place: a crash leaves the old text or the new, and at most a {@code .tmp}. */
+    static void writeAtomically(Path target, String text) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

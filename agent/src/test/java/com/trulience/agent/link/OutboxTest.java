@@ -71,12 +71,12 @@ class OutboxTest {
     @Test
     void leasesSeqsAgainWhenALeaseIsUsedUp() {
         try (var outbox = Outbox.open(directory, 10)) {
-            for (int i = 0; i < Outbox.SEQ_LEASE + 5; i++) {
+            for (int i = 0; i < SeqLease.SIZE + 5; i++) {
                 outbox.nextSeq();
             }
         }
         try (var reopened = Outbox.open(directory, 10)) {
-            assertTrue(reopened.nextSeq() > Outbox.SEQ_LEASE + 5);
+            assertTrue(reopened.nextSeq() > SeqLease.SIZE + 5);
         }
     }
 
@@ -91,6 +91,22 @@ class OutboxTest {
 
             outbox.remove(3);
             assertEquals(1, log.count("2 oldest batch(es) were dropped while it was full"), log.shown().toString());
+        }
+    }
+
+    @Test
+    void countsApartTheDroppedBatchesThatHadBeenSentAndMayBeStored() {
+        try (var outbox = Outbox.open(directory, 2)) {
+            put(outbox, 2);
+            outbox.sent(1);
+            put(outbox, 2);
+
+            assertEquals(2, outbox.dropped());
+            assertEquals(1, outbox.droppedAfterSending(), "seq 1 was sent, seq 2 never");
+        }
+        try (var reopened = Outbox.open(directory, 2)) {
+            put(reopened, 1);
+            assertEquals(1, reopened.droppedAfterSending(), "a batch an earlier run left may have been sent by it");
         }
     }
 

@@ -4,6 +4,7 @@ import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.ThresholdInput;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.workers.entity.Worker;
+import com.trulience.workers.entity.WorkerName;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -44,8 +45,8 @@ public class ThresholdsResource {
     @GET
     public AllThresholds all() {
         var inForce = thresholds.inForce();
-        var workers = em.createNamedQuery(Worker.NAMES, Object[].class).getResultStream()
-                .map(row -> WorkerThresholds.of(((Number) row[0]).longValue(), (String) row[1], inForce))
+        var workers = em.createNamedQuery(Worker.NAMES, WorkerName.class).getResultStream()
+                .map(worker -> WorkerThresholds.of(worker.id(), worker.name(), inForce))
                 .toList();
         return new AllThresholds(inForce.globalRows().stream().map(ThresholdView::of).toList(), workers);
     }

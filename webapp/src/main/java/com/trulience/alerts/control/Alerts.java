@@ -9,6 +9,7 @@ import com.trulience.alerts.entity.AlertResolved;
 import com.trulience.alerts.entity.AlertTransition;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.workers.entity.Worker;
+import com.trulience.workers.entity.WorkerName;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -162,9 +163,8 @@ public class Alerts {
         var workerIds = new HashSet<Long>();
         applied.forEach(change -> workerIds.add(change.decision().key().workerId()));
         var names = new HashMap<Long, String>();
-        for (Object[] row : em.createNamedQuery(Worker.NAMES_OF, Object[].class).setParameter("ids", workerIds).getResultList()) {
-            names.put(((Number) row[0]).longValue(), (String) row[1]);
-        }
+        em.createNamedQuery(Worker.NAMES_OF, WorkerName.class).setParameter("ids", workerIds).getResultStream()
+                .forEach(worker -> names.put(worker.id(), worker.name()));
         return applied.stream().map(change -> {
             var decision = change.decision();
             var key = decision.key();

@@ -2,6 +2,7 @@ package com.trulience.dashboard.boundary;
 
 import com.trulience.alerts.boundary.AlertsResource.AlertView;
 import com.trulience.workers.entity.Worker;
+import com.trulience.workers.entity.WorkerName;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Named;
 import jakarta.persistence.EntityManager;
@@ -28,9 +29,8 @@ public class AlertsPage implements Serializable {
     public void load() {
         open = AlertView.list(em, "open", 0, RECENT);
         recent = AlertView.list(em, "resolved", 0, RECENT);
-        for (Object[] row : em.createNamedQuery(Worker.NAMES, Object[].class).getResultList()) {
-            workerNames.put(((Number) row[0]).longValue(), (String) row[1]);
-        }
+        em.createNamedQuery(Worker.NAMES, WorkerName.class).getResultStream()
+                .forEach(worker -> workerNames.put(worker.id(), worker.name()));
     }
 
     public String workerName(long workerId) {

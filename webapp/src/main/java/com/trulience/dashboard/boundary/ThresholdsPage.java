@@ -5,6 +5,7 @@ import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.platform.control.Refused;
 import com.trulience.workers.entity.Worker;
+import com.trulience.workers.entity.WorkerName;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -73,8 +74,8 @@ public class ThresholdsPage implements Serializable {
         if (byWorker.isEmpty()) {
             return List.of();
         }
-        return em.createNamedQuery(Worker.NAMES_OF, Object[].class).setParameter("ids", byWorker.keySet()).getResultStream()
-                .map(row -> new Overriding(((Number) row[0]).longValue(), (String) row[1], byWorker.get(((Number) row[0]).longValue())
+        return em.createNamedQuery(Worker.NAMES_OF, WorkerName.class).setParameter("ids", byWorker.keySet()).getResultStream()
+                .map(worker -> new Overriding(worker.id(), worker.name(), byWorker.get(worker.id())
                         .stream().map(threshold -> Metric.labelOf(threshold.metricName())).collect(Collectors.joining(", "))))
                 .sorted(Comparator.comparing(Overriding::name))
                 .toList();

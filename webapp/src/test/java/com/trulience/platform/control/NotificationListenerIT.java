@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.testing.Await;
 import com.trulience.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -75,10 +77,7 @@ class NotificationListenerIT {
             // what a PostgreSQL restart does to the connection, without restarting the shared server
             statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'listener under test'");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (connects.get() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until("a second connection", Duration.ofSeconds(10), () -> connects.get() >= 2);
         awaitListening();
         notify("after");
 
@@ -109,11 +108,8 @@ class NotificationListenerIT {
         assertEquals("good", received.poll(5, TimeUnit.SECONDS));
     }
 
-    private void awaitListening() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!listener.listening() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private void awaitListening() throws Exception {
+        Await.until("the listener listening", Duration.ofSeconds(10), listener::listening);
         assertTrue(listener.listening(), "listening within 10 s");
     }
 
