@@ -1,6 +1,6 @@
 package com.trulience.agent.link;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -50,6 +50,8 @@ public final class Outbox implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final String SUFFIX = ".json";
     private static final String TEMP_SUFFIX = ".tmp";
+    /** Json.createReader looks the provider up (a ServiceLoader scan) on every call: once is enough. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** BUFFER_DIR cannot be used; the message says why and what to do. */
     public static final class Unusable extends RuntimeException {
@@ -73,6 +75,12 @@ public final class Outbox implements AutoCloseable {
     private long highestSent;
     private long droppedWhileFull;
     private String writeProblem;
+    /**
+     * The batch put last, as written: the link sends it moments later, and reading it back from disk and parsing it to
+     * check a file this run wrote a second ago cost more CPU than the rest of a batch (issue 22's footprint).
+     */
+    private long newestSeq = -1;
+    private String newestFrame;
 
     private Outbox(Path directory, int capacity, FileChannel lockChannel, FileLock lock) {
         this.directory = directory;
@@ -199,6 +207,8 @@ public final class Outbox implements AutoCloseable {
         try {
             writeAtomically(file(seq), frame);
             pending.put(seq, null);
+            newestSeq = seq;
+            newestFrame = frame;
             if (writeProblem != null) {
                 LOG.info(() -> "The outbox in " + directory + " can be written again");
                 writeProblem = null;
@@ -230,7 +240,7 @@ public final class Outbox implements AutoCloseable {
         if (!pending.containsKey(seq)) {
             return Optional.empty();
         }
-        String inMemory = pending.get(seq);
+        String inMemory = seq == newestSeq ? newestFrame : pending.get(seq);
         if (inMemory != null) {
             return Optional.of(inMemory);
         }
@@ -267,7 +277,7 @@ public final class Outbox implements AutoCloseable {
 
     private static boolean isFrame(String text, long seq) {
         try {
-            JsonObject json = Json.createReader(new StringReader(text)).readObject();
+            JsonObject json = JSON.createReader(new StringReader(text)).readObject();
             return "gpu_metrics".equals(json.getString("type", null))
                     && json.get("seq") instanceof JsonNumber number && number.longValue() == seq;
         } catch (JsonException | IllegalStateException e) {
@@ -291,6 +301,10 @@ public final class Outbox implements AutoCloseable {
 
     private void delete(long seq) {
         pending.remove(seq);
+        if (seq == newestSeq) {
+            newestSeq = -1;
+            newestFrame = null;
+        }
         try {
             Files.deleteIfExists(file(seq));
         } catch (IOException e) {
