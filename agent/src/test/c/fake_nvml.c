@@ -38,8 +38,18 @@
  *                                          sm_clock max_sm_clock clocks_event_reasons
  *                                          slowdown_temperature shutdown_temperature
  *                                          memory_temperature (the field's own return code)
- *                                          ecc remapped_rows pcie_replay, or
+ *                                          ecc remapped_rows pcie_replay processes
+ *                                          graphics_processes process_utilization, or
  *                                          "all" (every device call)
+ *   gpu <i> process <pid> <bytes|na> [compute|graphics]   a running process (at most 64 per GPU,
+ *                                    default compute); na = NVML_VALUE_NOT_AVAILABLE (as under WDDM).
+ *                                    The same PID in both lists is one process to the agent
+ *   gpu <i> late_process <pid> <bytes|na>  joins the compute list right after the first call that
+ *                                    answered INSUFFICIENT_SIZE: the list grows between the two calls
+ *   gpu <i> process_utilization <pid> <sm%> <memory%>   a sample of nvmlDeviceGetProcessUtilization
+ *   gpu <i> utilization_timestamp <us>   the samples' time stamp (default 1000): a call with a
+ *                                    lastSeenTimeStamp at or after it gives NOT_FOUND; 0: every call
+ *                                    has samples newer than its lastSeenTimeStamp (a busy GPU)
  *   event <gpu> xid <code> <wait>    the <wait>-th nvmlEventSetWait_v2 call (counted from 1 since
  *   event <gpu> ecc_double_bit <wait>      the script was loaded) delivers this event, if the
  *                                    set has that GPU and type registered; at most 32 events
@@ -66,6 +76,7 @@ enum {
     NVML_ERROR_UNINITIALIZED = 1,
     NVML_ERROR_INVALID_ARGUMENT = 2,
     NVML_ERROR_NOT_SUPPORTED = 3,
+    NVML_ERROR_NOT_FOUND = 6,
     NVML_ERROR_INSUFFICIENT_SIZE = 7,
     NVML_ERROR_TIMEOUT = 10,
     NVML_ERROR_GPU_IS_LOST = 15,
@@ -76,17 +87,23 @@ enum {
 #define MAX_GPUS 64
 
 #define MAX_EVENTS 32
+#define MAX_PROCESSES 64
+#define NVML_VALUE_NOT_AVAILABLE 0xFFFFFFFFFFFFFFFFULL
+
+struct scripted_process { unsigned int pid; unsigned long long used; int graphics, late; };
+struct scripted_utilization { unsigned int pid, sm, memory; };
 
 enum call { C_HANDLE, C_NAME, C_UUID, C_MEMORY, C_TEMPERATURE, C_UTILIZATION, C_POWER,
             C_POWER_LIMIT, C_FAN, C_MEMORY_V2, C_SM_CLOCK, C_MAX_SM_CLOCK, C_REASONS,
             C_SLOWDOWN, C_SHUTDOWN, C_MEMORY_TEMPERATURE, C_ECC, C_REMAPPED_ROWS, C_PCIE_REPLAY,
-            C_REGISTER, C_COUNT };
+            C_REGISTER, C_PROCESSES, C_GRAPHICS_PROCESSES, C_PROCESS_UTILIZATION, C_COUNT };
 static const char *CALL_NAMES[C_COUNT] = { "handle", "name", "uuid", "memory", "temperature",
                                            "utilization", "power", "power_limit", "fan",
                                            "memory_v2", "sm_clock", "max_sm_clock",
                                            "clocks_event_reasons", "slowdown_temperature",
                                            "shutdown_temperature", "memory_temperature", "ecc",
-                                           "remapped_rows", "pcie_replay", "register_events" };
+                                           "remapped_rows", "pcie_replay", "register_events",
+                                           "processes", "graphics_processes", "process_utilization" };
 
 /* nvml.h's values */
 #define NVML_CLOCK_SM 1
@@ -111,6 +128,11 @@ struct nvmlDevice_st {
     long lost_after, calls;   /* lost_after < 0: never */
     nvmlReturn_t fail[C_COUNT];
     nvmlReturn_t fail_all;
+    struct scripted_process processes[MAX_PROCESSES];
+    int process_count, grown;
+    struct scripted_utilization utilization[MAX_PROCESSES];
+    int utilization_count;
+    unsigned long long utilization_timestamp;
 };
 typedef struct nvmlDevice_st *nvmlDevice_t;
 
@@ -147,6 +169,21 @@ typedef struct {
 } nvmlFieldValue_t;
 
 struct scripted_event { int gpu; unsigned long long type, data; long wait; int delivered; };
+
+/* nvml.h: nvmlProcessInfo_t (v2 layout, what the _v3 calls fill) and nvmlProcessUtilizationSample_t */
+typedef struct {
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlProcessInfo_t;
+typedef struct {
+    unsigned int pid;
+    unsigned long long timeStamp;
+    unsigned int smUtil, memUtil, encUtil, decUtil;
+} nvmlProcessUtilizationSample_t;
+_Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_t is 24 bytes");
+_Static_assert(sizeof(nvmlProcessUtilizationSample_t) == 32, "nvmlProcessUtilizationSample_t is 32 bytes");
 
 typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
 typedef struct {
@@ -194,6 +231,7 @@ static void reset(void) {
         g->event_types = nvmlEventTypeXidCriticalError | nvmlEventTypeDoubleBitEccError
                 | nvmlEventTypeSingleBitEccError;
         g->lost_after = -1;
+        g->utilization_timestamp = 1000;
     }
     gpu_count = 1;
     event_count = 0;
@@ -240,6 +278,28 @@ static int apply_gpu_line(char *rest) {
     if (!strcmp(key, "pcie_replay")) return sscanf(value, "%u", &g->pcie_replay) == 1 ? 0 : -1;
     if (!strcmp(key, "event_types")) return sscanf(value, "%llx", &g->event_types) == 1 ? 0 : -1;
     if (!strcmp(key, "lost_after")) return sscanf(value, "%ld", &g->lost_after) == 1 ? 0 : -1;
+    if (!strcmp(key, "process") || !strcmp(key, "late_process")) {
+        if (g->process_count >= MAX_PROCESSES) return -1;
+        struct scripted_process *p = &g->processes[g->process_count];
+        char used_text[32], list[16] = "compute";
+        if (sscanf(value, "%u %31s %15s", &p->pid, used_text, list) < 2) return -1;
+        if (!strcmp(used_text, "na")) p->used = NVML_VALUE_NOT_AVAILABLE;
+        else if (sscanf(used_text, "%llu", &p->used) != 1) return -1;
+        if (strcmp(list, "compute") && strcmp(list, "graphics")) return -1;
+        p->graphics = !strcmp(list, "graphics");
+        p->late = !strcmp(key, "late_process");
+        g->process_count++;
+        return 0;
+    }
+    if (!strcmp(key, "process_utilization")) {
+        if (g->utilization_count >= MAX_PROCESSES) return -1;
+        struct scripted_utilization *u = &g->utilization[g->utilization_count];
+        if (sscanf(value, "%u %u %u", &u->pid, &u->sm, &u->memory) != 3) return -1;
+        g->utilization_count++;
+        return 0;
+    }
+    if (!strcmp(key, "utilization_timestamp"))
+        return sscanf(value, "%llu", &g->utilization_timestamp) == 1 ? 0 : -1;
     if (!strcmp(key, "fail")) {
         char call[32];
         int code;
@@ -591,6 +651,73 @@ nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int valuesCount, nvml
             v->value.uiVal = device->memory_temperature;
         }
     }
+    return NVML_SUCCESS;
+}
+
+/* The real contract: *count in is the room in infos; too little room gives INSUFFICIENT_SIZE and the
+ * count needed (a probe passes 0 and may pass NULL), otherwise SUCCESS and the count filled. */
+static nvmlReturn_t running_processes(nvmlDevice_t device, enum call call, int graphics, unsigned int *count,
+                                      nvmlProcessInfo_t *infos) {
+    nvmlReturn_t rc = check(device, call);
+    if (rc) return rc;
+    if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned int needed = 0;
+    for (int i = 0; i < device->process_count; i++) {
+        struct scripted_process *p = &device->processes[i];
+        if (p->graphics == graphics && (!p->late || device->grown)) needed++;
+    }
+    if (needed > *count) {
+        *count = needed;
+        if (!graphics) device->grown = 1;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    if (needed > 0 && infos == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned int n = 0;
+    for (int i = 0; i < device->process_count; i++) {
+        struct scripted_process *p = &device->processes[i];
+        if (p->graphics != graphics || (p->late && !device->grown)) continue;
+        infos[n].pid = p->pid;
+        infos[n].usedGpuMemory = p->used;
+        infos[n].gpuInstanceId = 0xFFFFFFFFu;
+        infos[n].computeInstanceId = 0xFFFFFFFFu;
+        n++;
+    }
+    *count = n;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount,
+                                                     nvmlProcessInfo_t *infos) {
+    return running_processes(device, C_PROCESSES, 0, infoCount, infos);
+}
+
+nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount,
+                                                      nvmlProcessInfo_t *infos) {
+    return running_processes(device, C_GRAPHICS_PROCESSES, 1, infoCount, infos);
+}
+
+nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUtilizationSample_t *utilization,
+                                             unsigned int *processSamplesCount,
+                                             unsigned long long lastSeenTimeStamp) {
+    nvmlReturn_t rc = check(device, C_PROCESS_UTILIZATION);
+    if (rc) return rc;
+    if (processSamplesCount == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned long long stamp = device->utilization_timestamp ? device->utilization_timestamp : lastSeenTimeStamp + 1;
+    if (device->utilization_count == 0 || lastSeenTimeStamp >= stamp) return NVML_ERROR_NOT_FOUND;
+    unsigned int needed = (unsigned int) device->utilization_count;
+    if (utilization == NULL || *processSamplesCount < needed) {
+        *processSamplesCount = needed;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    for (unsigned int i = 0; i < needed; i++) {
+        utilization[i].pid = device->utilization[i].pid;
+        utilization[i].timeStamp = stamp;
+        utilization[i].smUtil = device->utilization[i].sm;
+        utilization[i].memUtil = device->utilization[i].memory;
+        utilization[i].encUtil = 0;
+        utilization[i].decUtil = 0;
+    }
+    *processSamplesCount = needed;
     return NVML_SUCCESS;
 }
 

@@ -52,7 +52,8 @@ public final class Agent {
               BUFFER_DIR, BUFFER_MAX_HOURS (default 24), BUFFER_MAX_BATCHES (instead of the hours),
               ALLOWED_SERVICES (default comfyui; none: no restarts),
               COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
-              RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended)
+              RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended),
+              REPORT_PROCESS_COMMAND_LINES (default false: command lines can carry secrets)
 
             Exit codes: 0 done, 1 NVML unusable (--once), 2 bad option or setting.
             """;
@@ -212,9 +213,10 @@ public final class Agent {
     }
 
     static Gpus open(Config config) {
-        return config.simulatedGpus() > 0
+        Gpus gpus = config.simulatedGpus() > 0
                 ? Gpus.open(new SimulatedNvml(config.simulatedGpus(), config.simulatedXids()))
                 : Gpus.open(config.nvmlLibrary().orElse(null));
+        return gpus.reportingCommandLines(config.reportProcessCommandLines());
     }
 
     public static String version() {

@@ -39,7 +39,8 @@ public record Config(
         OptionalInt bufferMaxBatches,
         List<String> allowedServices,
         Restart restart,
-        List<SimulatedNvml.Xid> simulatedXids) {
+        List<SimulatedNvml.Xid> simulatedXids,
+        boolean reportProcessCommandLines) {
 
     /** What restarts need besides ALLOWED_SERVICES. */
     public record Restart(URI comfyUiUrl, Duration waitMax, Duration verify, boolean simulateServices) {
@@ -122,7 +123,10 @@ public record Config(
                         Duration.ofSeconds(value(values, "RESTART_VERIFY_SECS")
                                 .map(v -> number("RESTART_VERIFY_SECS", v, 1, MAX_VERIFY_SECS)).orElse(120L)),
                         value(values, "SIMULATE_SERVICES").map(v -> bool("SIMULATE_SERVICES", v)).orElse(false)),
-                value(values, "SIMULATE_XID").map(v -> simulatedXids(v, simulatedGpus)).orElse(List.of()));
+                value(values, "SIMULATE_XID").map(v -> simulatedXids(v, simulatedGpus)).orElse(List.of()),
+                // Off by default: command lines carry secrets (tokens, passwords in arguments).
+                value(values, "REPORT_PROCESS_COMMAND_LINES").map(v -> bool("REPORT_PROCESS_COMMAND_LINES", v))
+                        .orElse(false));
     }
 
     /** {@code 1:79@120,0:13@30}: GPU 1 reports Xid 79 120 s after start, GPU 0 Xid 13 after 30 s. */
@@ -290,6 +294,7 @@ public record Config(
                 + ", comfyUiUrl=" + restart.comfyUiUrl()
                 + ", restartWaitMax=" + restart.waitMax().toSeconds() + "s"
                 + ", restartVerify=" + restart.verify().toSeconds() + "s"
-                + ", simulateServices=" + restart.simulateServices() + "]";
+                + ", simulateServices=" + restart.simulateServices()
+                + ", reportProcessCommandLines=" + reportProcessCommandLines + "]";
     }
 }

@@ -9,12 +9,14 @@ import java.util.logging.Logger;
 
 /**
  * Not a test: the cost of one whole collection (8 GPUs through JNA + the JSON frame) against
- * the fake library, run by scripts/bench-agent. Warm-up first, then every collection is timed
- * on its own and the median reported.
+ * the fake library, run by scripts/bench-agent, first without processes, then with 16 processes
+ * on each GPU (real PIDs of this machine, so that their /proc facts are really read, each with a
+ * utilization sample). Warm-up first, then every collection is timed on its own and the median reported.
  */
 public final class AgentBench {
 
     private static final int GPUS = 8;
+    private static final int PROCESSES_PER_GPU = 16;
     private static final int COLD = 100;
     private static final int WARM_UP = 50_000;
     private static final int MEASURED = 50_000;
@@ -26,6 +28,34 @@ public final class AgentBench {
         Logger.getLogger("").setLevel(Level.WARNING);
         var fake = FakeNvml.complete();
         fake.script("count " + GPUS);
+        System.out.println("-- without processes");
+        measure(fake);
+        fake.script(withProcesses());
+        System.out.println("-- with " + PROCESSES_PER_GPU + " processes per GPU (" + GPUS * PROCESSES_PER_GPU
+                + " real PIDs, /proc facts cached as in service)");
+        measure(fake);
+    }
+
+    /** 16 distinct live PIDs per GPU, taken from this machine's processes. */
+    private static String[] withProcesses() {
+        long[] pids = ProcessHandle.allProcesses().mapToLong(ProcessHandle::pid).limit(GPUS * PROCESSES_PER_GPU).toArray();
+        if (pids.length < PROCESSES_PER_GPU) {
+            throw new IllegalStateException("fewer than " + PROCESSES_PER_GPU + " processes on this machine");
+        }
+        var lines = new java.util.ArrayList<String>();
+        lines.add("count " + GPUS);
+        for (int gpu = 0; gpu < GPUS; gpu++) {
+            lines.add("gpu " + gpu + " utilization_timestamp 0");
+            for (int i = 0; i < PROCESSES_PER_GPU; i++) {
+                long pid = pids[(gpu * PROCESSES_PER_GPU + i) % pids.length];
+                lines.add("gpu " + gpu + " process " + pid + " " + (i + 1) * 512L * 1024 * 1024);
+                lines.add("gpu " + gpu + " process_utilization " + pid + " " + (5 * i) % 101 + " " + (3 * i) % 101);
+            }
+        }
+        return lines.toArray(String[]::new);
+    }
+
+    private static void measure(FakeNvml fake) {
         long sink = 0;
         try (Gpus gpus = Gpus.open(fake.path())) {
             // What a freshly started service pays: at one collection per interval, its first

@@ -89,12 +89,12 @@ class AgentTest {
                 + "{\"gpu_index\":0,\"vram_used_mb\":40214,\"vram_total_mb\":81559,\"temperature_celsius\":61,"
                 + "\"utilization_percent\":97,\"power_draw_watts\":512,\"fan_speed_percent\":null,"
                 + "\"sm_clock_mhz\":1755,\"memory_temperature_celsius\":66,\"throttle_reasons\":[\"sw_power_cap\",\"hw_thermal_slowdown\"],"
-                + "\"ecc_uncorrected_volatile\":2,\"remapped_rows_pending\":true,\"remapped_rows_failure\":false,\"pcie_replay_count\":7},"
+                + "\"ecc_uncorrected_volatile\":2,\"remapped_rows_pending\":true,\"remapped_rows_failure\":false,\"pcie_replay_count\":7,\"processes\":[]},"
                 + "{\"gpu_index\":1,\"vram_used_mb\":1024,\"vram_total_mb\":46068,\"temperature_celsius\":44,"
                 + "\"utilization_percent\":3,\"power_draw_watts\":null,\"fan_speed_percent\":30,"
                 + "\"sm_clock_mhz\":null,\"memory_temperature_celsius\":null,\"throttle_reasons\":null,"
                 + "\"ecc_uncorrected_volatile\":null,\"remapped_rows_pending\":null,\"remapped_rows_failure\":null,"
-                + "\"pcie_replay_count\":null}]}\n",
+                + "\"pcie_replay_count\":null,\"processes\":[]}]}\n",
                 run.out().replaceFirst("\"timestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\"", "\"timestamp\":\"T\""));
     }
 

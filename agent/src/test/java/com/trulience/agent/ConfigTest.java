@@ -31,7 +31,7 @@ class ConfigTest {
         Config config = Config.load(directory, Map.of());
 
         assertEquals(new Config(List.of(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Optional.empty(), 0, Optional.empty(), 24, OptionalInt.empty(), List.of("comfyui"), Config.Restart.DEFAULTS, List.of()), config);
+                Optional.empty(), 0, Optional.empty(), 24, OptionalInt.empty(), List.of("comfyui"), Config.Restart.DEFAULTS, List.of(), false), config);
     }
 
     @Test
@@ -55,7 +55,14 @@ class ConfigTest {
         assertEquals(new Config(List.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
                 Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3,
                 Optional.of(Path.of("/srv/agent-outbox")), 48, OptionalInt.of(500), List.of("comfyui", "comfyui@2"),
-                new Config.Restart(URI.create("http://10.0.0.5:8190/"), Duration.ofSeconds(30), Duration.ofSeconds(15), true), List.of()), config);
+                new Config.Restart(URI.create("http://10.0.0.5:8190/"), Duration.ofSeconds(30), Duration.ofSeconds(15), true), List.of(), false), config);
+    }
+
+    @Test
+    void reportsProcessCommandLinesOnlyWhenSwitchedOn() {
+        assertFalse(Config.load(directory, Map.of()).reportProcessCommandLines());
+        assertTrue(Config.load(directory, Map.of("REPORT_PROCESS_COMMAND_LINES", "true")).reportProcessCommandLines());
+        assertThrows(Config.Invalid.class, () -> Config.load(directory, Map.of("REPORT_PROCESS_COMMAND_LINES", "maybe")));
     }
 
     @Test

@@ -61,7 +61,8 @@ class SchemaIT {
         var tables = strings("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
                 + "AND relkind IN ('r', 'p') AND NOT relispartition AND relname <> 'flyway_schema_history'");
         assertEquals(new TreeSet<>(List.of("alerts", "gpu_alert_state", "gpu_events", "gpu_metrics", "gpu_metrics_hourly",
-                "gpu_metrics_latest", "metric_thresholds", "restart_logs", "retention_passes", "users", "worker_gpus", "worker_services", "workers")),
+                "gpu_metrics_latest", "gpu_process_hourly", "gpu_processes_latest",
+                "metric_thresholds", "restart_logs", "retention_passes", "users", "worker_gpus", "worker_services", "workers")),
                 new TreeSet<>(tables));
     }
 

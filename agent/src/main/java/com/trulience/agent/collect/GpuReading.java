@@ -16,10 +16,25 @@ public record GpuReading(
         Integer powerDrawWatts,
         Integer powerLimitWatts,
         Integer fanSpeedPercent,
-        GpuHealth health) {
+        GpuHealth health,
+        GpuProcesses processes) {
 
     public GpuReading {
         health = health == null ? GpuHealth.NONE : health;
+        processes = processes == null ? GpuProcesses.NOT_READ : processes;
+    }
+
+    /** Without process information: a reading whose GPU NVML could not list the processes of. */
+    public GpuReading(int index, String name, String uuid, boolean lost, int vramUsedMib, int vramTotalMib,
+            int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts, Integer powerLimitWatts,
+            Integer fanSpeedPercent, GpuHealth health) {
+        this(index, name, uuid, lost, vramUsedMib, vramTotalMib, temperatureCelsius, utilizationPercent, powerDrawWatts,
+                powerLimitWatts, fanSpeedPercent, health, GpuProcesses.NOT_READ);
+    }
+
+    GpuReading withProcesses(GpuProcesses replaced) {
+        return new GpuReading(index, name, uuid, lost, vramUsedMib, vramTotalMib, temperatureCelsius, utilizationPercent,
+                powerDrawWatts, powerLimitWatts, fanSpeedPercent, health, replaced);
     }
 
     static GpuReading lost(int index, String name, String uuid) {

@@ -44,12 +44,20 @@ public final class Gpus implements AutoCloseable {
     private volatile Consumer<GpuEvent> events = event -> { };
     private GpuEventWatcher watcher;
     private final RequiredReads required;
+    private ProcessReads processes;
 
     private Gpus(Nvml nvml, String driverVersion) {
         this.nvml = nvml;
         this.driverVersion = driverVersion;
         this.optional = new OptionalReads(nvml);
         this.required = new RequiredReads(nvml);
+        this.processes = new ProcessReads(nvml, ProcessDirectory.ofThisMachine(false));
+    }
+
+    /** Whether the processes' command lines are reported (REPORT_PROCESS_COMMAND_LINES; they can carry secrets). */
+    public Gpus reportingCommandLines(boolean commandLines) {
+        processes = new ProcessReads(nvml, ProcessDirectory.ofThisMachine(commandLines));
+        return this;
     }
 
     /** No GPUs at all: what the agent reports while NVML is unavailable. */
@@ -151,6 +159,7 @@ public final class Gpus implements AutoCloseable {
         for (Device device : devices) {
             readings.add(read(device, started));
         }
+        processes.endSample();
         return new Sample(Instant.now(), readings);
     }
 
@@ -175,10 +184,13 @@ public final class Gpus implements AutoCloseable {
         Integer fan = optional.fanPercent(index, handle);
         GpuHealth health = optional.health(index, handle);
         reportLost(device, optional.takeGpuLost(), now);
-        return new GpuReading(index, device.name(), device.uuid(), false,
-                required.vramUsedMib(), required.vramTotalMib(), required.celsius(),
-                required.utilizationPercent(), power == null ? null : Units.milliwattsToWatts(power),
-                device.powerLimitWatts(), fan, health);
+        int vramUsed = required.vramUsedMib();
+        int vramTotal = required.vramTotalMib();
+        int celsius = required.celsius();
+        int utilization = required.utilizationPercent();
+        return new GpuReading(index, device.name(), device.uuid(), false, vramUsed, vramTotal, celsius, utilization,
+                power == null ? null : Units.milliwattsToWatts(power), device.powerLimitWatts(), fan, health,
+                processes.read(index, handle));
     }
 
     /** One gpu_lost event when a read first answers GPU_IS_LOST, the next only after a sample without it. */

@@ -24,7 +24,33 @@ public final class MetricsPayload {
     private MetricsPayload() {
     }
 
+    /**
+     * The backend closes the socket on a frame over 64 KiB; 8 GPUs with 32 processes each, long unit names and
+     * command lines could pass it, so such a frame is written again with fewer processes listed (command lines
+     * first, then halving the lists; the rest summed in {@code processes_other}).
+     */
+    static final int MAX_FRAME_BYTES = 60_000;
+
     public static String json(long workerId, long seq, Sample sample) {
+        String frame = write(workerId, seq, sample);
+        if (frame.length() * 3L <= MAX_FRAME_BYTES || utf8Length(frame) <= MAX_FRAME_BYTES) {
+            return frame;
+        }
+        for (int kept = GpuProcesses.MAX_LISTED; ; kept /= 2) {
+            int listed = kept;
+            frame = write(workerId, seq, new Sample(sample.takenAt(), sample.gpus().stream()
+                    .map(gpu -> gpu.withProcesses(gpu.processes().trimmed(listed, false))).toList()));
+            if (kept == 0 || utf8Length(frame) <= MAX_FRAME_BYTES) {
+                return frame;
+            }
+        }
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    private static String write(long workerId, long seq, Sample sample) {
         var out = new StringWriter(256);
         try (JsonGenerator json = GENERATORS.createGenerator(out)) {
             json.writeStartObject()
@@ -48,6 +74,7 @@ public final class MetricsPayload {
                 writeNullable(json, "power_draw_watts", gpu.powerDrawWatts());
                 writeNullable(json, "fan_speed_percent", gpu.fanSpeedPercent());
                 writeHealth(json, gpu.health());
+                writeProcesses(json, gpu.processes());
                 json.writeEnd();
             }
             json.writeEnd();
@@ -63,6 +90,46 @@ public final class MetricsPayload {
             json.writeEnd();
         }
         return out.toString();
+    }
+
+    /**
+     * {@code processes} only where NVML listed them (README "Protocol additions"); {@code command_line} only
+     * when it was read (REPORT_PROCESS_COMMAND_LINES), {@code processes_other} only when more than
+     * {@link GpuProcesses#MAX_LISTED} were listed.
+     */
+    private static void writeProcesses(JsonGenerator json, GpuProcesses processes) {
+        if (processes.listed() == null) {
+            return;
+        }
+        json.writeStartArray("processes");
+        for (GpuProcess process : processes.listed()) {
+            json.writeStartObject().write("pid", process.pid());
+            writeNullable(json, "name", process.name());
+            writeNullable(json, "unit", process.unit());
+            writeNullable(json, "container", process.container());
+            writeNullable(json, "user", process.user());
+            writeNullable(json, "vram_used_mb", process.vramUsedMib());
+            writeNullable(json, "sm_percent", process.smPercent());
+            writeNullable(json, "mem_percent", process.memoryPercent());
+            if (process.commandLine() != null) {
+                json.write("command_line", process.commandLine());
+            }
+            json.writeEnd();
+        }
+        json.writeEnd();
+        if (processes.otherCount() > 0) {
+            json.writeStartObject("processes_other").write("count", processes.otherCount());
+            writeNullable(json, "vram_used_mb", processes.otherVramUsedMib());
+            json.writeEnd();
+        }
+    }
+
+    private static void writeNullable(JsonGenerator json, String name, String value) {
+        if (value == null) {
+            json.writeNull(name);
+        } else {
+            json.write(name, value);
+        }
     }
 
     private static void writeHealth(JsonGenerator json, GpuHealth health) {

@@ -1,6 +1,6 @@
 package com.trulience.agent.link;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -28,10 +28,13 @@ sealed interface BackendFrame {
     record Other(String type) implements BackendFrame {
     }
 
+    /** Json.createReader looks the provider up (a ServiceLoader scan) on every call: once is enough. */
+    JsonProvider JSON = JsonProvider.provider();
+
     static BackendFrame parse(String text) {
         JsonObject json;
         try {
-            json = Json.createReader(new StringReader(text)).readObject();
+            json = JSON.createReader(new StringReader(text)).readObject();
         } catch (JsonException | IllegalStateException e) {
             return new Other("(not a JSON object)");
         } catch (RuntimeException beyondParserLimits) {

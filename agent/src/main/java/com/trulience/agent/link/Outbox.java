@@ -1,6 +1,6 @@
 package com.trulience.agent.link;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -56,6 +56,8 @@ public final class Outbox implements AutoCloseable {
      */
     static final int MAX_IN_MEMORY_CHARS = 8 * 1024 * 1024;
     private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
+    /** Json.createReader looks the provider up (a ServiceLoader scan) on every call: once is enough. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** BUFFER_DIR cannot be used; the message says why and what to do. */
     public static final class Unusable extends RuntimeException {
@@ -81,6 +83,12 @@ public final class Outbox implements AutoCloseable {
     private String writeProblem;
     private long inMemoryChars;
     private long droppedFromMemory;
+    /**
+     * The batch put last, as written: the link sends it moments later, and reading it back from disk and parsing it to
+     * check a file this run wrote a second ago cost more CPU than the rest of a batch (issue 22's footprint).
+     */
+    private long newestSeq = -1;
+    private String newestFrame;
 
     private Outbox(Path directory, int capacity, FileChannel lockChannel, FileLock lock) {
         this.directory = directory;
@@ -207,6 +215,8 @@ public final class Outbox implements AutoCloseable {
         try {
             writeAtomically(file(seq), frame);
             pending.put(seq, null);
+            newestSeq = seq;
+            newestFrame = frame;
             if (writeProblem != null) {
                 long droppedMeanwhile = droppedFromMemory;
                 LOG.info(() -> "The outbox in " + directory + " can be written again"
@@ -259,7 +269,7 @@ public final class Outbox implements AutoCloseable {
         if (!pending.containsKey(seq)) {
             return Optional.empty();
         }
-        String inMemory = pending.get(seq);
+        String inMemory = seq == newestSeq ? newestFrame : pending.get(seq);
         if (inMemory != null) {
             return Optional.of(inMemory);
         }
@@ -296,7 +306,7 @@ public final class Outbox implements AutoCloseable {
 
     private static boolean isFrame(String text, long seq) {
         try {
-            JsonObject json = Json.createReader(new StringReader(text)).readObject();
+            JsonObject json = JSON.createReader(new StringReader(text)).readObject();
             String type = json.getString("type", null);
             return ("gpu_metrics".equals(type) || "gpu_event".equals(type))
                     && json.get("seq") instanceof JsonNumber number && number.longValue() == seq;
@@ -321,6 +331,10 @@ public final class Outbox implements AutoCloseable {
 
     private void delete(long seq) {
         String inMemory = pending.remove(seq);
+        if (seq == newestSeq) {
+            newestSeq = -1;
+            newestFrame = null;
+        }
         if (inMemory != null) {
             inMemoryChars -= inMemory.length();
         }

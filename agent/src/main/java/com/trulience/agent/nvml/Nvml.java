@@ -42,6 +42,18 @@ public interface Nvml extends Library {
     /** nvmlEventType bits. */
     long EVENT_TYPE_DOUBLE_BIT_ECC_ERROR = 0x2L;
     long EVENT_TYPE_XID_CRITICAL_ERROR = 0x8L;
+    /** NVML_VALUE_NOT_AVAILABLE: an unsigned long long of all ones (a process's memory under Windows WDDM). */
+    long VALUE_NOT_AVAILABLE = -1L;
+    /** nvmlProcessInfo_t (v2, what the _v3 calls fill): uint pid, 4 bytes padding, ull usedGpuMemory, uint, uint. */
+    int PROCESS_INFO_SIZE = 24;
+    int PROCESS_INFO_PID = 0;
+    int PROCESS_INFO_USED_MEMORY = 8;
+    /** nvmlProcessUtilizationSample_t: uint pid, ull timeStamp, uint smUtil, memUtil, encUtil, decUtil. */
+    int PROCESS_UTILIZATION_SIZE = 32;
+    int PROCESS_UTILIZATION_PID = 0;
+    int PROCESS_UTILIZATION_TIMESTAMP = 8;
+    int PROCESS_UTILIZATION_SM = 16;
+    int PROCESS_UTILIZATION_MEMORY = 20;
 
     // The header #defines the plain names to these _v2 symbols; the v1 symbols behave differently.
     int nvmlInit_v2();
@@ -100,6 +112,23 @@ public interface Nvml extends Library {
 
     /** {@code values} is the first of {@code count} contiguous structs (here always one). */
     int nvmlDeviceGetFieldValues(Pointer device, int count, FieldValue values);
+
+    /**
+     * {@code infos} holds {@code infoCount} {@link #PROCESS_INFO_SIZE}-byte entries (null with a count of 0
+     * asks for the count: INSUFFICIENT_SIZE with the count, or SUCCESS when none runs). The list can
+     * grow between two calls.
+     */
+    int nvmlDeviceGetComputeRunningProcesses_v3(Pointer device, IntByReference infoCount, Pointer infos);
+
+    /** Like {@link #nvmlDeviceGetComputeRunningProcesses_v3}, for graphics (and MPS-less display) clients. */
+    int nvmlDeviceGetGraphicsRunningProcesses_v3(Pointer device, IntByReference infoCount, Pointer infos);
+
+    /**
+     * The samples newer than {@code lastSeenTimeStamp} (microseconds), {@link #PROCESS_UTILIZATION_SIZE} bytes
+     * each; sized like the process lists; NOT_FOUND when no sample is newer; NOT_SUPPORTED under MIG.
+     */
+    int nvmlDeviceGetProcessUtilization(Pointer device, Pointer utilization, IntByReference processSamplesCount,
+            long lastSeenTimeStamp);
 
     int nvmlEventSetCreate(PointerByReference set);
 

@@ -45,9 +45,11 @@ class GpusTest {
             assertEquals("550.54.15", gpus.driverVersion());
             assertEquals(List.of(
                     new GpuReading(0, "NVIDIA H100 80GB HBM3", "GPU-0a1b2c3d-0000-1111-2222-333344445555", false,
-                            40216, 81559, 61, 97, 512, 700, 35, new GpuHealth(1980, 50, List.of(), 0L, false, false, 0L)),
+                            40216, 81559, 61, 97, 512, 700, 35, new GpuHealth(1980, 50, List.of(), 0L, false, false, 0L),
+                            GpuProcesses.NONE_RUNNING),
                     new GpuReading(1, "NVIDIA A100-SXM4-40GB", "GPU-fa4e0000-0000-0000-0000-000000000001", false,
-                            2048, 81920, 41, 10, 101, 700, null, new GpuHealth(1970, 51, List.of(), 0L, false, false, 0L))),
+                            2048, 81920, 41, 10, 101, 700, null, new GpuHealth(1970, 51, List.of(), 0L, false, false, 0L),
+                            GpuProcesses.NONE_RUNNING)),
                     readings);
         }
     }

@@ -69,6 +69,61 @@ class MetricsPayloadTest {
         assertEquals(JsonValue.NULL, frame.getJsonArray("metrics").getJsonObject(0).get("power_draw_watts"));
     }
 
+    @Test
+    void writesTheProcessesOfAGpuAndTheirOtherSummary() {
+        var processes = new GpuProcesses(List.of(
+                new GpuProcess(1234, "python3", "comfyui.service", null, "comfy", 30144, 87, 40, null),
+                new GpuProcess(99, null, null, null, null, null, null, null, null)), 3, 1200);
+        var gpu = new GpuReading(0, "NVIDIA L40S", "GPU-b", false, 40000, 46068, 44, 90, null, null, 30, GpuHealth.NONE,
+                processes);
+
+        JsonObject entry = parse(MetricsPayload.json(7, 1, new Sample(AT, List.of(gpu)))).getJsonArray("metrics")
+                .getJsonObject(0);
+
+        assertEquals("[{\"pid\":1234,\"name\":\"python3\",\"unit\":\"comfyui.service\",\"container\":null,"
+                + "\"user\":\"comfy\",\"vram_used_mb\":30144,\"sm_percent\":87,\"mem_percent\":40},"
+                + "{\"pid\":99,\"name\":null,\"unit\":null,\"container\":null,\"user\":null,\"vram_used_mb\":null,"
+                + "\"sm_percent\":null,\"mem_percent\":null}]", entry.getJsonArray("processes").toString());
+        assertEquals("{\"count\":3,\"vram_used_mb\":1200}", entry.getJsonObject("processes_other").toString());
+    }
+
+    @Test
+    void writesACommandLineOnlyWhereOneWasRead() {
+        var processes = new GpuProcesses(List.of(new GpuProcess(1, "x", null, null, null, 1, null, null, "x --flag")), 0, null);
+        var gpu = new GpuReading(0, "G", "GPU-b", false, 1, 2, 3, 4, null, null, null, GpuHealth.NONE, processes);
+
+        JsonObject process = parse(MetricsPayload.json(7, 1, new Sample(AT, List.of(gpu)))).getJsonArray("metrics")
+                .getJsonObject(0).getJsonArray("processes").getJsonObject(0);
+
+        assertEquals("x --flag", process.getString("command_line"));
+        assertFalse(parse(MetricsPayload.json(7, 1, new Sample(AT, List.of(L40S)))).getJsonArray("metrics")
+                .getJsonObject(0).containsKey("processes"), "a GPU whose processes were not read has no key");
+    }
+
+    @Test
+    void keepsAFrameOfManyProcessesWithLongCommandLinesUnderTheBackendsLimit() {
+        var gpus = new java.util.ArrayList<GpuReading>();
+        for (int gpu = 0; gpu < 8; gpu++) {
+            var processes = new java.util.ArrayList<GpuProcess>();
+            for (int i = 0; i < 32; i++) {
+                processes.add(new GpuProcess(1000 + i, "python3", "u".repeat(200) + ".service", "f".repeat(64), "comfy",
+                        1000 - i, 50, 20, "python3 main.py " + "x".repeat(1000)));
+            }
+            gpus.add(new GpuReading(gpu, "G", "GPU-" + gpu, false, 40000, 81559, 50, 50, 300, 700, null, GpuHealth.NONE,
+                    new GpuProcesses(processes, 4, 100)));
+        }
+
+        String json = MetricsPayload.json(7, 1, new Sample(AT, gpus));
+
+        assertTrue(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MetricsPayload.MAX_FRAME_BYTES, "" + json.length());
+        assertFalse(json.contains("command_line"), "command lines go first");
+        JsonObject gpu = parse(json).getJsonArray("metrics").getJsonObject(0);
+        int listed = gpu.getJsonArray("processes").size();
+        assertTrue(listed > 0 && listed < 32, "listed " + listed);
+        assertEquals(4 + 32 - listed, gpu.getJsonObject("processes_other").getInt("count"), "every process is counted");
+        assertEquals(1000, gpu.getJsonArray("processes").getJsonObject(0).getInt("vram_used_mb"), "the largest stay");
+    }
+
     private static JsonObject parse(String json) {
         try (var reader = Json.createReader(new StringReader(json))) {
             return reader.readObject();

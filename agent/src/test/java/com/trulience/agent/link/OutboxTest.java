@@ -55,6 +55,30 @@ class OutboxTest {
     }
 
     @Test
+    void sendsTheNewestBatchAsWrittenWithoutReadingItsFileBackButOlderOnesFromDisk() throws Exception {
+        try (var outbox = Outbox.open(directory, 100)) {
+            put(outbox, 2);
+            // the files are the durable copy; the newest frame is handed to the link from memory
+            try (var files = java.nio.file.Files.list(directory)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().startsWith("run"))
+                        .forEach(f -> overwrite(f, "damaged"));
+            }
+            assertEquals(Optional.of(batch(2)), outbox.read(2));
+            assertEquals(Optional.empty(), outbox.read(1), "an older batch is read from its (here damaged) file");
+            assertTrue(outbox.remove(2));
+            assertEquals(Optional.empty(), outbox.read(2), "removed: gone from memory too");
+        }
+    }
+
+    private static void overwrite(Path file, String text) {
+        try {
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void neverHandsOutASeqTwiceEvenWhenEverythingWasAcknowledged() {
         long last;
         try (var outbox = Outbox.open(directory, 100)) {

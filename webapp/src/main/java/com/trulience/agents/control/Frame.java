@@ -108,6 +108,18 @@ final class Frame {
         return string.getString();
     }
 
+    /** An object field, or null when it is absent or null. */
+    Frame optionalObject(String field) {
+        JsonValue value = json.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonObject object)) {
+            throw new InvalidFrame(name(field), "must be an object");
+        }
+        return new Frame(object, name(field));
+    }
+
     /** The elements of an array field (absent means empty), each read by {@code element}. */
     <T> List<T> list(String field, int maxSize, boolean required, Function<Element, T> element) {
         JsonValue value = json.get(field);

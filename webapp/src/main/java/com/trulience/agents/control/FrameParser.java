@@ -164,7 +164,7 @@ public final class FrameParser {
                     gpu.requiredInt("temperature_celsius", -40, 150),
                     gpu.requiredInt("utilization_percent", 0, 100),
                     gpu.optionalInt("power_draw_watts", 0, Short.MAX_VALUE),
-                    gpu.optionalInt("fan_speed_percent", 0, 100), health(gpu));
+                    gpu.optionalInt("fan_speed_percent", 0, 100), health(gpu), ProcessList.read(gpu, total));
         });
         List<Integer> lost = frame.list("lost_gpus", MAX_GPUS, false, element -> {
             int index = element.integer(0, MAX_GPUS - 1);

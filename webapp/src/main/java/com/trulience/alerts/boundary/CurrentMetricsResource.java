@@ -3,6 +3,7 @@ package com.trulience.alerts.boundary;
 import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.metrics.control.ProcessJson;
 import com.trulience.metrics.entity.Throttle;
 import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.Resource;
@@ -106,7 +107,9 @@ public class CurrentMetricsResource {
         writeNullable(json, "shutdown_temperature_celsius", limits.shutdownTemperatureCelsius());
         writeNullable(json, "max_sm_clock_mhz", limits.maxSmClockMhz());
         writeNullable(json, "enforced_power_limit_watts", limits.enforcedPowerLimitWatts());
-        json.writeEnd().writeEnd();
+        json.writeEnd();
+        ProcessJson.writeHolders(gpu.processes(), gpu.vramUsedMb(), json);
+        json.writeEnd();
     }
 
     /** The levels in force for the worker; a metric switched off has none. */

@@ -1,6 +1,5 @@
 package com.trulience.alerts.control;
 
-import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.control.Lifecycle.Condition;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.metrics.entity.GpuEvent;
@@ -13,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The alert lifecycle as a pure function of the samples, the thresholds and the open alerts: no clock but the
@@ -78,29 +78,39 @@ public final class AlertRules {
         Instant at = batch.recordedAt();
         // the agent's frames are validated: a card's total VRAM is at least 1 MB
         double vramPercent = Metric.vramUsedPercent(sample.vramUsedMb(), sample.vramTotalMb());
-        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.TEMPERATURE_CELSIUS, sample.temperatureCelsius(), at);
-        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.VRAM_USED_PERCENT, vramPercent, at);
-        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.UTILIZATION_PERCENT, sample.utilizationPercent(), at);
+        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.TEMPERATURE_CELSIUS, sample.temperatureCelsius(), at, NO_NOTE);
+        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.VRAM_USED_PERCENT, vramPercent, at,
+                () -> holderNote(sample));
+        threshold(run, thresholds, worker, sample.gpuIndex(), Metric.UTILIZATION_PERCENT, sample.utilizationPercent(), at, NO_NOTE);
         var card = gpus.stream().filter(gpu -> gpu.gpuIndex() == sample.gpuIndex()).findFirst();
-        Integer limit = card.map(AnnouncedGpu::powerLimitWatts).filter(value -> value > 0).orElse(null);
+        Integer limit = card.map(AnnouncedGpu::powerLimitWatts).filter(value -> value != null && value > 0).orElse(null);
         Double powerPercent = Metric.powerDrawPercent(sample.powerDrawWatts(), limit);
         if (powerPercent != null) {
-            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.POWER_DRAW_PERCENT, powerPercent, at);
+            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.POWER_DRAW_PERCENT, powerPercent, at, NO_NOTE);
         }
         // a card that reports no slowdown temperature has no margin
         Double margin = Metric.temperatureMarginCelsius(card.map(AnnouncedGpu::slowdownTemperatureCelsius).orElse(null),
                 sample.temperatureCelsius());
         if (margin != null) {
-            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.TEMPERATURE_MARGIN_CELSIUS, margin, at);
+            threshold(run, thresholds, worker, sample.gpuIndex(), Metric.TEMPERATURE_MARGIN_CELSIUS, margin, at, NO_NOTE);
         }
         int full = settings.vramFullPercent();
         var condition = classify(Metric.VRAM_USED_PERCENT, vramPercent, full, full);
         run.step(new AlertKey(worker, sample.gpuIndex(), Alert.VRAM_FULL), condition, vramPercent, full,
                 () -> "GPU " + sample.gpuIndex() + " VRAM " + describe(Metric.VRAM_USED_PERCENT, condition,
-                        format(vramPercent) + " % used", full), at);
+                        format(vramPercent) + " % used", full) + holderNote(sample), at);
     }
 
-    private void threshold(Lifecycle run, EffectiveThresholds thresholds, long worker, int gpu, Metric metric, double value, Instant at) {
+    private static final Supplier<String> NO_NOTE = () -> "";
+
+    /** Who holds the most of a GPU's VRAM, the question behind every VRAM alert; empty when the agent does not say. */
+    private static String holderNote(GpuSample sample) {
+        String top = sample.processes().topHolder();
+        return top == null ? "" : "; top holder: " + top;
+    }
+
+    private void threshold(Lifecycle run, EffectiveThresholds thresholds, long worker, int gpu, Metric metric, double value, Instant at,
+                           Supplier<String> note) {
         var key = new AlertKey(worker, gpu, metric.metricName());
         var levels = thresholds.of(worker, metric).filter(Levels::enabled);
         if (levels.isEmpty()) {
@@ -113,7 +123,7 @@ public final class AlertRules {
         var condition = classify(metric, value, levels.get().warning(), levels.get().critical());
         int level = condition == Condition.CRITICAL ? levels.get().critical() : levels.get().warning();
         run.step(key, condition, value, level, () -> "GPU " + gpu + " " + metric.metricName() + " "
-                + describe(metric, condition, format(value) + " " + metric.unit(), level), at);
+                + describe(metric, condition, format(value) + " " + metric.unit(), level) + note.get(), at);
     }
 
     /**

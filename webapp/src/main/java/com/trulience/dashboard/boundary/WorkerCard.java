@@ -24,9 +24,11 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
 
     /**
      * banner: the open critical alert of a lost GPU or a hardware Xid (its meaning and action), null when none;
-     * badges: throttling by reason, ECC and row-remap trouble the latest sample reports.
+     * badges: throttling by reason, ECC and row-remap trouble the latest sample reports; topHolder: the process with
+     * the most VRAM, compactly, null when the agent lists none.
      */
-    public record GpuCard(int index, String name, List<Gauge> gauges, List<Badge> badges, String banner) implements Serializable {
+    public record GpuCard(int index, String name, List<Gauge> gauges, List<Badge> badges, String banner, String topHolder)
+            implements Serializable {
     }
 
     /** level: warning or critical, for its colour. */
@@ -82,7 +84,7 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
                         + (gpu.powerLimitWatts() == null ? "–" : gpu.powerLimitWatts()) + " W",
                 thresholds.of(worker, Metric.POWER_DRAW_PERCENT), 100));
         return new GpuCard(gpu.gpuIndex(), gpu.name() == null ? "GPU " + gpu.gpuIndex() : gpu.name(), List.copyOf(gauges),
-                badges(gpu.health()), banner);
+                badges(gpu.health()), banner, topHolder(gpu));
     }
 
     static List<Badge> badges(GpuHealth health) {
@@ -98,6 +100,18 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
             badges.add(new Badge("Row remap pending: reset", "warning"));
         }
         return List.copyOf(badges);
+    }
+
+    private static String topHolder(GpuNow gpu) {
+        var processes = gpu.processes();
+        if (!processes.reported()) {
+            return null;
+        }
+        return processes.listed().stream().filter(process -> process.vramUsedMb() != null)
+                .max(java.util.Comparator.comparing(com.trulience.metrics.entity.GpuProcess::vramUsedMb))
+                .map(top -> (top.name() == null ? "PID " + top.pid() : top.name())
+                        + (top.runsIn() == null ? "" : " · " + top.runsIn()) + " " + gigabytes(top.vramUsedMb()) + " GB")
+                .orElse(null);
     }
 
     private static Gauge gauge(Metric metric, Double reading, double percentOfScale, String value, String detail,

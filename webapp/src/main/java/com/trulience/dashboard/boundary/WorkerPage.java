@@ -5,6 +5,7 @@ import com.trulience.alerts.control.Levels;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.GpuEvents;
 import com.trulience.metrics.control.History;
+import com.trulience.metrics.control.Processes;
 import com.trulience.restarts.boundary.RestartView;
 import com.trulience.workers.entity.Worker;
 import jakarta.faces.view.ViewScoped;
@@ -41,6 +42,9 @@ public class WorkerPage implements Serializable {
     @Inject
     GpuEvents gpuEvents;
 
+    @Inject
+    Processes processes;
+
     private String id;
     private String range;
     private WorkerHeader worker;
@@ -49,6 +53,7 @@ public class WorkerPage implements Serializable {
     private List<Levels> levels = List.of();
     private List<AlertView> alerts = List.of();
     private List<GpuEvents.StoredEvent> events = List.of();
+    private List<VramHolders> holders = List.of();
 
     public void load() {
         var found = Faces.id(id) == null ? null : em.find(Worker.class, Faces.id(id));
@@ -73,7 +78,7 @@ public class WorkerPage implements Serializable {
         events = gpuEvents.of(found.id(), Instant.EPOCH, now.plusSeconds(1), EVENTS);
     }
 
-    /** What a push may have changed, without the charts: the online state and the restarts. */
+    /** What a push may have changed, without the charts: the online state, the restarts and who holds the VRAM. */
     public void refresh() {
         var found = em.find(Worker.class, worker.id());
         if (found != null) {
@@ -83,6 +88,11 @@ public class WorkerPage implements Serializable {
 
     private void refresh(Worker found) {
         worker = WorkerHeader.of(found, RestartView.ofWorker(em, found.id(), RESTART_HISTORY));
+        try {
+            holders = processes.current(found.id()).stream().map(gpu -> VramHolders.of(gpu, found.services())).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("processes query failed", e);
+        }
     }
 
     /** For the alert table, which names the worker of each alert. */
@@ -132,6 +142,10 @@ public class WorkerPage implements Serializable {
 
     public List<Levels> getThresholds() {
         return levels;
+    }
+
+    public List<VramHolders> getHolders() {
+        return holders;
     }
 
     public List<AlertView> getAlerts() {

@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * A worker's GPU events (Xid, double-bit ECC, GPU lost), newest first, each with the Xid catalog's meaning and action:
@@ -33,6 +35,12 @@ public class GpuEventsResource {
     @Inject
     GpuEvents events;
 
+    @Operation(summary = "A worker's GPU events, newest first, with meaning and action")
+    @APIResponse(responseCode = "200", description = "the events")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     public List<GpuEvents.StoredEvent> list(@PathParam("id") long workerId, @QueryParam("since") String since,
                                             @QueryParam("until") String until, @QueryParam("limit") Integer limit) {

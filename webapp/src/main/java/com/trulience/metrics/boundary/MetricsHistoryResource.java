@@ -3,6 +3,7 @@ package com.trulience.metrics.boundary;
 import com.trulience.metrics.control.GpuHistory;
 import com.trulience.metrics.control.History;
 import com.trulience.metrics.control.HistoryQuery;
+import com.trulience.metrics.control.Processes;
 import com.trulience.workers.entity.Worker;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
@@ -30,7 +31,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * History of one worker's GPUs for charts: {@code GET /api/v1/admin/workers/{id}/metrics}. Streamed GPU by GPU as one
- * column array per metric, which is what a chart plots and a fraction of the size of one object per point.
+ * column array per metric, which is what a chart plots and a fraction of the size of one object per point. With
+ * {@code include=top_processes} also who held the most VRAM in each hour of the range (at most
+ * {@link Processes#TOP_PER_HOUR} per GPU and hour).
  */
 @Tag(name = "metrics")
 @Path("v1/admin/workers/{id}/metrics")
@@ -39,6 +42,7 @@ public class MetricsHistoryResource {
 
     static final int DEFAULT_MAX_POINTS = 2_000;
     static final int MAX_MAX_POINTS = 20_000;
+    static final String TOP_PROCESSES = "top_processes";
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private record Column(String name, Function<GpuHistory.Point, Number> value) {
@@ -71,6 +75,9 @@ public class MetricsHistoryResource {
     @Inject
     History history;
 
+    @Inject
+    Processes processes;
+
     @Operation(summary = "A worker's metric history: raw samples or hourly summaries, aggregated past max_points")
     @APIResponse(responseCode = "200", description = "the history")
     @APIResponse(responseCode = "400", ref = "BadRequest")
@@ -80,7 +87,7 @@ public class MetricsHistoryResource {
     @GET
     public StreamingOutput history(@PathParam("id") long workerId, @QueryParam("since") String since,
                                    @QueryParam("until") String until, @QueryParam("gpu_index") Integer gpuIndex,
-                                   @QueryParam("max_points") Integer maxPoints) {
+                                   @QueryParam("max_points") Integer maxPoints, @QueryParam("include") String include) {
         Instant now = Instant.now();
         Instant to = until == null ? now : instant("until", until);
         Instant from = since == null ? to.minus(Duration.ofHours(1)) : instant("since", since);
@@ -94,13 +101,22 @@ public class MetricsHistoryResource {
         if (points < 10 || points > MAX_MAX_POINTS) {
             throw new BadRequestException("max_points must be 10.." + MAX_MAX_POINTS);
         }
+        if (include != null && !include.equals(TOP_PROCESSES)) {
+            throw new BadRequestException("include must be " + TOP_PROCESSES);
+        }
         var worker = Worker.require(em, workerId);
         return output -> {
             try (var json = JSON.createGenerator(output)) {
                 var query = history.plan(worker, from, to, gpuIndex, points, now);
                 writeHead(query, json);
                 history.read(query, gpu -> write(gpu, query.aggregated(), json));
-                json.writeEnd().writeEnd();
+                json.writeEnd();
+                if (include != null) {
+                    json.writeStartArray(TOP_PROCESSES);
+                    processes.topHourly(workerId, from, to, gpuIndex, holder -> write(holder, json));
+                    json.writeEnd();
+                }
+                json.writeEnd();
             } catch (SQLException e) {
                 throw new IOException("history query failed", e);
             }
@@ -134,6 +150,19 @@ public class MetricsHistoryResource {
             }
         }
         json.writeEnd();
+    }
+
+    private static void write(Processes.HourlyHolder holder, JsonGenerator json) {
+        json.writeStartObject().write("hour", holder.hour().toString()).write("gpu_index", holder.gpuIndex());
+        for (var field : new String[][] {{"name", holder.name()}, {"unit", holder.unit()}, {"container", holder.container()}}) {
+            if (field[1] == null) {
+                json.writeNull(field[0]);
+            } else {
+                json.write(field[0], field[1]);
+            }
+        }
+        json.write("samples", holder.samples()).write("vram_used_mb_max", holder.vramUsedMbMax())
+                .write("vram_used_mb_avg", holder.vramUsedMbAvg()).writeEnd();
     }
 
     private static void write(Number value, JsonGenerator json) {

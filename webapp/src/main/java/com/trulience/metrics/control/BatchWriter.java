@@ -201,6 +201,7 @@ public class BatchWriter {
                 connection.setAutoCommit(false);
                 try {
                     MetricsSql.insert(connection, batches);
+                    ProcessesSql.write(connection, batches);
                     var backOnline = MetricsSql.markSeen(connection, batches);
                     connection.commit();
                     return backOnline;

@@ -1,6 +1,7 @@
 package com.trulience.metrics.control;
 
 import com.trulience.metrics.entity.GpuHealth;
+import com.trulience.metrics.entity.GpuProcesses;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.workers.entity.CardLimits;
 import java.sql.Connection;
@@ -25,16 +26,22 @@ public final class CurrentFleet {
                    l.fan_speed_percent, w.hostname, g.uuid, l.sm_clock_mhz, l.memory_temperature_celsius, l.throttle_reasons,
                    l.ecc_uncorrected_volatile, l.remapped_rows_pending, l.remapped_rows_failure, l.pcie_replay_count,
                    g.slowdown_temperature_celsius, g.shutdown_temperature_celsius, g.max_sm_clock_mhz,
-                   g.enforced_power_limit_watts, w.clock_offset_ms
+                   g.enforced_power_limit_watts, w.clock_offset_ms,
+                   p.processes::text, p.other_count, p.other_vram_used_mb
             FROM workers w
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
+            LEFT JOIN gpu_processes_latest p ON p.worker_id = l.worker_id AND p.gpu_index = l.gpu_index
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
             ORDER BY w.name, w.id, l.gpu_index
             """;
 
     public record GpuNow(int gpuIndex, String name, Integer powerLimitWatts, Instant recordedAt, int vramUsedMb,
                          int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
-                         Integer fanSpeedPercent, String uuid, GpuHealth health, CardLimits limits) {
+                         Integer fanSpeedPercent, String uuid, GpuHealth health, CardLimits limits, GpuProcesses processes) {
+
+        public GpuNow {
+            processes = processes == null ? GpuProcesses.NOT_REPORTED : processes;
+        }
 
         /** To a tenth, as the API and the gauges show it. */
         public double vramUsedPercent() {
@@ -108,11 +115,17 @@ public final class CurrentFleet {
                 integer(rows.getObject(19)), longOrNull(rows.getObject(20)), (Boolean) rows.getObject(21),
                 (Boolean) rows.getObject(22), longOrNull(rows.getObject(23))),
                 new CardLimits(integer(rows.getObject(24)), integer(rows.getObject(25)), integer(rows.getObject(26)),
-                        integer(rows.getObject(27))));
+                        integer(rows.getObject(27))), processes(rows));
     }
 
     private static Long longOrNull(Object value) {
         return value == null ? null : ((Number) value).longValue();
+    }
+
+    private static GpuProcesses processes(ResultSet rows) throws SQLException {
+        String listed = rows.getString(29);
+        return listed == null ? GpuProcesses.NOT_REPORTED
+                : new GpuProcesses(ProcessJson.read(listed), rows.getInt(30), integer(rows.getObject(31)));
     }
 
     private static Integer integer(Object value) {

@@ -254,14 +254,17 @@ final class RetentionSql {
         });
     }
 
-    /** The GPU events go with the hourly summaries: the backend refuses events older than that window too. */
+    /** The hourly summaries, the hourly VRAM holders (db/V14) and the GPU events share one window: the backend refuses events older than it too. */
     static long removeHourlyBefore(Connection connection, Instant cutoff) throws SQLException {
         try (var events = connection.prepareStatement("DELETE FROM gpu_events WHERE occurred_at < ?")) {
             events.setTimestamp(1, Timestamp.from(cutoff));
             events.executeUpdate();
         }
-        try (var statement = connection.prepareStatement("DELETE FROM gpu_metrics_hourly WHERE hour < ?")) {
+        try (var statement = connection.prepareStatement("DELETE FROM gpu_metrics_hourly WHERE hour < ?");
+             var holders = connection.prepareStatement("DELETE FROM gpu_process_hourly WHERE hour < ?")) {
             statement.setTimestamp(1, Timestamp.from(cutoff));
+            holders.setTimestamp(1, Timestamp.from(cutoff));
+            holders.executeUpdate();
             return statement.executeUpdate();
         }
     }

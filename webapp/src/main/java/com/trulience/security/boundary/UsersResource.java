@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Users for admins (under /api/v1/admin/, so web.xml lets only admins in). */
 @Path("v1/admin/users")
@@ -41,11 +43,21 @@ public class UsersResource {
         }
     }
 
+    @Operation(summary = "Every user with its role")
+    @APIResponse(responseCode = "200", description = "the users")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @GET
     public List<UserView> list() {
         return accounts.all().stream().map(UserView::of).toList();
     }
 
+    @Operation(summary = "Add a user (admin or viewer)")
+    @APIResponse(responseCode = "201", description = "the user")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @POST
     public Response add(NewUser user, @Context SecurityContext caller) {
         var added = accounts.add(user == null ? null : user.username(), user == null ? null : user.password(),
@@ -53,6 +65,12 @@ public class UsersResource {
         return Response.status(Response.Status.CREATED).entity(UserView.of(added)).build();
     }
 
+    @Operation(summary = "Set a user's password; the user's other sessions end")
+    @APIResponse(responseCode = "204", description = "changed")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @PUT
     @Path("{username}/password")
     public Response changePassword(@PathParam("username") String username, NewPassword body, @Context SecurityContext caller) {
@@ -60,6 +78,13 @@ public class UsersResource {
         return Response.noContent().build();
     }
 
+    @Operation(summary = "Change a user's role (never the last admin's)")
+    @APIResponse(responseCode = "204", description = "changed")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @PUT
     @Path("{username}/role")
     public Response changeRole(@PathParam("username") String username, NewRole body, @Context SecurityContext caller) {

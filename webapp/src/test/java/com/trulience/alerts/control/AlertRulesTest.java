@@ -1,6 +1,7 @@
 package com.trulience.alerts.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.alerts.entity.Severity;
@@ -8,6 +9,8 @@ import com.trulience.alerts.control.Decision.Kind;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.metrics.entity.GpuProcess;
+import com.trulience.metrics.entity.GpuProcesses;
 import com.trulience.metrics.entity.GpuSample;
 import com.trulience.metrics.entity.MetricsBatch;
 import java.time.Duration;
@@ -86,6 +89,27 @@ class AlertRulesTest {
         assertEquals(List.of(Kind.RESOLVE), kinds(resolved));
         assertEquals(TEMPERATURE, resolved.get(0).key());
         assertTrue(open.isEmpty());
+    }
+
+    @Test
+    void theVramAlertsNameTheTopHolderOfTheCard() {
+        var processes = new GpuProcesses(List.of(
+                new GpuProcess(4242, "python3", "stray.scope", null, "bob", 70_000, 10, 5, null),
+                new GpuProcess(1234, "python3", "comfyui.service", null, "comfy", 9_000, 80, 40, null)), 0, null);
+        var full = new GpuSample(0, 79_500, 80_000, 50, 50, 300, null, null, processes);
+
+        var decisions = evaluate(batch(T0, full));
+
+        assertEquals(2, decisions.size(), "the VRAM threshold and the built-in vram_full");
+        decisions.forEach(decision -> assertTrue(decision.message().endsWith(
+                "; top holder: python3 (PID 4242) in stray.scope holds 70000 MiB"), decision.message()));
+    }
+
+    @Test
+    void aVramAlertWithoutProcessesSaysNoHolder() {
+        var decisions = evaluate(batch(T0, sample(0, 50, 79_500, 50, 300)));
+
+        decisions.forEach(decision -> assertFalse(decision.message().contains("holder"), decision.message()));
     }
 
     @Test

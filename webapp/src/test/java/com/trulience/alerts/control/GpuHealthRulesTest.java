@@ -56,7 +56,7 @@ class GpuHealthRulesTest {
 
     private static MetricsBatch batch(int seconds, int temperature, GpuHealth health) {
         return new MetricsBatch(WORKER, seconds, T0.plusSeconds(seconds),
-                List.of(new GpuSample(0, 1_000, 80_000, temperature, 10, 100, null, health)), List.of());
+                List.of(new GpuSample(0, 1_000, 80_000, temperature, 10, 100, null, health, null)), List.of());
     }
 
     private static GpuHealth throttled(Throttle... reasons) {

@@ -31,9 +31,9 @@ class FleetExpositionTest {
     private static FleetExposition fleet() {
         var fleet = new FleetExposition(NOW);
         fleet.add(new WorkerNow(1, "demo-1", "gpu-01", true, NOW, null, List.of(
-                new GpuNow(0, "NVIDIA H100 80GB HBM3", 700, Instant.parse("2026-12-01T12:00:07.500Z"), 40213, 81559, 61, 97, 512, null, "GPU-abc", GpuHealth.NONE, CardLimits.NONE))));
+                new GpuNow(0, "NVIDIA H100 80GB HBM3", 700, Instant.parse("2026-12-01T12:00:07.500Z"), 40213, 81559, 61, 97, 512, null, "GPU-abc", GpuHealth.NONE, CardLimits.NONE, null))));
         fleet.add(new WorkerNow(2, "demo-2", null, false, NOW, null, List.of(
-                new GpuNow(0, "NVIDIA A10", 150, Instant.parse("2026-12-01T11:00:00Z"), 100, 24000, 40, 0, 50, 30, "GPU-def", GpuHealth.NONE, CardLimits.NONE))));
+                new GpuNow(0, "NVIDIA A10", 150, Instant.parse("2026-12-01T11:00:00Z"), 100, 24000, 40, 0, 50, 30, "GPU-def", GpuHealth.NONE, CardLimits.NONE, null))));
         fleet.alertsOpen(Map.of("critical", 2L));
         return fleet;
     }
