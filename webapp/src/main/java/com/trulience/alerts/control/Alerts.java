@@ -36,7 +36,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * state, open alerts, thresholds, announced GPUs, all in bulk) and writes for the GPUs' state and for changes. The
  * GPUs' state rows are locked, so that two nodes or writer threads evaluating the same worker take turns and continue
  * each other's counts in sample order; the guarded statements on {@link Alert} make each transition happen, and be
- * notified, once.
+ * notified, once. One piece although over 250 lines: samples, GPU events and offline workers go through the same
+ * transaction shape (lock, decide, apply, notify); the offline transitions are the part that could move out next.
  */
 @ApplicationScoped
 public class Alerts {

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 /**
  * The statements of retention. Raw samples live in hourly partitions of gpu_metrics named gpu_metrics_pYYYYMMDDHH
  * (UTC); an hour leaves the raw window by being detached, folded into gpu_metrics_hourly and dropped, all without
- * a DELETE on the table that ingestion writes to.
+ * a DELETE on the table that ingestion writes to. One piece although over 250 lines: every statement that takes a
+ * lock on the partitioned table is here, so the lock timeout and the order of the locks are kept in one place.
  */
 final class RetentionSql {
 
