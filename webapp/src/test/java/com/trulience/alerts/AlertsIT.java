@@ -43,7 +43,7 @@ class AlertsIT extends Deployed {
     private static final String DATABASE = "trulience_it_alerts";
     private static final String ADMIN_PASSWORD = "alerts-admin-password";
     private static final AtomicInteger WORKERS = new AtomicInteger();
-    private static final WebhookReceiver WEBHOOK = receiver();
+    private static final WebhookReceiver WEBHOOK = WebhookReceiver.start();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -55,14 +55,6 @@ class AlertsIT extends Deployed {
     @AfterAll
     static void stopWebhook() {
         WEBHOOK.close();
-    }
-
-    private static WebhookReceiver receiver() {
-        try {
-            return new WebhookReceiver();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A simulated agent of one worker with 2 GPUs of 700 W that sends one frame at a time and waits for its ack. */

@@ -3,9 +3,9 @@ package com.trulience.alerts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.trulience.testing.AgentClient;
+import com.trulience.testing.AgentProcess;
 import com.trulience.testing.Api;
 import com.trulience.testing.Deployed;
 import com.trulience.testing.TestDatabase;
@@ -14,7 +14,6 @@ import com.trulience.testing.WebhookReceiver;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ class GpuHealthIT extends Deployed {
     private static final String DATABASE = "trulience_it_gpu_health";
     private static final String ADMIN_PASSWORD = "gpu-health-admin-password";
     private static final AtomicInteger WORKERS = new AtomicInteger();
-    private static final WebhookReceiver WEBHOOK = receiver();
+    private static final WebhookReceiver WEBHOOK = WebhookReceiver.start();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -57,14 +56,6 @@ class GpuHealthIT extends Deployed {
     @AfterAll
     static void stopWebhook() {
         WEBHOOK.close();
-    }
-
-    private static WebhookReceiver receiver() {
-        try {
-            return new WebhookReceiver();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A simulated agent of one worker with 2 H100s (slowdown 87 C) that sends one frame at a time and waits for its ack. */
@@ -352,19 +343,10 @@ class GpuHealthIT extends Deployed {
 
     @Test
     void acceptanceARealAgentWhoseSimulatedGpu1ThrowsXid79RaisesTheCriticalAlertAndTheEventThroughItsOutbox() throws Exception {
-        File[] jars = new File("../agent/target").listFiles((dir, name) -> name.matches("trulience-agent-.*\\.jar")
-                && !name.startsWith("original-"));
-        assumeTrue(jars != null && jars.length > 0,
-                "agent/target/trulience-agent-*.jar is missing: build the agent first (mvn verify from the root builds it before webapp)");
+        AgentProcess.jar();
         var worker = register();
         Path directory = Files.createTempDirectory(Path.of("target"), "health-agent");
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
-                "-XX:+UseSerialGC", "-jar", jars[0].getAbsolutePath())
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("agent.log").toFile());
-        builder.environment().keySet().removeIf(name -> !name.equals("PATH") && !name.equals("HOME"));
-        builder.environment().putAll(Map.of(
+        Process agent = AgentProcess.start(directory, Map.of(
                 "BACKEND_WS_URL", AgentClient.metricsUri(base).toString(),
                 "WORKER_ID", Long.toString(worker.id()),
                 "AGENT_TOKEN", worker.token(),
@@ -372,7 +354,6 @@ class GpuHealthIT extends Deployed {
                 "SIMULATE_XID", "1:79@3",
                 "BUFFER_DIR", directory.resolve("outbox").toString(),
                 "METRICS_INTERVAL_SECS", "2"));
-        Process agent = builder.start();
         try {
             Predicate<JsonObject> xid79 = json -> json.getJsonNumber("worker_id").longValue() == worker.id()
                     && json.getString("metric_name").equals("xid_79");

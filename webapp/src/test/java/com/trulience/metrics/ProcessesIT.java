@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.trulience.testing.AgentClient;
+import com.trulience.testing.AgentProcess;
 import com.trulience.testing.Await;
 import com.trulience.testing.Browser;
 import com.trulience.testing.Api;
@@ -15,7 +16,6 @@ import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,7 +81,7 @@ class ProcessesIT extends Deployed {
 
     @Test
     void acceptanceTheApiAndThePageShowTwoRealProcessesByNameAndAGoneOneWithout() throws Exception {
-        File agentJar = agentJar();
+        AgentProcess.jar();
         Path fakeNvml = Path.of("../agent/target/fake-nvml/libnvidia-ml.so.1").toAbsolutePath();
         assumeTrue(Files.isRegularFile(fakeNvml), "the fake NVML library was not built (no gcc?)");
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
@@ -113,12 +113,12 @@ class ProcessesIT extends Deployed {
                 "METRICS_INTERVAL_SECS", "1");
 
         // What leaves the worker: the frame the agent builds, with REPORT_PROCESS_COMMAND_LINES unset (off).
-        String frame = runOnce(agentJar, directory, environment);
+        String frame = runOnce(directory, environment);
         assertTrue(frame.contains("\"processes\":["), frame);
         assertFalse(frame.contains("command_line"), frame);
         assertFalse(frame.contains("sleep 600"), frame);
 
-        started.add(agent(agentJar, directory, environment));
+        started.add(AgentProcess.start(directory, environment));
         JsonObject gpu = Await.until("three processes of GPU 0", AGENT, () -> gpus(worker.id()), gpus -> gpus.size() == 1
                 && gpus.getJsonObject(0).get("processes") instanceof JsonArray list && list.size() == 3).getJsonObject(0);
         var processes = gpu.getJsonArray("processes");
@@ -261,35 +261,13 @@ class ProcessesIT extends Deployed {
         return process.pid();
     }
 
-    private static File agentJar() {
-        File[] jars = new File("../agent/target").listFiles((dir, name) -> name.matches("trulience-agent-.*\\.jar")
-                && !name.startsWith("original-"));
-        assumeTrue(jars != null && jars.length > 0,
-                "agent/target/trulience-agent-*.jar is missing: build the agent first (mvn verify from the root builds it before webapp)");
-        return jars[0];
-    }
 
-    private static ProcessBuilder agentCommand(File jar, Path directory, Map<String, String> environment, String... args) {
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
-                "-XX:+UseSerialGC", "-jar", jar.getAbsolutePath()));
-        command.addAll(List.of(args));
-        var builder = new ProcessBuilder(command).directory(directory.toFile());
-        builder.environment().keySet().removeIf(name -> !name.equals("PATH") && !name.equals("HOME"));
-        builder.environment().putAll(environment);
-        return builder;
-    }
-
-    private static String runOnce(File jar, Path directory, Map<String, String> environment) throws Exception {
-        Process once = agentCommand(jar, directory, environment, "--once").redirectError(directory.resolve("once.log").toFile()).start();
+    private static String runOnce(Path directory, Map<String, String> environment) throws Exception {
+        Process once = AgentProcess.command(directory, environment, "--once").redirectError(directory.resolve("once.log").toFile()).start();
         String out = new String(once.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(once.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, once.exitValue(), Files.readString(directory.resolve("once.log")));
         return out;
-    }
-
-    private static Process agent(File jar, Path directory, Map<String, String> environment) throws Exception {
-        return agentCommand(jar, directory, environment).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("agent.log").toFile()).start();
     }
 
     private JsonArray gpus(long workerId) throws Exception {

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import com.trulience.testing.AgentClient;
+import com.trulience.testing.AgentProcess;
 import com.trulience.testing.Await;
 import com.trulience.testing.Frames;
 import com.trulience.testing.Api;
@@ -16,7 +16,6 @@ import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -179,10 +178,7 @@ class RestartIT extends Deployed {
 
     @Test
     void aRealAgentProcessWaitsForTheJobThenCompletesTheRestart() throws Exception {
-        File[] jars = new File("../agent/target").listFiles((dir, name) -> name.matches("trulience-agent-.*\\.jar")
-                && !name.startsWith("original-"));
-        assumeTrue(jars != null && jars.length > 0,
-                "agent/target/trulience-agent-*.jar is missing: build the agent first (mvn verify from the root builds it before webapp)");
+        AgentProcess.jar();
         var worker = register();
         var busy = new AtomicBoolean(true);
         var queuePolls = new AtomicInteger();
@@ -203,13 +199,7 @@ class RestartIT extends Deployed {
         });
         comfyUi.start();
         Path directory = Files.createTempDirectory(Path.of("target"), "restart-agent");
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
-                "-XX:+UseSerialGC", "-jar", jars[0].getAbsolutePath())
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("agent.log").toFile());
-        builder.environment().keySet().removeIf(name -> !name.equals("PATH") && !name.equals("HOME"));
-        builder.environment().putAll(Map.of(
+        Process agent = AgentProcess.start(directory, Map.of(
                 "BACKEND_WS_URL", AgentClient.metricsUri(base).toString(),
                 "WORKER_ID", Long.toString(worker.id()),
                 "AGENT_TOKEN", worker.token(),
@@ -219,7 +209,6 @@ class RestartIT extends Deployed {
                 "COMFYUI_URL", "http://127.0.0.1:" + comfyUi.getAddress().getPort(),
                 "BUFFER_DIR", directory.resolve("outbox").toString(),
                 "METRICS_INTERVAL_SECS", "2"));
-        Process agent = builder.start();
         try {
             awaitWorker(worker.id(), "online");
             var accepted = restart(worker.id(), "{\"service_name\":\"comfyui\",\"reason\":\"VRAM leak\",\"force\":false}");

@@ -32,6 +32,15 @@ public final class WebhookReceiver implements AutoCloseable {
         this(0);
     }
 
+    /** For a static field: a loopback port that cannot be had is a broken test machine, not a test failure. */
+    public static WebhookReceiver start() {
+        try {
+            return new WebhookReceiver();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public WebhookReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/hook", exchange -> {
