@@ -38,7 +38,8 @@ abstract class LoginIT extends DashboardPages {
         browser.until("the alerts page", () -> !browser.findAll(By.id("open-alerts")).isEmpty());
         assertOnlySignOut();
         assertEquals(403, Api.as(base, "viewer", VIEWER_PASSWORD).get("api/v1/admin/workers").statusCode());
-        for (String adminPage : List.of("admin/thresholds.xhtml?worker=" + worker.id(), "admin/thresholds.xhtml", "admin/workers.xhtml")) {
+        for (String adminPage : List.of("admin/thresholds.xhtml?worker=" + worker.id(), "admin/thresholds.xhtml", "admin/workers.xhtml",
+                "admin/users.xhtml")) {
             browser.open(base, adminPage);
             assertTrue(browser.findAll(By.cssSelector("form input, form button")).isEmpty(), adminPage);
             assertTrue(browser.driver().getPageSource().contains("403"), adminPage + ": " + browser.driver().getPageSource());
