@@ -5,6 +5,7 @@ import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.workers.entity.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,12 +133,17 @@ final class MetricsSql {
         }
     }
 
-    /** Records that the workers were heard from, and their clock offsets; returns those that had been offline. */
-    static List<Long> markSeen(Connection connection, List<MetricsBatch> batches) throws SQLException {
+    /** The workers of a group that had been offline, and the last_seen_at it gave them (null when it touched none). */
+    record Seen(List<Long> backOnline, Instant at) {
+    }
+
+    /** Records that the workers were heard from, and their clock offsets. */
+    static Seen markSeen(Connection connection, List<MetricsBatch> batches) throws SQLException {
         // each worker's newest batch in the group tells how far off its clock is now
         var clockOffsets = new LinkedHashMap<Long, Long>();
         batches.forEach(batch -> clockOffsets.put(batch.workerId(), batch.clockOffsetMs()));
         var backOnline = new ArrayList<Long>();
+        Instant at = null;
         try (var statement = connection.prepareStatement(Worker.MARK_SEEN_SQL)) {
             statement.setArray(1, connection.createArrayOf("bigint", clockOffsets.keySet().toArray(Long[]::new)));
             statement.setArray(2, connection.createArrayOf("bigint", clockOffsets.values().toArray(Long[]::new)));
@@ -146,9 +152,10 @@ final class MetricsSql {
                     if (!rows.getBoolean(2)) {
                         backOnline.add(rows.getLong(1));
                     }
+                    at = rows.getTimestamp(3).toInstant();
                 }
             }
         }
-        return backOnline;
+        return new Seen(backOnline, at);
     }
 }
