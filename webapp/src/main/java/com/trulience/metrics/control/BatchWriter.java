@@ -75,6 +75,9 @@ public class BatchWriter {
     @Inject
     BackendFigures figures;
 
+    @Inject
+    FleetSnapshot fleet;
+
     private Counter rowsIngested;
 
     /** Round-robin by worker, so that one worker's flood never makes another's frames wait behind all of it. */
@@ -185,6 +188,12 @@ public class BatchWriter {
             return;
         }
         rowsIngested.inc(batches.stream().mapToInt(batch -> batch.samples().size()).sum());
+        try {
+            fleet.stored(batches, seen.at(), seen.backOnline());
+        } catch (RuntimeException e) {
+            // stored all the same: the snapshot catches up with these workers at their next change
+            LOG.log(Level.WARNING, "Could not apply a stored group to the fleet snapshot", e);
+        }
         groupCommitted.complete(null);
         group.forEach(pending -> pending.committed().complete(null));
         stored.fireAsync(new MetricsStored(batches, seen.at()));

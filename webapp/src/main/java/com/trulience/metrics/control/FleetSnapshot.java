@@ -2,7 +2,7 @@ package com.trulience.metrics.control;
 
 import com.trulience.metrics.control.CurrentFleet.WorkerNow;
 import com.trulience.metrics.entity.FleetChanged;
-import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.platform.control.ClusterSignal;
 import com.trulience.platform.control.ClusterSignals;
 import com.trulience.platform.control.DatabaseMigration;
@@ -13,7 +13,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -22,6 +21,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -34,8 +34,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The fleet now, in memory: what {@link CurrentFleet#read} would answer, without reading it. Loaded once, then kept
- * up by ingestion's own events: a committed group of samples is applied as it is (no query), and the rarer changes
+ * The fleet now, in memory: what {@link CurrentFleet#read} would answer, without reading it. Loaded once, at its
+ * first use (a reader or a change), then kept up by ingestion: a committed group of samples is applied as it is
+ * (no query; BatchWriter hands it over before the acks), and the rarer changes
  * (a worker registered, a hello, online/offline) re-read only the workers concerned, by id. Readers get an immutable
  * {@link FleetState} and never wait; changes are applied one at a time, so a re-read never overwrites a newer group.
  * <p>
@@ -72,15 +73,6 @@ public class FleetSnapshot {
     private final Set<Long> toSignal = new LinkedHashSet<>();
     private boolean signalPending;
 
-    void load(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        try {
-            current();
-        } catch (RuntimeException e) {
-            // the first reader tries again
-            LOG.log(Level.WARNING, "Could not load the fleet snapshot at start", e);
-        }
-    }
-
     /** Every worker, ordered as {@link CurrentFleet} orders them; immutable. */
     public List<WorkerNow> workers() {
         return current().workers();
@@ -95,15 +87,21 @@ public class FleetSnapshot {
         return current().version();
     }
 
-    void metricsStored(@ObservesAsync MetricsStored stored) {
+    /**
+     * A group BatchWriter committed, before its frames are acked, so that an agent's acked sample is what the
+     * next reader sees. {@code backOnline}: its workers that had been offline.
+     */
+    void stored(List<MetricsBatch> batches, Instant seenAt, Collection<Long> backOnline) {
         synchronized (applying) {
             if (state == null) {
-                return; // the load will read it
+                current(); // reads this group too; applying it again below changes nothing
             }
-            var applied = state.withSamples(stored.batches(), stored.seenAt());
+            var applied = state.withSamples(batches, seenAt);
             publish(applied.state(), applied.changed(), true);
-            if (!applied.unknown().isEmpty()) {
-                reread(applied.unknown(), true);
+            var toRead = new LinkedHashSet<>(applied.unknown());
+            toRead.addAll(backOnline);
+            if (!toRead.isEmpty()) {
+                reread(toRead, true);
             }
         }
     }
@@ -151,7 +149,8 @@ public class FleetSnapshot {
     private void reread(Collection<Long> workerIds, boolean here) {
         synchronized (applying) {
             if (state == null) {
-                return;
+                current();
+                return; // loaded just now, with these workers as they are
             }
             try (var connection = dataSource.getConnection()) {
                 var found = new ArrayList<WorkerNow>();
