@@ -1,5 +1,6 @@
 /**
- * GPU metrics: storing the agents' batches, the latest value per GPU, the raw and hourly history, the GPU events
+ * GPU metrics: storing the agents' batches, the latest value per GPU, the raw, per-minute and hourly history, the
+ * fleet snapshot (the fleet now, in memory, kept up by ingestion and by the other nodes' signals), the GPU events
  * (Xid, double-bit ECC, GPU lost) with the one Xid catalog ({@code entity/Xid}: meaning, severity, action), and the
  * APIs that read them. The metric and event tables are written and read by SQL only.
  */

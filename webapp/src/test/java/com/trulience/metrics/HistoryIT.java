@@ -45,6 +45,8 @@ class HistoryIT extends Deployed {
         TestDatabase.execute(DATABASE, "INSERT INTO workers (id, name, hostname, interval_seconds) VALUES "
                 + "(1, 'gpu-h1', 'h1', 5), (2, 'gpu-h2', 'h2', 5) ON CONFLICT DO NOTHING");
         TestDatabase.execute(DATABASE, "SELECT setval('workers_id_seq', 100)");
+        // as if the per-minute summaries (db/V18) had begun two hours ago; the seeded day begins before that
+        TestDatabase.execute(DATABASE, "UPDATE minute_rollup_start SET started_at = date_trunc('minute', NOW()) - INTERVAL '2 hours'");
         TestDatabase.execute(DATABASE, "INSERT INTO worker_gpus VALUES (1, 0, 'NVIDIA H100 80GB HBM3', 'GPU-0', 700), "
                 + "(1, 1, 'NVIDIA H100 80GB HBM3', 'GPU-1', 700) ON CONFLICT DO NOTHING");
         TestDatabase.execute(DATABASE, "INSERT INTO gpu_metrics (worker_id, gpu_index, vram_used_mb, vram_total_mb, temperature_celsius, "
@@ -163,6 +165,49 @@ class HistoryIT extends Deployed {
         var history = json(admin().get("api/v1/admin/workers/" + id + "/metrics").body());
         assertEquals(77, history.getJsonArray("gpus").getJsonObject(0).getJsonArray("temperature_celsius").getInt(0));
         assertTrue(admin().get("api/v1/admin/workers/metrics/current").body().contains("\"temperature_celsius\":77"));
+    }
+
+    @Test
+    void aLongRangeSinceTheMinutesBeganComesFromThePerMinuteSummariesOfWhatWasStored() throws Exception {
+        var registered = admin().registerWorker("gpu-minutes");
+        long id = registered.id();
+        Instant start = Instant.now().minus(Duration.ofMinutes(50)).truncatedTo(ChronoUnit.MINUTES);
+        try (var agent = AgentClient.connect(base, registered.token())) {
+            agent.send(Frames.hello(id, 5, 2));
+            int seq = 0;
+            for (int i = 0; i < 60; i++) { // every 20 s for 20 minutes
+                agent.send(Frames.metrics(id, ++seq, start.plusSeconds(20L * i), Frames.BUSY.temperature(40 + i % 7), Frames.IDLE.utilization(i % 11)));
+                assertEquals("{\"type\":\"ack\",\"seq\":" + seq + "}", agent.next());
+            }
+            // a replay of the first sample is stored once, so it counts once in its minute
+            agent.send(Frames.metrics(id, ++seq, start, Frames.BUSY.temperature(99)));
+            assertEquals("{\"type\":\"ack\",\"seq\":" + seq + "}", agent.next());
+        }
+        String perMinute = "SELECT string_agg(concat_ws(',', gpu_index, minute, samples, t, tmax, u, umax, v, vmax, total, p, pmax, pw, f, fs), ';' "
+                + "ORDER BY gpu_index, minute) FROM (%s) m";
+        String raw = perMinute.formatted("SELECT gpu_index, date_trunc('minute', recorded_at, 'UTC') AS minute, COUNT(*) AS samples, "
+                + "SUM(temperature_celsius) AS t, MAX(temperature_celsius) AS tmax, SUM(utilization_percent) AS u, MAX(utilization_percent) AS umax, "
+                + "SUM(vram_used_mb) AS v, MAX(vram_used_mb) AS vmax, MAX(vram_total_mb) AS total, COUNT(power_draw_watts) AS p, "
+                + "MAX(power_draw_watts) AS pmax, SUM(power_draw_watts) AS pw, COUNT(fan_speed_percent) AS f, SUM(fan_speed_percent) AS fs "
+                + "FROM gpu_metrics WHERE worker_id = " + id + " GROUP BY 1, 2");
+        String minutes = perMinute.formatted("SELECT gpu_index, minute, samples, temperature_celsius_sum AS t, temperature_celsius_max AS tmax, "
+                + "utilization_percent_sum AS u, utilization_percent_max AS umax, vram_used_mb_sum AS v, vram_used_mb_max AS vmax, "
+                + "vram_total_mb AS total, power_draw_samples AS p, power_draw_watts_max AS pmax, power_draw_watts_sum AS pw, "
+                + "fan_speed_samples AS f, fan_speed_percent_sum AS fs FROM gpu_metrics_minute WHERE worker_id = " + id);
+        assertEquals(TestDatabase.query(DATABASE, raw), TestDatabase.query(DATABASE, minutes));
+        assertEquals("40", TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM gpu_metrics_minute WHERE worker_id = " + id));
+
+        var history = json(admin().get("api/v1/admin/workers/" + id + "/metrics?since=" + start + "&until=" + start.plus(Duration.ofHours(3))).body());
+        assertEquals("minute", history.getString("source"));
+        assertTrue(history.getBoolean("aggregated"));
+        assertEquals(60, history.getInt("bucket_seconds"));
+        var gpu0 = history.getJsonArray("gpus").getJsonObject(0);
+        assertEquals(20, gpu0.getJsonArray("time").size());
+        assertEquals(start.toString(), gpu0.getJsonArray("time").getString(0));
+        // the first minute: samples of 40, 41 and 42 °C
+        assertEquals(41.0, gpu0.getJsonArray("temperature_celsius").getJsonNumber(0).doubleValue());
+        assertEquals(42, gpu0.getJsonArray("temperature_celsius_max").getInt(0));
+        assertEquals(3, gpu0.getJsonArray("samples").getInt(0));
     }
 
     private void assertProblem(int status, String path, String detail) throws Exception {

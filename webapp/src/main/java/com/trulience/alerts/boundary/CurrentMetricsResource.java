@@ -3,10 +3,9 @@ package com.trulience.alerts.boundary;
 import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.metrics.control.FleetSnapshot;
 import com.trulience.metrics.control.ProcessJson;
 import com.trulience.metrics.entity.Throttle;
-import com.trulience.platform.control.DatabaseMigration;
-import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
@@ -15,17 +14,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
-import java.sql.SQLException;
+import java.io.BufferedOutputStream;
 import java.time.Instant;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The fleet now, in one call: {@code GET /api/v1/admin/workers/metrics/current}. Streamed worker by worker as
- * {@link CurrentFleet} reads it: for 1,000 workers x 8 GPUs that is ~2 MB that would otherwise be built in memory.
+ * The fleet now, in one call: {@code GET /api/v1/admin/workers/metrics/current}, from the {@link FleetSnapshot}
+ * (no query but the thresholds'), streamed worker by worker: for 1,000 workers x 8 GPUs that is ~2 MB that would
+ * otherwise be built in memory.
  * It lives with the thresholds rather than the samples because it joins the two, and alerts already depends on
  * metrics: metrics never looks up at alerts.
  */
@@ -39,8 +37,8 @@ public class CurrentMetricsResource {
     @Inject
     Thresholds thresholds;
 
-    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
-    DataSource dataSource;
+    @Inject
+    FleetSnapshot fleet;
 
     @Operation(summary = "The latest sample of every GPU of every worker, with the thresholds in force")
     @APIResponse(responseCode = "200", description = "the fleet now")
@@ -49,13 +47,12 @@ public class CurrentMetricsResource {
     @GET
     public StreamingOutput current() {
         var inForce = thresholds.inForce();
+        var workers = fleet.workers();
         return output -> {
-            try (var connection = dataSource.getConnection(); var json = JSON.createGenerator(output)) {
+            try (var json = JSON.createGenerator(new BufferedOutputStream(output, 64 * 1024))) {
                 json.writeStartObject().write("generated_at", Instant.now().toString()).writeStartArray("workers");
-                CurrentFleet.read(connection, worker -> write(worker, inForce, json));
+                workers.forEach(worker -> write(worker, inForce, json));
                 json.writeEnd().writeEnd();
-            } catch (SQLException e) {
-                throw new IOException("current metrics query failed", e);
             }
         };
     }

@@ -75,6 +75,9 @@ public class BatchWriter {
     @Inject
     BackendFigures figures;
 
+    @Inject
+    FleetSnapshot fleet;
+
     private Counter rowsIngested;
 
     /** Round-robin by worker, so that one worker's flood never makes another's frames wait behind all of it. */
@@ -175,9 +178,9 @@ public class BatchWriter {
 
     private void write(List<Pending> group, CompletableFuture<Void> groupCommitted) {
         var batches = group.stream().map(Pending::batch).toList();
-        List<Long> backOnline;
+        MetricsSql.Seen seen;
         try {
-            backOnline = commitWithRetry(batches);
+            seen = commitWithRetry(batches);
         } catch (SQLException e) {
             LOG.warning(() -> "Could not store " + group.size() + " frame(s); their agents will send them again: " + e.getMessage());
             group.forEach(pending -> pending.committed().completeExceptionally(e));
@@ -185,26 +188,32 @@ public class BatchWriter {
             return;
         }
         rowsIngested.inc(batches.stream().mapToInt(batch -> batch.samples().size()).sum());
+        try {
+            fleet.stored(batches, seen.at(), seen.backOnline());
+        } catch (RuntimeException e) {
+            // stored all the same: the snapshot catches up with these workers at their next change
+            LOG.log(Level.WARNING, "Could not apply a stored group to the fleet snapshot", e);
+        }
         groupCommitted.complete(null);
         group.forEach(pending -> pending.committed().complete(null));
-        stored.fireAsync(new MetricsStored(batches));
-        backOnline.forEach(workerId -> cameOnline.fireAsync(new WorkerCameOnline(workerId)));
+        stored.fireAsync(new MetricsStored(batches, seen.at()));
+        seen.backOnline().forEach(workerId -> cameOnline.fireAsync(new WorkerCameOnline(workerId)));
     }
 
     /**
      * A deadlock or serialization failure says nothing about the data: running the group again is right, and
      * cheaper than making every agent in it reconnect and replay.
      */
-    private List<Long> commitWithRetry(List<MetricsBatch> batches) throws SQLException {
+    private MetricsSql.Seen commitWithRetry(List<MetricsBatch> batches) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try (var connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
                     MetricsSql.insert(connection, batches);
                     ProcessesSql.write(connection, batches);
-                    var backOnline = MetricsSql.markSeen(connection, batches);
+                    var seen = MetricsSql.markSeen(connection, batches);
                     connection.commit();
-                    return backOnline;
+                    return seen;
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
                     throw e;

@@ -5,11 +5,13 @@ import com.trulience.metrics.entity.GpuProcesses;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.workers.entity.CardLimits;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -20,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class CurrentFleet {
 
-    private static final String FLEET = """
+    private static final String SELECT = """
             SELECT w.id, w.name, w.online, w.last_seen_at, l.gpu_index, g.name, g.power_limit_watts, l.recorded_at,
                    l.vram_used_mb, l.vram_total_mb, l.temperature_celsius, l.utilization_percent, l.power_draw_watts,
                    l.fan_speed_percent, w.hostname, g.uuid, l.sm_clock_mhz, l.memory_temperature_celsius, l.throttle_reasons,
@@ -32,8 +34,12 @@ public final class CurrentFleet {
             LEFT JOIN gpu_metrics_latest l ON l.worker_id = w.id
             LEFT JOIN gpu_processes_latest p ON p.worker_id = l.worker_id AND p.gpu_index = l.gpu_index
             LEFT JOIN worker_gpus g ON g.worker_id = l.worker_id AND g.gpu_index = l.gpu_index
-            ORDER BY w.name, w.id, l.gpu_index
             """;
+    private static final String ORDER = " ORDER BY w.name, w.id, l.gpu_index";
+    private static final String FLEET = SELECT + ORDER;
+    private static final String SOME = SELECT + " WHERE w.id = ANY(?)" + ORDER;
+    /** The order in which {@link #read} hands out the workers, without their GPUs. */
+    private static final String WORKER_ORDER = "SELECT id FROM workers ORDER BY name, id";
 
     public record GpuNow(int gpuIndex, String name, Integer powerLimitWatts, Instant recordedAt, int vramUsedMb,
                          int vramTotalMb, int temperatureCelsius, int utilizationPercent, Integer powerDrawWatts,
@@ -76,28 +82,51 @@ public final class CurrentFleet {
 
     public static void read(Connection connection, Consumer<WorkerNow> each) throws SQLException {
         try (var statement = connection.prepareStatement(FLEET)) {
-            statement.setFetchSize(2_000);
-            try (var rows = statement.executeQuery()) {
-                WorkerNow worker = null;
-                var gpus = new ArrayList<GpuNow>();
-                while (rows.next()) {
-                    if (worker == null || rows.getLong(1) != worker.id()) {
-                        if (worker != null) {
-                            each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
-                                    worker.clockOffsetMs(), gpus));
-                        }
-                        worker = new WorkerNow(rows.getLong(1), rows.getString(2), rows.getString(15), rows.getBoolean(3),
-                                instant(rows.getTimestamp(4)), (Long) rows.getObject(28), List.of());
-                        gpus.clear();
+            read(statement, each);
+        }
+    }
+
+    /** The given workers only (those that exist), in the same order: one query by primary key. */
+    public static void read(Connection connection, Collection<Long> workerIds, Consumer<WorkerNow> each) throws SQLException {
+        try (var statement = connection.prepareStatement(SOME)) {
+            statement.setArray(1, connection.createArrayOf("bigint", workerIds.toArray(Long[]::new)));
+            read(statement, each);
+        }
+    }
+
+    /** Every worker's id, in the order of {@link #read}. */
+    public static List<Long> order(Connection connection) throws SQLException {
+        var ids = new ArrayList<Long>();
+        try (var statement = connection.prepareStatement(WORKER_ORDER); var rows = statement.executeQuery()) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    private static void read(PreparedStatement statement, Consumer<WorkerNow> each) throws SQLException {
+        statement.setFetchSize(2_000);
+        try (var rows = statement.executeQuery()) {
+            WorkerNow worker = null;
+            var gpus = new ArrayList<GpuNow>();
+            while (rows.next()) {
+                if (worker == null || rows.getLong(1) != worker.id()) {
+                    if (worker != null) {
+                        each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
+                                worker.clockOffsetMs(), gpus));
                     }
-                    if (rows.getObject(5) != null) {
-                        gpus.add(gpu(rows));
-                    }
+                    worker = new WorkerNow(rows.getLong(1), rows.getString(2), rows.getString(15), rows.getBoolean(3),
+                            instant(rows.getTimestamp(4)), (Long) rows.getObject(28), List.of());
+                    gpus.clear();
                 }
-                if (worker != null) {
-                    each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
-                                    worker.clockOffsetMs(), gpus));
+                if (rows.getObject(5) != null) {
+                    gpus.add(gpu(rows));
                 }
+            }
+            if (worker != null) {
+                each.accept(new WorkerNow(worker.id(), worker.name(), worker.hostname(), worker.online(), worker.lastSeenAt(),
+                                worker.clockOffsetMs(), gpus));
             }
         }
     }

@@ -58,6 +58,22 @@ public class History {
             GROUP BY 1, 2 ORDER BY 1, 2
             """;
 
+    private static final String MINUTE_BUCKETS = """
+            SELECT gpu_index, date_bin(make_interval(secs => ?), minute, ?) AS bucket, SUM(samples),
+                   SUM(temperature_celsius_sum)::float8 / SUM(samples), MAX(temperature_celsius_max),
+                   SUM(utilization_percent_sum)::float8 / SUM(samples), MAX(utilization_percent_max),
+                   SUM(vram_used_mb_sum)::float8 / SUM(samples), MAX(vram_used_mb_max), MAX(vram_total_mb),
+                   SUM(power_draw_watts_sum)::float8 / NULLIF(SUM(power_draw_samples), 0), MAX(power_draw_watts_max),
+                   SUM(fan_speed_percent_sum)::float8 / NULLIF(SUM(fan_speed_samples), 0),
+                   SUM(sm_clock_mhz_sum)::float8 / NULLIF(SUM(sm_clock_samples), 0),
+                   SUM(memory_temperature_celsius_sum)::float8 / NULLIF(SUM(memory_temperature_samples), 0)
+            FROM gpu_metrics_minute
+            WHERE worker_id = ? AND minute >= date_trunc('minute', ?::timestamptz, 'UTC') AND minute < ? AND (?::smallint IS NULL OR gpu_index = ?)
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """;
+
+    private static final String MINUTES_FROM = "SELECT started_at FROM minute_rollup_start";
+
     /**
      * The most rows of one GPU in the range, and the rows read, reading no more than the limit: when as many as
      * (maxPoints + 1) for each GPU there may be were read, some GPU has more than maxPoints of them.
@@ -83,6 +99,9 @@ public class History {
     @ConfigProperty(name = "metrics.retention.hours", defaultValue = "24")
     int rawRetentionHours;
 
+    /** When the per-minute summaries began (db/V18); it never changes, so it is read once. */
+    private volatile Instant minutesFrom;
+
     /**
      * The plan for the worker's GPUs (or one of them) from since to until, as the raw window stands at now. Raw
      * samples only when what is stored, not only what the agent announced, fits in {@code maxPoints} per GPU.
@@ -92,9 +111,20 @@ public class History {
         var query = HistoryQuery.plan(worker.id(), since, until, gpuIndex, maxPoints,
                 HistoryQuery.rawWindowStart(now, rawRetentionHours), worker.intervalSeconds());
         if (query.source() == HistoryQuery.Source.RAW && !query.aggregated() && moreRawRowsThan(query)) {
-            return query.bucketed();
+            query = query.bucketed();
         }
-        return query;
+        return query.aggregated() ? query.onMinutes(minutesFrom()) : query;
+    }
+
+    private Instant minutesFrom() throws SQLException {
+        if (minutesFrom == null) {
+            try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(MINUTES_FROM);
+                 var rows = statement.executeQuery()) {
+                rows.next();
+                minutesFrom = rows.getTimestamp(1).toInstant();
+            }
+        }
+        return minutesFrom;
     }
 
     private boolean moreRawRowsThan(HistoryQuery query) throws SQLException {
@@ -121,7 +151,11 @@ public class History {
 
     /** Hands the GPUs on one at a time, in index order, so that the API streams them without holding them all. */
     public void read(HistoryQuery query, Consumer<GpuHistory> each) throws SQLException {
-        String sql = query.source() == HistoryQuery.Source.HOURLY ? HOURLY_BUCKETS : query.aggregated() ? RAW_BUCKETS : RAW;
+        String sql = switch (query.source()) {
+            case HOURLY -> HOURLY_BUCKETS;
+            case MINUTE -> MINUTE_BUCKETS;
+            case RAW -> query.aggregated() ? RAW_BUCKETS : RAW;
+        };
         try (var connection = dataSource.getConnection()) {
             // PostgreSQL's driver streams with a cursor only inside a transaction; otherwise it buffers every row
             connection.setAutoCommit(false);

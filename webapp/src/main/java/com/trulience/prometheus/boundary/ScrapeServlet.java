@@ -1,6 +1,6 @@
 package com.trulience.prometheus.boundary;
 
-import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.metrics.control.FleetSnapshot;
 import com.trulience.platform.control.BackendFigures;
 import com.trulience.platform.control.DatabaseMigration;
 import com.trulience.prometheus.control.FleetExposition;
@@ -41,15 +41,18 @@ public class ScrapeServlet extends HttpServlet {
     @Inject
     BackendFigures figures;
 
+    @Inject
+    FleetSnapshot snapshot;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var fleet = new FleetExposition(Instant.now());
+        snapshot.workers().forEach(fleet::add);
         try (var connection = dataSource.getConnection()) {
-            CurrentFleet.read(connection, fleet::add);
             fleet.alertsOpen(OpenAlerts.bySeverity(connection));
         } catch (SQLException e) {
             // Prometheus records the failed scrape (up == 0); the fleet's series go stale rather than lie.
-            LOG.log(Level.WARNING, "Scrape failed: the fleet could not be read", e);
+            LOG.log(Level.WARNING, "Scrape failed: the open alerts could not be counted", e);
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             return;
         }

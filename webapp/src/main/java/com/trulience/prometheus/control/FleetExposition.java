@@ -2,6 +2,7 @@ package com.trulience.prometheus.control;
 
 import com.trulience.alerts.entity.Severity;
 import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.metrics.entity.Throttle;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -17,7 +18,7 @@ import java.util.Map;
  * timestamp, since Prometheus turns staleness handling off for series that do; instead the GPUs of an offline
  * worker are left out, so that their series go stale, {@code trulience_worker_up} says 0, and
  * {@code trulience_gpu_sample_age_seconds} says how old each latest sample is. Fed one worker at a time
- * ({@link #add}), as {@link CurrentFleet} reads them.
+ * ({@link #add}) from the fleet snapshot, in {@link CurrentFleet}'s order.
  */
 public final class FleetExposition {
 
@@ -34,6 +35,8 @@ public final class FleetExposition {
     private final GaugeSnapshot.Builder powerLimit = gauge("trulience_gpu_power_limit_watts", "GPU power limit", WATTS);
     private final GaugeSnapshot.Builder fan = gauge("trulience_gpu_fan_ratio", "GPU fan speed, 0 to 1 (absent on cards without a fan)", Unit.RATIO);
     private final GaugeSnapshot.Builder sampleAge = gauge("trulience_gpu_sample_age_seconds", "Age of the GPU's latest sample at this scrape", Unit.SECONDS);
+    private final GaugeSnapshot.Builder throttled = gauge("trulience_gpu_throttled",
+            "1 while the GPU's latest sample names this throttle reason, else 0 (absent where the card reports none)", null);
     private final GaugeSnapshot.Builder alertsOpen = gauge("trulience_alerts_open", "Open alerts of the whole fleet, by severity", null);
 
     public FleetExposition(Instant now) {
@@ -62,6 +65,12 @@ public final class FleetExposition {
             if (gpu.fanSpeedPercent() != null) {
                 point(fan, labels, gpu.fanSpeedPercent() / 100.0);
             }
+            Integer reasons = gpu.health().throttleReasons();
+            if (reasons != null) {
+                for (var reason : Throttle.values()) {
+                    point(throttled, labels.add("reason", reason.wireName()), (reasons & reason.bit()) != 0 ? 1 : 0);
+                }
+            }
             if (gpu.recordedAt() != null) {
                 point(sampleAge, labels, Math.max(0, Duration.between(gpu.recordedAt(), now).toMillis() / 1000.0));
             }
@@ -78,7 +87,7 @@ public final class FleetExposition {
     /** These series followed by {@code others} (the node's own figures). */
     public MetricSnapshots snapshots(MetricSnapshots others) {
         var all = MetricSnapshots.builder();
-        for (var gauge : new GaugeSnapshot.Builder[] {up, temperature, memoryUsed, memoryTotal, utilization, power, powerLimit, fan, sampleAge, alertsOpen}) {
+        for (var gauge : new GaugeSnapshot.Builder[] {up, temperature, memoryUsed, memoryTotal, utilization, power, powerLimit, fan, throttled, sampleAge, alertsOpen}) {
             all.metricSnapshot(gauge.build());
         }
         others.forEach(all::metricSnapshot);

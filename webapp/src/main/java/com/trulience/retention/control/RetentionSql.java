@@ -270,6 +270,17 @@ final class RetentionSql {
         }
     }
 
+    /**
+     * The per-minute summaries (db/V18) serve history inside the raw window only: those of minutes before it go,
+     * also those a late sample older than the window made (it was folded into its hour as well).
+     */
+    static long removeMinutesBefore(Connection connection, Instant rawCutoff) throws SQLException {
+        try (var statement = connection.prepareStatement("DELETE FROM gpu_metrics_minute WHERE minute < ?")) {
+            statement.setTimestamp(1, Timestamp.from(rawCutoff));
+            return statement.executeUpdate();
+        }
+    }
+
     /** Whether this node is the first to claim the slot's pass; claims older than 90 days are forgotten. */
     static boolean claimSlot(Connection connection, Instant slot, String node) throws SQLException {
         try (var forget = connection.prepareStatement("DELETE FROM retention_passes WHERE slot < ?");

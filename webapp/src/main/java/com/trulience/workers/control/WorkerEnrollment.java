@@ -3,6 +3,7 @@ package com.trulience.workers.control;
 import com.trulience.platform.control.Refused;
 import com.trulience.workers.entity.TokenRevoked;
 import com.trulience.workers.entity.Worker;
+import com.trulience.workers.entity.WorkerChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -26,6 +27,9 @@ public class WorkerEnrollment {
     @Inject
     Event<TokenRevoked> tokenRevoked;
 
+    @Inject
+    Event<WorkerChanged> changed;
+
     /** The only value that ever carries a token: it is shown once and stored only as a hash. */
     public record RegisteredWorker(long id, String name, String token) {
     }
@@ -42,6 +46,7 @@ public class WorkerEnrollment {
         var worker = new Worker(name, AgentTokens.hash(token));
         em.persist(worker);
         em.flush();
+        changed.fire(new WorkerChanged(worker.id()));
         LOG.info(() -> "Registered worker " + worker.id() + " '" + name + "' by " + by);
         return new RegisteredWorker(worker.id(), name, token);
     }

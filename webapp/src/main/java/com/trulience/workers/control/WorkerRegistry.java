@@ -2,7 +2,10 @@ package com.trulience.workers.control;
 
 import com.trulience.workers.entity.Announcement;
 import com.trulience.workers.entity.Worker;
+import com.trulience.workers.entity.WorkerChanged;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -17,6 +20,9 @@ public class WorkerRegistry {
     @PersistenceContext
     EntityManager em;
 
+    @Inject
+    Event<WorkerChanged> changed;
+
     /** Stores the hello; returns whether the worker was offline until now. */
     @Transactional
     public boolean hello(Announcement hello) {
@@ -26,6 +32,7 @@ public class WorkerRegistry {
         if (!cameOnline) {
             em.createNamedQuery(Worker.SEEN).setParameter(1, hello.workerId()).executeUpdate();
         }
+        changed.fire(new WorkerChanged(hello.workerId()));
         return cameOnline;
     }
 

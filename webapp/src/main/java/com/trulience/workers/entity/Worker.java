@@ -71,7 +71,7 @@ public class Worker {
     public static final String SILENT_GO_OFFLINE = "Worker.silentGoOffline";
     /**
      * The ingestion path's JDBC statement (?: an array of worker ids, ?: their clock offsets, null within the
-     * tolerance): they were heard from now; returns each id with whether it was online before. Rows are locked in id order so that two writers (or two nodes) never deadlock on
+     * tolerance): they were heard from now; returns each id with whether it was online before and its new last_seen_at. Rows are locked in id order so that two writers (or two nodes) never deadlock on
      * them, and with NO KEY UPDATE, which does not conflict with the KEY SHARE locks that the foreign keys of the
      * rows just inserted (by this or another writer) hold on the same workers: FOR UPDATE did, and deadlocked under load.
      */
@@ -83,7 +83,7 @@ public class Worker {
             )
             UPDATE workers w SET last_seen_at = NOW(), online = true, clock_offset_ms = seen.clock_offset_ms
             FROM previous JOIN seen USING (id) WHERE w.id = previous.id
-            RETURNING w.id, previous.online
+            RETURNING w.id, previous.online, w.last_seen_at
             """;
     public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 

@@ -47,4 +47,23 @@ class HistoryQueryTest {
         assertEquals(5 * 3600, quarter.bucketSeconds());
         assertTrue(90 * 24 / 5 <= 500);
     }
+
+    @Test
+    void aBucketedDayFromTheMinutesComesInWholeMinutes() {
+        var query = plan(Duration.ofHours(24), 2_000, 5).onMinutes(RAW_START.minusSeconds(1));
+        assertEquals(HistoryQuery.Source.MINUTE, query.source());
+        assertEquals(60, query.bucketSeconds());
+        var week = HistoryQuery.plan(1, NOW.minus(Duration.ofHours(24)), NOW, null, 100, RAW_START, 5).onMinutes(RAW_START);
+        assertEquals(15 * 60, week.bucketSeconds(), "864 s buckets round up to whole minutes");
+    }
+
+    @Test
+    void minutesServeNeitherShortRangesNorRawSamplesNorRangesFromBeforeTheyBegan() {
+        assertEquals(HistoryQuery.Source.RAW, plan(Duration.ofHours(2), 100, 5).onMinutes(RAW_START).source(), "2 h keeps finer buckets");
+        assertEquals(HistoryQuery.Source.RAW, plan(Duration.ofHours(24), 2_000, 60).onMinutes(RAW_START).source(), "not bucketed");
+        assertEquals(HistoryQuery.Source.RAW, plan(Duration.ofHours(24), 2_000, 5).onMinutes(NOW.minus(Duration.ofHours(3))).source(),
+                "the range begins before the minutes did");
+        var old = HistoryQuery.plan(1, NOW.minus(Duration.ofDays(3)), NOW, null, 2_000, RAW_START, 5);
+        assertEquals(HistoryQuery.Source.HOURLY, old.onMinutes(NOW.minus(Duration.ofDays(30))).source());
+    }
 }

@@ -76,4 +76,20 @@ class FleetExpositionTest {
         assertTrue(text.contains("# UNIT trulience_gpu_temperature_celsius celsius\n"), text);
         assertTrue(text.endsWith("# EOF\n"), text);
     }
+
+    @Test
+    void saysEveryThrottleReasonOfTheLatestSampleAsOneOrZero() throws Exception {
+        var fleet = new FleetExposition(NOW);
+        var throttling = new GpuHealth(1410, null, 4 | 1, null, null, null, null);
+        fleet.add(new WorkerNow(1, "demo-1", "gpu-01", true, NOW, null, List.of(
+                new GpuNow(0, "NVIDIA H100 80GB HBM3", 700, NOW, 1, 81559, 80, 97, 512, null, "GPU-abc", throttling, CardLimits.NONE, null),
+                new GpuNow(1, "NVIDIA H100 80GB HBM3", 700, NOW, 1, 81559, 40, 0, 80, null, "GPU-abd", GpuHealth.NONE, CardLimits.NONE, null))));
+        String text = text(fleet);
+        String labels = "gpu=\"0\",hostname=\"gpu-01\",model=\"NVIDIA H100 80GB HBM3\",reason=\"%s\",uuid=\"GPU-abc\",worker=\"demo-1\"";
+        assertTrue(text.contains("trulience_gpu_throttled{" + labels.formatted("sw_thermal_slowdown") + "} 1.0\n"), text);
+        assertTrue(text.contains("trulience_gpu_throttled{" + labels.formatted("sw_power_cap") + "} 1.0\n"), text);
+        assertTrue(text.contains("trulience_gpu_throttled{" + labels.formatted("hw_slowdown") + "} 0.0\n"), text);
+        assertEquals(5, text.lines().filter(line -> line.startsWith("trulience_gpu_throttled{")).count(),
+                "one series per reason, none for the card that reports no reasons: " + text);
+    }
 }
