@@ -45,7 +45,7 @@ class AgentLinkTest {
 
     private Config config(URI url, Duration interval, OptionalInt bufferMaxBatches) {
         return new Config(List.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
-                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS, List.of(), false);
+                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS, List.of(), false, Config.Actions.DEFAULTS, false);
     }
 
     private static Backoff fast() {
