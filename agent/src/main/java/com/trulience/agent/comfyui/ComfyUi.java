@@ -19,11 +19,6 @@ public final class ComfyUi {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** ComfyUI runs on this machine: a connection that takes longer is as good as refused. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    /**
-     * For the per-collection reads, whose answer is used only within the collection's budget anyway; this only bounds
-     * how long a hanging ComfyUI keeps a request open behind it.
-     */
-    static final Duration MONITOR_TIMEOUT = Duration.ofSeconds(1);
 
     /** What ComfyUI said: its HTTP status and body, or ({@code status} -1) why it could not be asked. */
     public record Answer(int status, String body, String failure) {
@@ -70,10 +65,10 @@ public final class ComfyUi {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
-    /** A {@code GET} for the per-collection read; never completes exceptionally. */
-    CompletableFuture<Answer> getAsync(String path) {
+    /** A {@code GET} for the per-collection read, given up after {@code timeout}; never completes exceptionally. */
+    CompletableFuture<Answer> getAsync(String path, Duration timeout) {
         try {
-            return client.sendAsync(get(path, MONITOR_TIMEOUT), HttpResponse.BodyHandlers.ofString())
+            return client.sendAsync(get(path, timeout), HttpResponse.BodyHandlers.ofString())
                     .thenApply(response -> new Answer(response.statusCode(), response.body(), null))
                     .exceptionally(failure -> Answer.failed(failure.getCause() != null ? failure.getCause() : failure));
         } catch (IllegalArgumentException e) {

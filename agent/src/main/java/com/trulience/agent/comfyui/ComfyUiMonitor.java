@@ -19,10 +19,16 @@ public final class ComfyUiMonitor {
 
     /** How long a collection waits for ComfyUI from {@link #begin}: the sample goes out at most this much later. */
     public static final Duration BUDGET = Duration.ofMillis(150);
+    static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(ComfyUiMonitor.class.getName());
 
     private final ComfyUi comfyUi;
     private final Duration budget;
+    /**
+     * The answer is used only within the budget anyway; this bounds how long a hanging ComfyUI keeps a request open
+     * behind it (a few per route at most, at one collection a second).
+     */
+    private final Duration requestTimeout;
     /** What was wrong at the last reading; "" while ComfyUI answers. Guarded by this. */
     private String problem = "";
 
@@ -33,6 +39,7 @@ public final class ComfyUiMonitor {
     ComfyUiMonitor(ComfyUi comfyUi, Duration budget) {
         this.comfyUi = comfyUi;
         this.budget = budget;
+        this.requestTimeout = budget.compareTo(MIN_REQUEST_TIMEOUT) > 0 ? budget : MIN_REQUEST_TIMEOUT;
     }
 
     /** One collection's reading, under way. */
@@ -43,8 +50,8 @@ public final class ComfyUiMonitor {
 
         private Reading() {
             deadline = System.nanoTime() + budget.toNanos();
-            queue = comfyUi.getAsync("queue");
-            stats = comfyUi.getAsync("system_stats");
+            queue = comfyUi.getAsync("queue", requestTimeout);
+            stats = comfyUi.getAsync("system_stats", requestTimeout);
         }
 
         /** What ComfyUI said by the deadline; returns at the deadline at the latest. */

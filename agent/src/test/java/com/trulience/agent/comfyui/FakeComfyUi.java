@@ -39,6 +39,7 @@ public final class FakeComfyUi implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Map<String, String> lastBodies = new ConcurrentHashMap<>();
+    private final AtomicInteger held = new AtomicInteger();
     private volatile CountDownLatch hung = new CountDownLatch(0);
     private volatile boolean hanging;
     private volatile boolean answering = true;
@@ -148,6 +149,11 @@ public final class FakeComfyUi implements AutoCloseable {
         return hang(false);
     }
 
+    /** Requests being held unanswered by {@link #hang} now. */
+    public int held() {
+        return held.get();
+    }
+
     /** Requests of {@code route} ({@code "/queue"}, {@code "/free"}, ...) so far, those under /api included. */
     public int calls(String route) {
         AtomicInteger count = calls.get(route);
@@ -209,10 +215,13 @@ public final class FakeComfyUi implements AutoCloseable {
     private void get(HttpExchange exchange, String route, Body body) throws IOException {
         count(exchange, route);
         if (hanging) {
+            held.incrementAndGet();
             try {
                 hung.await(10, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                held.decrementAndGet();
             }
         }
         if (!answering) {
