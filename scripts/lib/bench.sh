@@ -33,9 +33,10 @@ start_backend_process() {  # PORT [NAME]
     mkdir -p "$BENCH_RUN_DIR"
     BENCH_URL="http://127.0.0.1:$port/"
     rm -rf "$BENCH_RUN_DIR/$name-payara"  # never the application exploded there by an earlier run (see scripts/run)
-    env "${BENCH_BACKEND_ENV[@]}" TRULIENCE_DB_URL="${BENCH_BACKEND_JDBC_URL:-$BENCH_JDBC_URL}" \
+    env TRULIENCE_DB_USER="${TRULIENCE_DB_USER:-postgres}" TRULIENCE_DB_PASSWORD="${TRULIENCE_DB_PASSWORD:-unused-with-trust-auth}" \
+        "${BENCH_BACKEND_ENV[@]}" TRULIENCE_DB_URL="${BENCH_BACKEND_JDBC_URL:-$BENCH_JDBC_URL}" \
         TRULIENCE_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" java -Xmx512m -XX:+UseSerialGC -jar webapp/target/payara-micro.jar \
-        --deploy webapp/target/trulience.war --contextroot / --port "$port" --nocluster --disablephonehome \
+        "${MICRO_POOL_ARGS[@]}" --deploy webapp/target/trulience.war --contextroot / --port "$port" --nocluster --disablephonehome \
         --rootdir "$BENCH_RUN_DIR/$name-payara" >> "$BENCH_RUN_DIR/$name.log" 2>&1 &
     BENCH_BACKEND_PID=$!
     BENCH_BACKEND_PIDS+=("$!")

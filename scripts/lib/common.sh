@@ -60,3 +60,15 @@ ensure_chromium() {
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
         || echo "Could not install Chromium; the browser tests will be skipped." >&2
 }
+
+# Payara Micro gets the application's pool the way a full server does: the driver as a server library and the pool
+# plus resource jdbc/trulience created by post-boot asadmin commands, which read TRULIENCE_DB_* from the environment
+# (export them first: see micro_db_defaults).
+MICRO_POOL_ARGS=(--addlibs webapp/target/postgresql.jar --postbootcommandfile server-config/payara-micro-pool.asadmin)
+
+# The defaults README.md documents, for the post-boot commands' ${ENV=...} references (an unset one stays literal).
+micro_db_defaults() {
+    export TRULIENCE_DB_URL=${TRULIENCE_DB_URL:-jdbc:postgresql://$PG_HOST:$PG_PORT/trulience}
+    export TRULIENCE_DB_USER=${TRULIENCE_DB_USER:-postgres}
+    export TRULIENCE_DB_PASSWORD=${TRULIENCE_DB_PASSWORD:-unused-with-trust-auth}
+}

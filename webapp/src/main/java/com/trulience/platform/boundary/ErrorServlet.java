@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Arrays;
 
 /** Target of web.xml's error pages: errors raised by the container itself (403, 404, ...) as problem documents. */
 @WebServlet("/error")
@@ -24,7 +23,7 @@ public class ErrorServlet extends HttpServlet {
         int status = code instanceof Integer value ? value : HttpServletResponse.SC_NOT_FOUND;
         String detail = null;
         // Faces' CSRF guard refuses a post without this session's view state by throwing; that is a refusal, not a fault.
-        if (refusedForm((Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))) {
+        if (refusedForm((Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION), FacesPhaseMarker.restoringView(request))) {
             status = HttpServletResponse.SC_FORBIDDEN;
             detail = FORGED_FORM;
         }
@@ -36,18 +35,14 @@ public class ErrorServlet extends HttpServlet {
         response.getWriter().write(problem.toJson().toString());
     }
 
-    /** Also a view state that names no stored view ("stateless" for a stateful page): Mojarra's restore phase fails. */
-    private static boolean refusedForm(Throwable error) {
+    /** Also a view state that names no stored view ("stateless" for a stateful page): the restore phase fails. */
+    private static boolean refusedForm(Throwable error, boolean restoringView) {
         for (var cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof ProtectedViewException || cause instanceof ViewExpiredException
-                    || cause instanceof FacesException && thrownBy(cause, "RestoreViewPhase")) {
+                    || cause instanceof FacesException && restoringView) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean thrownBy(Throwable error, String className) {
-        return Arrays.stream(error.getStackTrace()).anyMatch(frame -> frame.getClassName().endsWith("." + className));
     }
 }

@@ -33,7 +33,7 @@ public final class ProblemMappers {
             if (e.getResponse().hasEntity() && Problem.MEDIA_TYPE.equals(String.valueOf(e.getResponse().getMediaType()))) {
                 return e.getResponse();
             }
-            if (MALFORMED_QUERY_PARAMETER.equals(e.getClass().getName())) {
+            if (malformedQueryParameter(e, request)) {
                 String why = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
                 return Problem.of(400, "a query parameter is not valid for this endpoint" + why, request.getRequestURI()).toResponse();
             }
@@ -44,10 +44,15 @@ public final class ProblemMappers {
     }
 
     /**
-     * JAX-RS answers a query parameter it cannot convert (limit=abc) with 404, as if the resource did not exist;
-     * it is a malformed request. Jersey's class is named, not imported: the WAR compiles against the EE API only.
+     * JAX-RS answers a query parameter it cannot convert (limit=abc) with 404, as if the resource did not exist; it is
+     * a malformed request. The specification's mark of it is a 404 that carries the conversion's exception as its cause
+     * (Jersey and RESTEasy alike); our own 404s are Refused or carry no cause.
      */
-    private static final String MALFORMED_QUERY_PARAMETER = "org.glassfish.jersey.server.ParamException$QueryParamException";
+    private static boolean malformedQueryParameter(WebApplicationException e, HttpServletRequest request) {
+        // A path parameter that does not convert (workers/abc) stays 404: no such resource.
+        return e.getResponse().getStatus() == 404 && request.getQueryString() != null && e.getCause() != null
+                && !(e.getCause() instanceof WebApplicationException);
+    }
 
     /** The one place a domain refusal gets its status code; its extra members join the problem document. */
     @Provider

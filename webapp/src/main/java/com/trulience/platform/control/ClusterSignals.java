@@ -20,8 +20,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * How backend nodes on one database tell each other what only the node holding a socket can do (send a restart
@@ -45,18 +45,12 @@ public class ClusterSignals {
     @Resource
     ManagedThreadFactory threads;
 
-    @Inject
-    @ConfigProperty(name = "trulience.db.url")
-    String url;
-
-    @Inject
-    @ConfigProperty(name = "trulience.db.user")
-    Optional<String> user;
-
-    // optional as for the pool: trust authentication needs none
-    @Inject
-    @ConfigProperty(name = "trulience.db.password")
-    Optional<String> password;
+    // The LISTEN connection is one connection of the application's pool, held for as long as it works: never a
+    // second way to the database with settings of its own. The pools never reclaim a connection in use (neither
+    // leak reclamation nor a usage limit is configured, server-config/README.md); validation and fail-all only touch
+    // idle ones, and a broken held one surfaces as an error in the listener, which closes it and takes a new one.
+    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
+    DataSource dataSource;
 
     @Inject
     @ConfigProperty(name = "trulience.node.name")
@@ -74,13 +68,7 @@ public class ClusterSignals {
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
-        var source = new PGSimpleDataSource();
-        source.setURL(url);
-        user.ifPresent(source::setUser);
-        password.ifPresent(source::setPassword);
-        source.setApplicationName("trulience listener " + node);
-        source.setTcpKeepAlive(true);
-        listener = new NotificationListener(source::getConnection, CHANNEL, this::received);
+        listener = new NotificationListener(dataSource::getConnection, CHANNEL, this::received);
         threads.newThread(listener).start();
         LOG.info(() -> "Backend node " + node + " listens for the other nodes' signals on channel " + CHANNEL);
     }

@@ -2,7 +2,6 @@ package com.trulience.platform.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
-import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
@@ -18,33 +17,18 @@ import org.flywaydb.core.Flyway;
  * deployment: Payara would then answer 404 everywhere while its own health endpoint says UP. Instead the
  * failure is kept and reported by the readiness check.
  */
-@DataSourceDefinition(
-        name = DatabaseMigration.DATA_SOURCE,
-        className = "org.postgresql.ds.PGSimpleDataSource",
-        url = "${MPCONFIG=trulience.db.url}",
-        user = "${MPCONFIG=trulience.db.user}",
-        password = "${MPCONFIG=trulience.db.password}",
-        minPoolSize = 2,
-        maxPoolSize = 32,
-        properties = {
-                // Validate pooled connections, and drop them all once one fails, so the pool heals by
-                // itself after PostgreSQL restarts.
-                "fish.payara.is-connection-validation-required=true",
-                "fish.payara.connection-validation-method=custom-validation",
-                "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
-                "fish.payara.fail-all-connections=true",
-                "fish.payara.connection-creation-retry-attempts=0",
-                "loginTimeout=5",
-                "connectTimeout=5",
-                "socketTimeout=60",
-                "reWriteBatchedInserts=true",
-                "ApplicationName=trulience"})
 @Startup
 @Singleton
 @TransactionManagement(TransactionManagementType.BEAN)
 public class DatabaseMigration {
 
-    public static final String DATA_SOURCE = "java:app/jdbc/trulience";
+    /**
+     * The one datasource of the application: the resource reference that WEB-INF/web.xml declares. The server binds
+     * it (server-config/README.md): to the pool an administrator created on Payara Server (global jdbc/trulience) or
+     * WildFly (java:/jdbc/trulience, see jboss-web.xml); persistence.xml names the same pool, on Payara Micro to the pool that scripts/run's
+     * post-boot commands create from TRULIENCE_DB_*. The WAR defines no pool of its own.
+     */
+    public static final String DATA_SOURCE = "java:comp/env/jdbc/trulience";
 
     private static final Logger LOG = Logger.getLogger(DatabaseMigration.class.getName());
 
