@@ -54,8 +54,9 @@ public final class Agent {
               ALLOWED_SERVICES (default comfyui; none: no restarts),
               COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
               RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended),
-              ALLOWED_ACTIONS (default free_memory,restart; also interrupt; none: no actions),
-              FREE_MEMORY_VERIFY_SECS (default 30; COMFYUI_URL set: ComfyUI is reported every collection),
+              ALLOWED_ACTIONS (default free_memory,restart; interrupt only when named; none: no actions),
+              FREE_MEMORY_VERIFY_SECS (default 30); COMFYUI_URL set explicitly also reports ComfyUI's
+              queue and VRAM with every collection,
               REPORT_PROCESS_COMMAND_LINES (default false: command lines can carry secrets)
 
             Exit codes: 0 done, 1 NVML unusable (--once), 2 bad option or setting.
@@ -65,6 +66,7 @@ public final class Agent {
     static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
     static final Duration RESTART_POLL = Duration.ofSeconds(2);
     static final Duration SIMULATED_RESTART = Duration.ofSeconds(2);
+    static final Duration ONCE_COMFYUI_BUDGET = Duration.ofSeconds(3);
     /** How often free_memory looks at the used VRAM. */
     static final Duration VRAM_POLL = Duration.ofSeconds(1);
 
@@ -117,7 +119,9 @@ public final class Agent {
     /** One frame on {@code out}; exit code. */
     static int once(Config config, PrintStream out, PrintStream err) {
         try (Gpus gpus = open(config)) {
-            ComfyUiMonitor monitor = config.comfyUiMonitored() ? new ComfyUiMonitor(new ComfyUi(config.restart().comfyUiUrl())) : null;
+            // One frame by hand on a cold JVM: the HTTP client's first request may take longer than a collection's budget.
+            ComfyUiMonitor monitor = config.comfyUiMonitored()
+                    ? new ComfyUiMonitor(new ComfyUi(config.restart().comfyUiUrl()), ONCE_COMFYUI_BUDGET) : null;
             ComfyUiMonitor.Reading reading = monitor == null ? null : monitor.begin();
             var sample = gpus.sample();
             out.println(MetricsPayload.json(config.workerId().orElse(0), 1, sample, reading == null ? null : reading.await()));

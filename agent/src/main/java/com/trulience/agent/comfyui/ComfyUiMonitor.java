@@ -36,7 +36,8 @@ public final class ComfyUiMonitor {
         this(comfyUi, BUDGET);
     }
 
-    ComfyUiMonitor(ComfyUi comfyUi, Duration budget) {
+    /** With another budget than a collection's (--once, tests). */
+    public ComfyUiMonitor(ComfyUi comfyUi, Duration budget) {
         this.comfyUi = comfyUi;
         this.budget = budget;
         this.requestTimeout = budget.compareTo(MIN_REQUEST_TIMEOUT) > 0 ? budget : MIN_REQUEST_TIMEOUT;

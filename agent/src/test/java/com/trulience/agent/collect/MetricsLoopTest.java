@@ -98,8 +98,9 @@ class MetricsLoopTest {
                 assertEquals("{\"reachable\":false}", frame.getJsonObject("comfyui").toString());
                 assertEquals(1, frame.getJsonArray("metrics").size(), "the GPU sample itself");
             }
-            assertTrue(comfyUi.calls("/queue") >= 2, "every collection asked: " + comfyUi.calls("/queue"));
-            assertTrue(comfyUi.held() >= 1, "and ComfyUI still holds requests unanswered");
+            // The fake answers nothing until it is closed: its count of held requests only grows.
+            com.trulience.agent.Await.until("both collections' requests held by ComfyUI, unanswered",
+                    () -> comfyUi.calls("/queue") >= 2 && comfyUi.held() >= 4, () -> comfyUi.held() + " held");
         }
     }
 }
