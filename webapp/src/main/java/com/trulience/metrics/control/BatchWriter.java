@@ -202,6 +202,7 @@ public class BatchWriter {
                 try {
                     MetricsSql.insert(connection, batches);
                     ProcessesSql.write(connection, batches);
+                    ComfyUiSql.write(connection, batches);
                     var backOnline = MetricsSql.markSeen(connection, batches);
                     connection.commit();
                     return backOnline;
