@@ -5,7 +5,18 @@
  * codes, so the agent's JNA binding is exercised exactly as against the driver. What it
  * reports is scripted by a text file, named either by the FAKE_NVML_SCRIPT environment
  * variable (read at nvmlInit_v2) or by fake_nvml_load_script(path) (read at once, so a test
- * can change the script between two samples). Script lines, '#' starts a comment:
+ * can change the script between two samples).
+ *
+ * A running agent sees the script change too: every nvmlDeviceGetMemoryInfo(_v2) call on GPU 0
+ * (once per sample, one stat(2), so cheap) compares the script file's inode, size and
+ * modification time with those it was read with, and reads it again when any differs. A test
+ * outside the agent's JVM (a webapp IT whose fake ComfyUI "frees" VRAM) lowers the VRAM by
+ * writing a new script to a temporary file and renaming it over the old one: the rename is
+ * atomic and always gives a new inode, so neither a half-written file nor a coarse file-system
+ * clock can hide the change. Reading it again starts from the defaults, like every load: the
+ * whole script applies anew, and the call and event counters (lost_after, event waits) restart.
+ *
+ * Script lines, '#' starts a comment:
  *
  *   init <code>                      return code of nvmlInit_v2
  *   count <n>                        number of GPUs (default 1)
@@ -67,6 +78,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 typedef int nvmlReturn_t;
@@ -207,6 +219,9 @@ static int event_count, sets_open;
 static long wait_calls;
 static nvmlReturn_t wait_rc;
 static pthread_mutex_t event_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The script file as it was read: a change of any of these makes the next GPU 0 memory read load it again. */
+static struct stat script_stat;
+static int script_stat_known;
 
 static void reset(void) {
     memset(gpus, 0, sizeof gpus);
@@ -346,7 +361,9 @@ static int load_script(const char *path) {
     reset();
     snprintf(script_path, sizeof script_path, "%s", path);
     FILE *f = fopen(path, "r");
+    script_stat_known = 0;
     if (!f) return -1;
+    script_stat_known = fstat(fileno(f), &script_stat) == 0;
     char line[512];
     int number = 0, bad = 0;
     while (!bad && fgets(line, sizeof line, f)) {
@@ -367,6 +384,19 @@ static int load_script(const char *path) {
     }
     fclose(f);
     return bad;
+}
+
+/* The script file changed since it was read (see the header): read it again. */
+static void reload_if_changed(void) {
+    if (script_path[0] == 0) return;
+    struct stat now;
+    if (stat(script_path, &now) != 0) return;
+    if (script_stat_known && now.st_ino == script_stat.st_ino && now.st_size == script_stat.st_size
+            && now.st_mtim.tv_sec == script_stat.st_mtim.tv_sec
+            && now.st_mtim.tv_nsec == script_stat.st_mtim.tv_nsec) return;
+    char path[sizeof script_path];
+    snprintf(path, sizeof path, "%s", script_path);
+    fake_nvml_load_script(path);
 }
 
 /* Test hook: how many nvmlInit_v2 calls are not yet paired with nvmlShutdown. */
@@ -470,6 +500,7 @@ nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int len
 }
 
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
+    if (device == gpus) reload_if_changed();
     nvmlReturn_t rc = check(device, C_MEMORY);
     if (rc) return rc;
     if (memory == NULL) return NVML_ERROR_INVALID_ARGUMENT;
@@ -481,6 +512,7 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) 
 
 #ifndef OMIT_OPTIONAL
 nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
+    if (device == gpus) reload_if_changed();
     nvmlReturn_t rc = check(device, C_MEMORY);
     if (rc == NVML_SUCCESS) rc = check(device, C_MEMORY_V2);
     if (rc) return rc;

@@ -1,6 +1,8 @@
 package com.trulience.agent;
 
 import com.sun.jna.Platform;
+import com.trulience.agent.comfyui.ComfyUi;
+import com.trulience.agent.comfyui.ComfyUiMonitor;
 import com.trulience.agent.collect.GpuEventPayload;
 import com.trulience.agent.collect.Gpus;
 import com.trulience.agent.collect.MetricsLoop;
@@ -11,7 +13,6 @@ import com.trulience.agent.link.Hello;
 import com.trulience.agent.link.Link;
 import com.trulience.agent.link.Outbox;
 import com.trulience.agent.nvml.NvmlUnavailable;
-import com.trulience.agent.restart.ComfyUi;
 import com.trulience.agent.restart.Restarter;
 import com.trulience.agent.restart.ServiceControl;
 import com.trulience.agent.restart.SimulatedServices;
@@ -53,6 +54,8 @@ public final class Agent {
               ALLOWED_SERVICES (default comfyui; none: no restarts),
               COMFYUI_URL (default http://127.0.0.1:8188), RESTART_WAIT_MAX_SECS (default 600),
               RESTART_VERIFY_SECS (default 120), SIMULATE_SERVICES (true: restarts are only pretended),
+              ALLOWED_ACTIONS (default free_memory,restart; also interrupt; none: no actions),
+              FREE_MEMORY_VERIFY_SECS (default 30; COMFYUI_URL set: ComfyUI is reported every collection),
               REPORT_PROCESS_COMMAND_LINES (default false: command lines can carry secrets)
 
             Exit codes: 0 done, 1 NVML unusable (--once), 2 bad option or setting.
@@ -62,6 +65,8 @@ public final class Agent {
     static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
     static final Duration RESTART_POLL = Duration.ofSeconds(2);
     static final Duration SIMULATED_RESTART = Duration.ofSeconds(2);
+    /** How often free_memory looks at the used VRAM. */
+    static final Duration VRAM_POLL = Duration.ofSeconds(1);
 
     private Agent() {
     }
@@ -112,7 +117,10 @@ public final class Agent {
     /** One frame on {@code out}; exit code. */
     static int once(Config config, PrintStream out, PrintStream err) {
         try (Gpus gpus = open(config)) {
-            out.println(MetricsPayload.json(config.workerId().orElse(0), 1, gpus.sample()));
+            ComfyUiMonitor monitor = config.comfyUiMonitored() ? new ComfyUiMonitor(new ComfyUi(config.restart().comfyUiUrl())) : null;
+            ComfyUiMonitor.Reading reading = monitor == null ? null : monitor.begin();
+            var sample = gpus.sample();
+            out.println(MetricsPayload.json(config.workerId().orElse(0), 1, sample, reading == null ? null : reading.await()));
             out.flush();
             return EXIT_OK;
         } catch (NvmlUnavailable e) {
@@ -147,18 +155,29 @@ public final class Agent {
         var started = RunRecord.started(Instant.now(), firstSeq, outbox.size());
         record(started, outbox);
         var link = new Link(config.backendUrls(), config.agentToken().orElseThrow(), outbox, backoff, keepAlive);
+        var comfyUi = new ComfyUi(config.restart().comfyUiUrl());
         // An event takes the next seq like a batch, so the outbox keeps, replays and dedups it the same way.
         var loop = new MetricsLoop(() -> open(config), workerId, config.interval(), outbox::nextSeq, link::submit, event -> {
             long seq = outbox.nextSeq();
             link.submit(seq, GpuEventPayload.json(seq, event));
-        });
+        }, monitor(config, comfyUi));
         String hostname = Hello.localHostname(System.getenv());
-        var restarter = new Restarter(config.allowedServices(), serviceControl(config), new ComfyUi(config.restart().comfyUiUrl()),
-                new Restarter.Timing(config.restart().waitMax(), config.restart().verify(), RESTART_POLL), link::status);
+        var restarter = new Restarter(config.allowedServices(), config.actions().allowed(), serviceControl(config), comfyUi,
+                loop::usedVramMib, new Restarter.Timing(config.restart().waitMax(), config.restart().verify(), RESTART_POLL,
+                        config.actions().freeMemoryVerify(), VRAM_POLL), link::status);
         link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
-                config.allowedServices()), restarter::accept);
+                config.allowedServices()), restarter::accept, restarter::accept);
         loop.start();
         return new Running(loop, link, outbox, restarter, started);
+    }
+
+    /** The per-collection ComfyUI reader, only where COMFYUI_URL names ComfyUI explicitly; else null. */
+    static ComfyUiMonitor monitor(Config config, ComfyUi comfyUi) {
+        if (!config.comfyUiMonitored()) {
+            return null;
+        }
+        LOG.info(() -> "Reporting ComfyUI at " + comfyUi + " with every collection (COMFYUI_URL is set)");
+        return new ComfyUiMonitor(comfyUi);
     }
 
     /** A run record that cannot be written costs the scripts their figures, never the agent its run. */

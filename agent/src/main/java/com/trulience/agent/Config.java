@@ -1,6 +1,7 @@
 package com.trulience.agent;
 
 import com.trulience.agent.collect.SimulatedNvml;
+import com.trulience.agent.restart.ActionCommand;
 import com.trulience.agent.restart.ServiceName;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
@@ -40,7 +41,24 @@ public record Config(
         List<String> allowedServices,
         Restart restart,
         List<SimulatedNvml.Xid> simulatedXids,
-        boolean reportProcessCommandLines) {
+        boolean reportProcessCommandLines,
+        Actions actions,
+        boolean comfyUiMonitored) {
+
+    /**
+     * ALLOWED_ACTIONS (which of the backend's actions this agent carries out, restarts included) and how long
+     * free_memory watches for the VRAM to fall.
+     */
+    public record Actions(List<String> allowed, Duration freeMemoryVerify) {
+
+        public static final List<String> ALL = ActionCommand.KNOWN;
+        /** interrupt kills the running job: it must be allowed explicitly. */
+        public static final Actions DEFAULTS = new Actions(List.of("free_memory", "restart"), Duration.ofSeconds(30));
+
+        public Actions {
+            allowed = List.copyOf(allowed);
+        }
+    }
 
     /** What restarts need besides ALLOWED_SERVICES. */
     public record Restart(URI comfyUiUrl, Duration waitMax, Duration verify, boolean simulateServices) {
@@ -60,6 +78,7 @@ public record Config(
     static final List<String> DEFAULT_SERVICES = List.of("comfyui");
     /** ALLOWED_SERVICES=none: this agent restarts nothing (an empty value means unset, i.e. the default). */
     static final String NO_SERVICES = "none";
+    static final String NO_ACTIONS = "none";
     /**
      * Upper bounds that keep a whole restart (wait + verify) under the backend's 30 minutes without a status,
      * after which it fails the restart as abandoned.
@@ -76,6 +95,8 @@ public record Config(
         allowedServices = List.copyOf(allowedServices);
         simulatedXids = List.copyOf(simulatedXids);
     }
+
+    static final int MAX_FREE_MEMORY_VERIFY_SECS = 600;
 
 
     /** A setting the agent refuses to start with; the message names the variable. */
@@ -126,7 +147,30 @@ public record Config(
                 value(values, "SIMULATE_XID").map(v -> simulatedXids(v, simulatedGpus)).orElse(List.of()),
                 // Off by default: command lines carry secrets (tokens, passwords in arguments).
                 value(values, "REPORT_PROCESS_COMMAND_LINES").map(v -> bool("REPORT_PROCESS_COMMAND_LINES", v))
-                        .orElse(false));
+                        .orElse(false),
+                new Actions(value(values, "ALLOWED_ACTIONS").map(Config::actions).orElse(Actions.DEFAULTS.allowed()),
+                        Duration.ofSeconds(value(values, "FREE_MEMORY_VERIFY_SECS")
+                                .map(v -> number("FREE_MEMORY_VERIFY_SECS", v, 1, MAX_FREE_MEMORY_VERIFY_SECS)).orElse(30L))),
+                // The default URL serves restarts only: monitoring is asked for by naming ComfyUI's URL.
+                value(values, "COMFYUI_URL").isPresent());
+    }
+
+    /** {@code free_memory,restart}; {@code none}: nothing at all (an empty value means unset, i.e. the default). */
+    private static List<String> actions(String value) {
+        if (value.equals(NO_ACTIONS)) {
+            return List.of();
+        }
+        List<String> names = Arrays.stream(value.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
+        for (String name : names.isEmpty() ? List.of(value) : names) {
+            if (!Actions.ALL.contains(name)) {
+                throw new Invalid("ALLOWED_ACTIONS must be a comma-separated list of " + String.join(", ", Actions.ALL)
+                        + " (such as free_memory,restart), or none; not '" + name + "'.");
+            }
+        }
+        if (new HashSet<>(names).size() != names.size()) {
+            throw new Invalid("ALLOWED_ACTIONS names an action twice: '" + value + "'.");
+        }
+        return names;
     }
 
     /** {@code 1:79@120,0:13@30}: GPU 1 reports Xid 79 120 s after start, GPU 0 Xid 13 after 30 s. */
@@ -295,6 +339,9 @@ public record Config(
                 + ", restartWaitMax=" + restart.waitMax().toSeconds() + "s"
                 + ", restartVerify=" + restart.verify().toSeconds() + "s"
                 + ", simulateServices=" + restart.simulateServices()
-                + ", reportProcessCommandLines=" + reportProcessCommandLines + "]";
+                + ", reportProcessCommandLines=" + reportProcessCommandLines
+                + ", allowedActions=" + actions.allowed()
+                + ", freeMemoryVerify=" + actions.freeMemoryVerify().toSeconds() + "s"
+                + ", comfyUiMonitored=" + comfyUiMonitored + "]";
     }
 }

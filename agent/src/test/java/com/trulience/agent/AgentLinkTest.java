@@ -3,6 +3,7 @@ package com.trulience.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.agent.comfyui.FakeComfyUi;
 import com.trulience.agent.link.Backoff;
 import com.trulience.agent.link.TestBackend;
 import jakarta.json.Json;
@@ -45,7 +46,7 @@ class AgentLinkTest {
 
     private Config config(URI url, Duration interval, OptionalInt bufferMaxBatches) {
         return new Config(List.of(url), OptionalLong.of(7), Optional.of("s3cret"), interval, Optional.empty(), 2,
-                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS, List.of(), false);
+                Optional.of(buffer), 24, bufferMaxBatches, List.of("comfyui", "comfyui@2"), Config.Restart.DEFAULTS, List.of(), false, Config.Actions.DEFAULTS, false);
     }
 
     private static Backoff fast() {
@@ -223,6 +224,78 @@ class AgentLinkTest {
             assertEquals(inOutbox.size(), secondRun.getInt("batches_held_at_start"));
             assertTrue(log("second.log").contains(" GPU sample(s) since start (seq 1001 to " + secondRun.getJsonNumber("last_seq")
                     + "); "), "the record and the stop line agree: " + secondRun + " " + log("second.log"));
+        }
+    }
+
+    /**
+     * The whole agent on the fake NVML and the fake ComfyUI: every batch carries the comfyui object, and a free_memory
+     * from the backend makes the fake ComfyUI's /free replace the fake NVML's script with less VRAM used, which the
+     * running agent reads at its next look; the statuses come back over the link. interrupt is not allowed by default.
+     */
+    @Test
+    void reportsComfyUiAndFreesItsVramWhenTheBackendAsks() throws IOException {
+        var nvml = FakeNvml.complete();
+        Path script = nvml.script("count 1", "gpu 0 memory 25769803776 4294967296 21474836480");
+        try (var comfyUi = new FakeComfyUi().running("job-7", 2).device(0, 25769803776L, 4294967296L);
+                var backend = TestBackend.start()) {
+            comfyUi.onFree(() -> replace(script, "count 1\ngpu 0 memory 25769803776 24621613056 1153433600\n"));
+            var config = new Config(List.of(backend.url()), OptionalLong.of(7), Optional.of("s3cret"), Duration.ofMillis(200),
+                    Optional.of(nvml.path()), 0, Optional.of(buffer), 24, OptionalInt.empty(), List.of("comfyui"),
+                    new Config.Restart(comfyUi.url(), Duration.ofSeconds(5), Duration.ofSeconds(5), true), List.of(), false,
+                    new Config.Actions(List.of("free_memory", "restart"), Duration.ofSeconds(10)), true);
+            try (var agent = Agent.serve(config, fast(), Duration.ofSeconds(5))) {
+                Await.until("a batch with ComfyUI's job", () -> backend.stored().values().stream()
+                        .anyMatch(f -> json(f).getJsonObject("comfyui").getBoolean("reachable")), () -> backend.messages().toString());
+                JsonObject comfy = backend.stored().values().stream().map(f -> json(f).getJsonObject("comfyui"))
+                        .filter(c -> c.getBoolean("reachable")).findFirst().orElseThrow();
+                assertEquals("{\"reachable\":true,\"version\":\"0.3.40\",\"jobs_running\":1,\"jobs_pending\":2,"
+                        + "\"running_prompt_id\":\"job-7\",\"devices\":[{\"index\":0,\"torch_vram_total_mb\":24576,"
+                        + "\"torch_vram_free_mb\":4096}]}", comfy.toString());
+                assertTrue(backend.stored().values().stream().allMatch(f -> json(f).containsKey("comfyui")));
+
+                comfyUi.idle();
+                backend.sendToAgents("{\"type\":\"action\",\"action_id\":42,\"action\":\"free_memory\",\"service_name\":\"comfyui\","
+                        + "\"force\":false,\"reason\":\"VRAM held while idle\"}");
+                backend.sendToAgents("{\"type\":\"action\",\"action_id\":43,\"action\":\"interrupt\",\"service_name\":\"comfyui\","
+                        + "\"force\":true,\"reason\":\"stuck\"}");
+                Await.until("both actions ended", () -> statuses(backend, 42).contains("completed")
+                        && statuses(backend, 43).contains("failed"), () -> backend.messages().toString());
+
+                assertEquals(List.of("running", "completed"), statuses(backend, 42));
+                JsonObject completed = actionStatuses(backend, 42).get(1);
+                assertEquals(20480, completed.getInt("vram_before_mb"));
+                assertEquals(1100, completed.getInt("vram_after_mb"));
+                assertEquals(List.of("failed"), statuses(backend, 43));
+                assertEquals("refused: interrupt is not in this agent's ALLOWED_ACTIONS [free_memory, restart]",
+                        actionStatuses(backend, 43).get(0).getString("error_message"));
+                assertEquals(1, comfyUi.calls("/free"));
+                assertEquals(0, comfyUi.calls("/interrupt"));
+                Await.until("a batch with the freed VRAM", () -> backend.stored().values().stream()
+                        .anyMatch(f -> json(f).getJsonArray("metrics").getJsonObject(0).getInt("vram_used_mb") == 1100),
+                        () -> backend.stored().lastEntry().getValue());
+            }
+        }
+    }
+
+    private static List<JsonObject> actionStatuses(TestBackend backend, long actionId) {
+        return backend.messages().stream().map(AgentLinkTest::json)
+                .filter(m -> m.getString("type").equals("action_status") && m.getJsonNumber("action_id").longValue() == actionId)
+                .toList();
+    }
+
+    private static List<String> statuses(TestBackend backend, long actionId) {
+        return actionStatuses(backend, actionId).stream().map(m -> m.getString("status")).toList();
+    }
+
+    /** As a test outside the agent would change the fake NVML's script: a new file renamed over the old one. */
+    private static void replace(Path script, String text) {
+        try {
+            Path next = Files.createTempFile(script.getParent(), "fake-nvml", ".next");
+            Files.writeString(next, text);
+            Files.move(next, script, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

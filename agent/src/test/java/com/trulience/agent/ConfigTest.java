@@ -31,7 +31,7 @@ class ConfigTest {
         Config config = Config.load(directory, Map.of());
 
         assertEquals(new Config(List.of(), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Optional.empty(), 0, Optional.empty(), 24, OptionalInt.empty(), List.of("comfyui"), Config.Restart.DEFAULTS, List.of(), false), config);
+                Optional.empty(), 0, Optional.empty(), 24, OptionalInt.empty(), List.of("comfyui"), Config.Restart.DEFAULTS, List.of(), false, Config.Actions.DEFAULTS, false), config);
     }
 
     @Test
@@ -50,12 +50,15 @@ class ConfigTest {
                 Map.entry("COMFYUI_URL", "http://10.0.0.5:8190"),
                 Map.entry("RESTART_WAIT_MAX_SECS", "30"),
                 Map.entry("RESTART_VERIFY_SECS", "15"),
-                Map.entry("SIMULATE_SERVICES", "true")));
+                Map.entry("SIMULATE_SERVICES", "true"),
+                Map.entry("ALLOWED_ACTIONS", "interrupt, free_memory"),
+                Map.entry("FREE_MEMORY_VERIFY_SECS", "600")));
 
         assertEquals(new Config(List.of(URI.create("wss://monitor.example.com/ws/metrics")), OptionalLong.of(7),
                 Optional.of("s3cret"), Duration.ofSeconds(2), Optional.of("/opt/nvidia/libnvidia-ml.so.1"), 3,
                 Optional.of(Path.of("/srv/agent-outbox")), 48, OptionalInt.of(500), List.of("comfyui", "comfyui@2"),
-                new Config.Restart(URI.create("http://10.0.0.5:8190/"), Duration.ofSeconds(30), Duration.ofSeconds(15), true), List.of(), false), config);
+                new Config.Restart(URI.create("http://10.0.0.5:8190/"), Duration.ofSeconds(30), Duration.ofSeconds(15), true), List.of(), false,
+                new Config.Actions(List.of("interrupt", "free_memory"), Duration.ofSeconds(600)), true), config);
     }
 
     @Test
@@ -122,7 +125,14 @@ class ConfigTest {
             "RESTART_WAIT_MAX_SECS | 0",
             "RESTART_WAIT_MAX_SECS | 1201",
             "RESTART_VERIFY_SECS   | 601",
-            "SIMULATE_SERVICES     | maybe"})
+            "SIMULATE_SERVICES     | maybe",
+            "ALLOWED_ACTIONS       | reboot",
+            "ALLOWED_ACTIONS       | free_memory;restart",
+            "ALLOWED_ACTIONS       | Interrupt",
+            "ALLOWED_ACTIONS       | ','",
+            "FREE_MEMORY_VERIFY_SECS | 0",
+            "FREE_MEMORY_VERIFY_SECS | 601",
+            "FREE_MEMORY_VERIFY_SECS | soon"})
     void refusesAnInvalidValueNamingTheVariable(String variable, String value) {
         var refusal = assertThrows(Config.Invalid.class, () -> Config.load(directory, Map.of(variable, value)));
 
@@ -133,6 +143,26 @@ class ConfigTest {
     @Test
     void allowsNoRestartsWithNone() {
         assertEquals(List.of(), Config.load(directory, Map.of("ALLOWED_SERVICES", "none")).allowedServices());
+    }
+
+    @Test
+    void allowsNoActionsWithNoneAndInterruptOnlyWhenNamed() {
+        assertEquals(List.of(), Config.load(directory, Map.of("ALLOWED_ACTIONS", "none")).actions().allowed());
+        assertEquals(List.of("free_memory", "restart"), Config.load(directory, Map.of()).actions().allowed());
+        assertEquals(List.of("restart", "interrupt"),
+                Config.load(directory, Map.of("ALLOWED_ACTIONS", "restart,interrupt")).actions().allowed());
+        var twice = assertThrows(Config.Invalid.class,
+                () -> Config.load(directory, Map.of("ALLOWED_ACTIONS", "restart,restart")));
+        assertTrue(twice.getMessage().startsWith("ALLOWED_ACTIONS names an action twice"), twice.getMessage());
+    }
+
+    @Test
+    void monitorsComfyUiOnlyWhenItsUrlIsSetExplicitly() {
+        assertFalse(Config.load(directory, Map.of()).comfyUiMonitored());
+        assertFalse(Config.load(directory, Map.of("COMFYUI_URL", "  ")).comfyUiMonitored(), "empty means unset");
+        Config explicit = Config.load(directory, Map.of("COMFYUI_URL", "http://127.0.0.1:8188"));
+        assertTrue(explicit.comfyUiMonitored());
+        assertEquals(Config.Restart.DEFAULTS.comfyUiUrl(), explicit.restart().comfyUiUrl());
     }
 
     @Test

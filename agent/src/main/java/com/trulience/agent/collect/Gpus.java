@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -161,6 +162,19 @@ public final class Gpus implements AutoCloseable {
         }
         processes.endSample();
         return new Sample(Instant.now(), readings);
+    }
+
+    /** VRAM used now, summed over the GPUs whose required reads succeed (the numbers a sample reports); MiB. */
+    public OptionalLong usedVramMib() {
+        long sum = 0;
+        boolean any = false;
+        for (Device device : devices) {
+            if (device.handle() != null && required.read(device.handle()) == SUCCESS) {
+                sum += required.vramUsedMib();
+                any = true;
+            }
+        }
+        return any ? OptionalLong.of(sum) : OptionalLong.empty();
     }
 
     private GpuReading read(Device device, Instant now) {

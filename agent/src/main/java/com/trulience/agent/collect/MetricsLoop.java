@@ -1,8 +1,14 @@
 package com.trulience.agent.collect;
 
+import com.trulience.agent.comfyui.ComfyUiMonitor;
+import com.trulience.agent.comfyui.ComfyUiState;
 import com.trulience.agent.nvml.NvmlUnavailable;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +28,8 @@ import java.util.logging.Logger;
 public final class MetricsLoop implements AutoCloseable {
 
     static final Duration RETRY = Duration.ofMinutes(1);
+    /** A collection in progress is waited for; one NVML read of every GPU takes far less. */
+    static final Duration VRAM_READ_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(MetricsLoop.class.getName());
 
     private final Supplier<Gpus> opener;
@@ -30,6 +38,7 @@ public final class MetricsLoop implements AutoCloseable {
     private final LongSupplier seqs;
     private final BiConsumer<Long, String> sink;
     private final Consumer<GpuEvent> events;
+    private final ComfyUiMonitor comfyUi;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             task -> new Thread(task, "metrics"));
     private Gpus gpus = Gpus.none();
@@ -56,6 +65,13 @@ public final class MetricsLoop implements AutoCloseable {
      */
     public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, LongSupplier seqs,
             BiConsumer<Long, String> sink, Consumer<GpuEvent> events) {
+        this(opener, workerId, interval, seqs, sink, events, null);
+    }
+
+    /** Also reads the local ComfyUI beside every sample when {@code comfyUi} is not null (COMFYUI_URL set explicitly). */
+    public MetricsLoop(Supplier<Gpus> opener, long workerId, Duration interval, LongSupplier seqs,
+            BiConsumer<Long, String> sink, Consumer<GpuEvent> events, ComfyUiMonitor comfyUi) {
+        this.comfyUi = comfyUi;
         this.opener = opener;
         this.workerId = workerId;
         this.interval = interval;
@@ -120,7 +136,10 @@ public final class MetricsLoop implements AutoCloseable {
             if (!unavailable.isEmpty() && System.nanoTime() - lastAttemptNanos >= RETRY.toNanos()) {
                 open();
             }
+            // ComfyUI is asked first and answers while NVML is read; the sample waits at most ComfyUiMonitor.BUDGET.
+            ComfyUiMonitor.Reading reading = comfyUi == null ? null : comfyUi.begin();
             Sample sample = gpus.sample();
+            ComfyUiState comfyUiState = reading == null ? null : reading.await();
             long second = sample.takenAt().getEpochSecond();
             if (second <= lastSecond) {
                 // Only when the wall clock was stepped back: a frame of a second already sent would be ignored.
@@ -129,12 +148,28 @@ public final class MetricsLoop implements AutoCloseable {
             }
             lastSecond = second;
             long seq = seqs.getAsLong();
-            sink.accept(seq, MetricsPayload.json(workerId, seq, sample));
+            sink.accept(seq, MetricsPayload.json(workerId, seq, sample, comfyUiState));
             batches.incrementAndGet();
             gpuSamples.addAndGet(sample.gpus().stream().filter(gpu -> !gpu.lost()).count());
         } catch (RuntimeException | LinkageError e) {
             // A throwing task would silently end the schedule: log and keep the agent alive.
             LOG.log(Level.WARNING, "Collecting the GPU metrics failed", e);
+        }
+    }
+
+    /**
+     * VRAM used now, summed over the GPUs that answer, in MiB: the numbers the samples report, read on this loop's
+     * thread, which owns NVML. Empty when no GPU answers (NVML unavailable, every GPU lost) or the loop is stopped.
+     */
+    public OptionalLong usedVramMib() {
+        try {
+            return timer.submit(() -> gpus.usedVramMib()).get(VRAM_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.log(Level.FINE, "reading the used VRAM", e);
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
         }
     }
 

@@ -1,5 +1,6 @@
 package com.trulience.agent.collect;
 
+import com.trulience.agent.comfyui.ComfyUiState;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
@@ -32,14 +33,19 @@ public final class MetricsPayload {
     static final int MAX_FRAME_BYTES = 60_000;
 
     public static String json(long workerId, long seq, Sample sample) {
-        String frame = write(workerId, seq, sample);
+        return json(workerId, seq, sample, null);
+    }
+
+    /** With the {@code comfyui} object when {@code comfyUi} is not null (COMFYUI_URL set explicitly). */
+    public static String json(long workerId, long seq, Sample sample, ComfyUiState comfyUi) {
+        String frame = write(workerId, seq, sample, comfyUi);
         if (frame.length() * 3L <= MAX_FRAME_BYTES || utf8Length(frame) <= MAX_FRAME_BYTES) {
             return frame;
         }
         for (int kept = GpuProcesses.MAX_LISTED; ; kept /= 2) {
             int listed = kept;
             frame = write(workerId, seq, new Sample(sample.takenAt(), sample.gpus().stream()
-                    .map(gpu -> gpu.withProcesses(gpu.processes().trimmed(listed, false))).toList()));
+                    .map(gpu -> gpu.withProcesses(gpu.processes().trimmed(listed, false))).toList()), comfyUi);
             if (kept == 0 || utf8Length(frame) <= MAX_FRAME_BYTES) {
                 return frame;
             }
@@ -50,7 +56,7 @@ public final class MetricsPayload {
         return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
-    private static String write(long workerId, long seq, Sample sample) {
+    private static String write(long workerId, long seq, Sample sample, ComfyUiState comfyUi) {
         var out = new StringWriter(256);
         try (JsonGenerator json = GENERATORS.createGenerator(out)) {
             json.writeStartObject()
@@ -87,9 +93,35 @@ public final class MetricsPayload {
                 }
                 json.writeEnd();
             }
+            if (comfyUi != null) {
+                writeComfyUi(json, comfyUi);
+            }
             json.writeEnd();
         }
         return out.toString();
+    }
+
+    /** Unreachable is {@code {"reachable":false}} and nothing else, as the backend requires. */
+    private static void writeComfyUi(JsonGenerator json, ComfyUiState comfyUi) {
+        json.writeStartObject("comfyui").write("reachable", comfyUi.reachable());
+        if (comfyUi.reachable()) {
+            writeNullable(json, "version", comfyUi.version());
+            json.write("jobs_running", comfyUi.jobsRunning()).write("jobs_pending", comfyUi.jobsPending());
+            writeNullable(json, "running_prompt_id", comfyUi.runningPromptId());
+            if (comfyUi.devices() == null) {
+                json.writeNull("devices");
+            } else {
+                json.writeStartArray("devices");
+                for (ComfyUiState.Device device : comfyUi.devices()) {
+                    json.writeStartObject().write("index", device.index());
+                    writeNullable(json, "torch_vram_total_mb", device.torchVramTotalMib());
+                    writeNullable(json, "torch_vram_free_mb", device.torchVramFreeMib());
+                    json.writeEnd();
+                }
+                json.writeEnd();
+            }
+        }
+        json.writeEnd();
     }
 
     /**

@@ -6,6 +6,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import com.trulience.agent.restart.ActionCommand;
 import com.trulience.agent.restart.RestartCommand;
 import java.io.StringReader;
 
@@ -22,6 +23,10 @@ sealed interface BackendFrame {
 
     /** Restart a service; the command is checked by the restarter, not here. */
     record Restart(RestartCommand command) implements BackendFrame {
+    }
+
+    /** Free memory or interrupt the job; the command is checked by the restarter, not here. */
+    record Action(ActionCommand command) implements BackendFrame {
     }
 
     /** Anything else, e.g. a type of a newer backend; {@code type} describes it for the log. */
@@ -57,6 +62,18 @@ sealed interface BackendFrame {
                     json.get("force") == JsonValue.TRUE,
                     json.get("reason") instanceof JsonString reason ? reason.getString() : null));
         }
-        return new Other(type.equals("ack") ? "ack without seq" : type.equals("restart") ? "restart without restart_id" : type);
+        if (type.equals("action") && json.get("action_id") instanceof JsonNumber id && id.isIntegral() && id.longValue() > 0) {
+            return new Action(new ActionCommand(id.longValue(),
+                    json.get("action") instanceof JsonString action ? action.getString() : null,
+                    json.get("service_name") instanceof JsonString name ? name.getString() : null,
+                    json.get("force") == JsonValue.TRUE,
+                    json.get("reason") instanceof JsonString reason ? reason.getString() : null));
+        }
+        return new Other(switch (type) {
+            case "ack" -> "ack without seq";
+            case "restart" -> "restart without restart_id";
+            case "action" -> "action without action_id";
+            default -> type;
+        });
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import com.trulience.agent.restart.ActionCommand;
 import com.trulience.agent.restart.RestartCommand;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -72,6 +73,7 @@ public final class Link implements AutoCloseable {
     // Owned by the link thread.
     private Supplier<String> hello;
     private Consumer<RestartCommand> restarts;
+    private Consumer<ActionCommand> actions;
     private final SendWindow window;
     private int generation;
     /** Index into {@link #urls} of the backend node tried now. */
@@ -111,9 +113,15 @@ public final class Link implements AutoCloseable {
 
     /** Like {@link #start(Supplier)}; {@code restarts} receives the backend's restart commands. */
     public void start(Supplier<String> hello, Consumer<RestartCommand> restarts) {
+        start(hello, restarts, null);
+    }
+
+    /** Like {@link #start(Supplier, Consumer)}; {@code actions} receives its free_memory and interrupt commands. */
+    public void start(Supplier<String> hello, Consumer<RestartCommand> restarts, Consumer<ActionCommand> actions) {
         onLinkThread(() -> {
             this.hello = hello;
             this.restarts = restarts;
+            this.actions = actions;
             connect();
         });
         thread.scheduleWithFixedDelay(() -> {
@@ -132,11 +140,11 @@ public final class Link implements AutoCloseable {
         onLinkThread(this::sendNext);
     }
 
-    /** Sends a restart_status frame, at once when connected, else after the next connect (hello first). */
+    /** Sends a restart_status or action_status frame, at once when connected, else after the next connect (hello first). */
     public void status(String frame) {
         onLinkThread(() -> {
             if (!window.addStatus(frame) && loggedOnce.add("statuses full")) {
-                LOG.warning("More than " + SendWindow.MAX_STATUSES + " restart statuses wait for the link: the oldest are dropped");
+                LOG.warning("More than " + SendWindow.MAX_STATUSES + " restart and action statuses wait for the link: the oldest are dropped");
             }
             sendNext();
         });
@@ -239,6 +247,8 @@ public final class Link implements AutoCloseable {
             refused(error);
         } else if (frame instanceof BackendFrame.Restart restart && restarts != null) {
             restarts.accept(restart.command());
+        } else if (frame instanceof BackendFrame.Action action && actions != null) {
+            actions.accept(action.command());
         } else if (frame instanceof BackendFrame.Other other && loggedOnce.add("type " + other.type())) {
             LOG.info(() -> "Ignoring frames of type '" + other.type() + "' from the backend: this agent does not know them");
         }

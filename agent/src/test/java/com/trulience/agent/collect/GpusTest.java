@@ -254,4 +254,25 @@ class GpusTest {
         assertTrue(failure.getMessage().startsWith("The NVIDIA kernel driver is not loaded"));
         assertEquals(0, fake.initDepth());
     }
+
+    /** What a test outside the agent does when its fake ComfyUI frees VRAM: a new script renamed over the old one. */
+    @Test
+    void readsTheScriptAgainWhenItsFileIsReplacedWhileTheAgentRuns() throws java.io.IOException {
+        java.nio.file.Path script = fake.script("count 2", "gpu 0 memory 25769803776 4294967296 21474836480",
+                "gpu 1 memory 25769803776 4294967296 21474836480");
+        try (Gpus gpus = open()) {
+            assertEquals(List.of(20480, 20480), gpus.sample().gpus().stream().map(GpuReading::vramUsedMib).toList());
+            assertEquals(java.util.OptionalLong.of(40960), gpus.usedVramMib());
+
+            java.nio.file.Path next = java.nio.file.Files.createTempFile(script.getParent(), "fake-nvml", ".next");
+            java.nio.file.Files.writeString(next, "count 2\ngpu 0 memory 25769803776 24621613056 1153433600\n"
+                    + "gpu 1 memory 25769803776 4294967296 21474836480\n");
+            java.nio.file.Files.move(next, script, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            assertEquals(List.of(1100, 20480), gpus.sample().gpus().stream().map(GpuReading::vramUsedMib).toList(),
+                    "the next sample reads the new script");
+            assertEquals(java.util.OptionalLong.of(21580), gpus.usedVramMib(), "the same numbers as the samples");
+        }
+    }
 }

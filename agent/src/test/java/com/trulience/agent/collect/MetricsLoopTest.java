@@ -1,8 +1,12 @@
 package com.trulience.agent.collect;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.agent.comfyui.ComfyUi;
+import com.trulience.agent.comfyui.ComfyUiMonitor;
+import com.trulience.agent.comfyui.FakeComfyUi;
 import com.trulience.agent.nvml.NvmlUnavailable;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -74,6 +78,28 @@ class MetricsLoopTest {
 
             assertTrue(nextFrame().contains("\"metrics\":[]"));
             assertTrue(nextFrame().contains("\"seq\":2"));
+        }
+    }
+
+    /**
+     * A ComfyUI that takes every request and never answers: each sample still goes out, with {"reachable":false}, while
+     * ComfyUI holds the loop's requests (nothing is released before the end: no race with an answer).
+     */
+    @Test
+    void aHangingComfyUiDoesNotHoldUpTheSamples() throws InterruptedException {
+        try (var comfyUi = new FakeComfyUi().hang(true);
+                var loop = new MetricsLoop(() -> Gpus.open(new SimulatedNvml(1)), 7, Duration.ofSeconds(1),
+                        new java.util.concurrent.atomic.AtomicLong()::incrementAndGet, (seq, frame) -> frames.add(frame), null,
+                        new ComfyUiMonitor(new ComfyUi(comfyUi.url())))) {
+            loop.start();
+
+            for (int i = 0; i < 2; i++) {
+                var frame = jakarta.json.Json.createReader(new java.io.StringReader(nextFrame())).readObject();
+                assertEquals("{\"reachable\":false}", frame.getJsonObject("comfyui").toString());
+                assertEquals(1, frame.getJsonArray("metrics").size(), "the GPU sample itself");
+            }
+            assertTrue(comfyUi.calls("/queue") >= 2, "every collection asked: " + comfyUi.calls("/queue"));
+            assertTrue(comfyUi.held() >= 1, "and ComfyUI still holds requests unanswered");
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.trulience.agent.comfyui.ComfyUiState;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -20,6 +21,26 @@ class MetricsPayloadTest {
             new GpuHealth(1755, 58, List.of("sw_power_cap", "hw_thermal_slowdown"), 0L, true, false, 3L));
     private static final GpuReading L40S = new GpuReading(1, "NVIDIA L40S", "GPU-b", false,
             1024, 46068, 44, 0, null, null, 30, GpuHealth.NONE);
+
+    @Test
+    void addsTheComfyUiObjectOnlyWhenComfyUiIsMonitored() {
+        var sample = new Sample(AT, List.of(L40S));
+        String reachable = MetricsPayload.json(7, 1, sample, new ComfyUiState(true, "0.3.40", 1, 2, "5c1f",
+                List.of(new ComfyUiState.Device(0, 20480L, 1024L), new ComfyUiState.Device(1, null, null))));
+        String unreachable = MetricsPayload.json(7, 1, sample, ComfyUiState.UNREACHABLE);
+        String idleWithoutStats = MetricsPayload.json(7, 1, sample, new ComfyUiState(true, null, 0, 0, null, null));
+
+        assertEquals("{\"reachable\":true,\"version\":\"0.3.40\",\"jobs_running\":1,\"jobs_pending\":2,"
+                + "\"running_prompt_id\":\"5c1f\",\"devices\":[{\"index\":0,\"torch_vram_total_mb\":20480,\"torch_vram_free_mb\":1024},"
+                + "{\"index\":1,\"torch_vram_total_mb\":null,\"torch_vram_free_mb\":null}]}",
+                parse(reachable).getJsonObject("comfyui").toString());
+        assertEquals("{\"reachable\":false}", parse(unreachable).getJsonObject("comfyui").toString(),
+                "unreachable carries nothing else, as the backend requires");
+        assertEquals("{\"reachable\":true,\"version\":null,\"jobs_running\":0,\"jobs_pending\":0,"
+                + "\"running_prompt_id\":null,\"devices\":null}", parse(idleWithoutStats).getJsonObject("comfyui").toString());
+        assertFalse(parse(MetricsPayload.json(7, 1, sample)).containsKey("comfyui"), "absent unless COMFYUI_URL is set");
+        assertEquals(MetricsPayload.json(7, 1, sample), MetricsPayload.json(7, 1, sample, null));
+    }
 
     @Test
     void writesTheDocumentedFrameWithNullsForMissingOptionalMetrics() {

@@ -2,6 +2,7 @@ package com.trulience.agent.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.trulience.agent.restart.ActionCommand;
 import com.trulience.agent.restart.RestartCommand;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,19 @@ class BackendFrameTest {
         // force only when it is the JSON literal true
         assertEquals(new BackendFrame.Restart(new RestartCommand(44, null, false, null)),
                 BackendFrame.parse("{\"type\":\"restart\",\"restart_id\":44,\"service_name\":7,\"force\":\"true\"}"));
+    }
+
+    @Test
+    void readsAnActionLeavingTheActionAndServiceNameToTheRestarter() {
+        assertEquals(new BackendFrame.Action(new ActionCommand(42, "free_memory", "comfyui", false, "VRAM held while idle")),
+                BackendFrame.parse("{\"type\":\"action\",\"action_id\":42,\"action\":\"free_memory\",\"service_name\":\"comfyui\","
+                        + "\"force\":false,\"reason\":\"VRAM held while idle\"}"));
+        assertEquals(new BackendFrame.Action(new ActionCommand(43, "reboot", "comfyui", true, null)),
+                BackendFrame.parse("{\"type\":\"action\",\"action_id\":43,\"action\":\"reboot\",\"service_name\":\"comfyui\",\"force\":true}"));
+        assertEquals(new BackendFrame.Action(new ActionCommand(44, null, null, false, null)),
+                BackendFrame.parse("{\"type\":\"action\",\"action_id\":44,\"action\":1,\"service_name\":7,\"force\":\"true\"}"));
+        assertEquals(new BackendFrame.Other("action without action_id"),
+                BackendFrame.parse("{\"type\":\"action\",\"action_id\":0,\"action\":\"interrupt\"}"));
     }
 
     @Test

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.agent.Await;
+import com.trulience.agent.comfyui.ComfyUi;
+import com.trulience.agent.comfyui.FakeComfyUi;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +47,13 @@ class RestarterTest {
     }
 
     private Restarter restarter(Duration waitMax) {
-        return new Restarter(List.of("comfyui", "comfyui@2"), services, new ComfyUi(comfyUi.url()),
-                new Restarter.Timing(waitMax, Duration.ofMillis(600), Duration.ofMillis(50)), statuses::add);
+        return new Restarter(List.of("comfyui", "comfyui@2"), List.of("free_memory", "restart"), services,
+                new ComfyUi(comfyUi.url()), OptionalLong::empty, timing(waitMax), statuses::add);
+    }
+
+    static Restarter.Timing timing(Duration waitMax) {
+        return new Restarter.Timing(waitMax, Duration.ofMillis(600), Duration.ofMillis(50), Duration.ofMillis(500),
+                Duration.ofMillis(50));
     }
 
     @AfterEach
@@ -68,7 +76,7 @@ class RestarterTest {
 
     @Test
     void waitsForTheRunningJobThenRestarts() throws Exception {
-        comfyUi.busy.set(true);
+        comfyUi.running("prompt-1", 0);
         restarter.accept(new RestartCommand(42, "comfyui", false, "VRAM leak"));
 
         Await.until("waiting_for_job", () -> steps().contains("waiting_for_job"), statuses::toString);
@@ -76,7 +84,7 @@ class RestarterTest {
         assertEquals(List.of("waiting_for_job"), steps(), "nothing happens while the job runs");
         assertEquals(List.of(), services.restarted);
 
-        comfyUi.busy.set(false);
+        comfyUi.idle();
         awaitEnd();
         assertEquals(List.of("waiting_for_job", "stopping", "restarting", "completed"), steps());
         assertEquals(List.of("comfyui"), services.restarted);
@@ -87,7 +95,7 @@ class RestarterTest {
     @Test
     void failsWhenTheJobOutlastsTheWait() {
         restarter = restarter(Duration.ofMillis(300));
-        comfyUi.busy.set(true);
+        comfyUi.running("prompt-1", 0);
         restarter.accept(new RestartCommand(43, "comfyui", false, null));
 
         awaitEnd();
@@ -98,19 +106,19 @@ class RestarterTest {
 
     @Test
     void doesNotWaitWhenForced() {
-        comfyUi.busy.set(true);
+        comfyUi.running("prompt-1", 0);
         restarter.accept(new RestartCommand(44, "comfyui@2", true, "stuck"));
 
         awaitEnd();
         assertEquals(List.of("stopping", "restarting", "completed"), steps());
-        assertEquals(0, comfyUi.queueRequests.get(), "a forced restart does not even ask for the queue");
+        assertEquals(0, comfyUi.calls("/queue"), "a forced restart does not even ask for the queue");
         assertEquals(List.of("comfyui@2"), services.restarted);
     }
 
     @Test
     void countsAnUnreachableComfyUiAsIdle() {
-        var unreachable = new Restarter(List.of("comfyui"), services, new ComfyUi(URI.create("http://127.0.0.1:1/")),
-                new Restarter.Timing(Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofMillis(50)), statuses::add);
+        var unreachable = new Restarter(List.of("comfyui"), List.of("restart"), services,
+                new ComfyUi(URI.create("http://127.0.0.1:1/")), OptionalLong::empty, timing(Duration.ofSeconds(5)), statuses::add);
         try {
             unreachable.accept(new RestartCommand(45, "comfyui", false, null));
             awaitEnd();
@@ -156,7 +164,7 @@ class RestarterTest {
 
         statuses.clear();
         services.comesBack.set(true);
-        comfyUi.answering.set(true);
+        comfyUi.answering(true);
         restarter.accept(new RestartCommand(49, "comfyui", true, null));
         awaitEnd();
         assertEquals("completed", steps().get(2));
@@ -170,6 +178,23 @@ class RestarterTest {
         Thread.sleep(200);
         assertEquals(List.of("stopping", "restarting", "completed"), steps());
         assertEquals(1, services.restarted.size());
+    }
+
+    @Test
+    void failsARestartThatIsNotInAllowedActionsWithTheReason() {
+        var noRestarts = new Restarter(List.of("comfyui"), List.of("free_memory"), services, new ComfyUi(comfyUi.url()),
+                OptionalLong::empty, timing(Duration.ofSeconds(5)), statuses::add);
+        try {
+            noRestarts.accept(new RestartCommand(51, "comfyui", true, "whatever the backend asked"));
+            awaitEnd();
+            assertEquals(List.of("failed"), steps());
+            assertEquals("refused: restart is not in this agent's ALLOWED_ACTIONS [free_memory]",
+                    json(statuses.get(0)).getString("error_message"));
+            assertEquals(List.of(), services.restarted);
+            assertEquals(0, comfyUi.calls("/queue"));
+        } finally {
+            noRestarts.close();
+        }
     }
 
     @Test
