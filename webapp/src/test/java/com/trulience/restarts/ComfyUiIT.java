@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.trulience.agent.comfyui.FakeComfyUi;
 import com.trulience.testing.AgentClient;
+import com.trulience.testing.AgentProcess;
 import com.trulience.testing.Api;
 import com.trulience.testing.Await;
 import com.trulience.testing.Browser;
@@ -16,6 +19,9 @@ import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +39,8 @@ import org.openqa.selenium.By;
 /**
  * Issue 18 from raw frames (a test client acts as the agent): the comfyui object to the alerts, the remediation
  * actions and their audit rows, and auto_free_memory. The idle period is 3 s (LEAK_IDLE_MINUTES=0.05), counted on the
- * backend's receive time, so the tests wait it out for real; every other step waits for an outcome.
+ * backend's receive time, so the tests wait it out for real; every other step waits for an outcome. The acceptance
+ * test runs the real agent jar on the fake NVML and the agent's FakeComfyUi.
  */
 @ExtendWith(ArquillianExtension.class)
 class ComfyUiIT extends Deployed {
@@ -292,6 +299,85 @@ class ComfyUiIT extends Deployed {
         }
     }
 
+    /**
+     * The issue's acceptance with the real agent jar on the fake NVML and the fake ComfyUI (the agent's test-jar):
+     * idle with 20 GiB of a 24 GiB card held -> one idle_vram_held; Free VRAM -> /free once, VRAM falls (the fake's
+     * /free hook rewrites the NVML script), the row completed with before/after, the alert resolves; with a job running
+     * free_memory never calls /interrupt; an interrupt outside the agent's ALLOWED_ACTIONS ends failed with the reason.
+     */
+    @Test
+    void acceptanceWithTheRealAgentOnTheFakeNvmlAndTheFakeComfyUi() throws Exception {
+        AgentProcess.jar();
+        Path fakeNvml = Path.of("../agent/target/fake-nvml/libnvidia-ml.so.1").toAbsolutePath();
+        assumeTrue(Files.isRegularFile(fakeNvml), "the fake NVML library was not built (no gcc?)");
+        Path directory = Files.createTempDirectory(Path.of("target"), "comfyui-agent").toAbsolutePath();
+        Path script = directory.resolve("fake-nvml.txt");
+        long gib = 1L << 30;
+        Files.writeString(script, "count 1\ngpu 0 name NVIDIA L4\ngpu 0 memory " + 24 * gib + " " + 4 * gib + " " + 20 * gib + "\n");
+        var worker = register();
+        Process agent = null;
+        try (var comfy = new FakeComfyUi().idle().version("0.3.40").device(0, 24 * gib, 4 * gib)) {
+            comfy.onFree(() -> replace(script, "count 1\ngpu 0 name NVIDIA L4\ngpu 0 memory " + 24 * gib + " "
+                    + (24 * gib - 1100L * (1 << 20)) + " " + 1100L * (1 << 20) + "\n"));
+            agent = AgentProcess.start(directory, Map.of(
+                    "BACKEND_WS_URL", AgentClient.metricsUri(base).toString(),
+                    "WORKER_ID", Long.toString(worker.id()),
+                    "AGENT_TOKEN", worker.token(),
+                    "NVML_LIBRARY", fakeNvml.toString(),
+                    "FAKE_NVML_SCRIPT", script.toString(),
+                    "BUFFER_DIR", directory.resolve("outbox").toString(),
+                    "METRICS_INTERVAL_SECS", "1",
+                    "COMFYUI_URL", comfy.url().toString(),
+                    "ALLOWED_SERVICES", "comfyui",
+                    "FREE_MEMORY_VERIFY_SECS", "5"));
+            long alert = awaitOpenAlert(worker.id(), "idle_vram_held", Duration.ofSeconds(90));
+            String message = TestDatabase.query(DATABASE, "SELECT message FROM alerts WHERE id = " + alert);
+            assertTrue(message.startsWith("GPU 0 holds 20480 of 24576 MiB"), message);
+
+            var accepted = action(worker.id(), "{\"action\":\"free_memory\",\"service_name\":\"comfyui\",\"reason\":\"acceptance\"}");
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            var row = awaitRow(json(accepted.body()).getJsonNumber("id").longValue(), "completed");
+            assertEquals(1, comfy.calls("/free"));
+            assertEquals(20_480, row.getInt("vram_before_mb"));
+            assertTrue(row.getInt("vram_after_mb") <= 1100 + 1, row.toString());
+            Await.until("alert " + alert + " resolved", Duration.ofSeconds(30),
+                    () -> "resolved".equals(TestDatabase.query(DATABASE, "SELECT state FROM alerts WHERE id = " + alert)));
+            assertEquals("1", TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM alerts WHERE metric_name = 'idle_vram_held' AND worker_id = " + worker.id()));
+
+            comfy.running("job-1", 1);
+            var busy = action(worker.id(), "{\"action\":\"free_memory\",\"service_name\":\"comfyui\"}");
+            assertEquals(202, busy.statusCode(), busy.body());
+            long busyId = json(busy.body()).getJsonNumber("id").longValue();
+            Await.until("free_memory " + busyId + " ended", Duration.ofSeconds(30),
+                    () -> json(admin().get("api/v1/admin/restarts/" + busyId).body()).getString("status"),
+                    status -> status.equals("completed") || status.equals("failed"));
+            assertEquals(2, comfy.calls("/free"));
+            assertEquals(0, comfy.calls("/interrupt"), "free_memory never interrupts the job");
+
+            var interrupt = action(worker.id(), "{\"action\":\"interrupt\",\"service_name\":\"comfyui\",\"force\":true}");
+            assertEquals(202, interrupt.statusCode(), interrupt.body());
+            var refused = awaitRow(json(interrupt.body()).getJsonNumber("id").longValue(), "failed");
+            assertEquals("refused: interrupt is not in this agent's ALLOWED_ACTIONS [free_memory, restart]", refused.getString("error_message"));
+            assertEquals(0, comfy.calls("/interrupt"));
+        } finally {
+            if (agent != null) {
+                agent.destroy();
+                agent.waitFor();
+            }
+        }
+    }
+
+    /** As a test outside the agent changes the fake NVML's script: a new file renamed over the old one. */
+    private static void replace(Path script, String text) {
+        try {
+            Path next = Files.createTempFile(script.getParent(), "fake-nvml", ".next");
+            Files.writeString(next, text);
+            Files.move(next, script, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static final String IDLE = "{\"reachable\":true,\"version\":\"0.3.40\",\"jobs_running\":0,\"jobs_pending\":0,"
             + "\"running_prompt_id\":null,\"devices\":[{\"index\":0,\"torch_vram_total_mb\":20480,\"torch_vram_free_mb\":1024}]}";
 
@@ -330,7 +416,11 @@ class ComfyUiIT extends Deployed {
     }
 
     private long awaitOpenAlert(long workerId, String kind) throws Exception {
-        String id = Await.until(kind + " of worker " + workerId, Duration.ofSeconds(30), () -> TestDatabase.query(DATABASE,
+        return awaitOpenAlert(workerId, kind, Duration.ofSeconds(30));
+    }
+
+    private long awaitOpenAlert(long workerId, String kind, Duration within) throws Exception {
+        String id = Await.until(kind + " of worker " + workerId, within, () -> TestDatabase.query(DATABASE,
                 "SELECT id FROM alerts WHERE state = 'open' AND metric_name = '" + kind + "' AND worker_id = " + workerId),
                 found -> found != null);
         return Long.parseLong(id);
