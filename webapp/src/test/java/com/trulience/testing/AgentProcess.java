@@ -18,7 +18,7 @@ public final class AgentProcess {
     /** The shaded jar `mvn verify` built before the webapp; without it the test is skipped, saying why. */
     public static File jar() {
         File[] jars = new File("../agent/target").listFiles((dir, name) -> name.matches("trulience-agent-.*\\.jar")
-                && !name.startsWith("original-"));
+                && !name.startsWith("original-") && !name.endsWith("-tests.jar"));
         assumeTrue(jars != null && jars.length > 0,
                 "agent/target/trulience-agent-*.jar is missing: build the agent first (mvn verify from the root builds it before webapp)");
         return jars[0];

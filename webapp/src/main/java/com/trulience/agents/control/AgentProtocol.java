@@ -129,6 +129,7 @@ public class AgentProtocol {
                 case "hello" -> hello(workerId, json);
                 case "gpu_metrics" -> metrics(json, session, budget);
                 case "gpu_event" -> event(workerId, json, session);
+                case "action_status" -> actionStatus(workerId, json);
                 default -> restartStatus(workerId, json);
             }
             frames.labelValues(type).inc();
@@ -149,6 +150,14 @@ public class AgentProtocol {
     private void restartStatus(long workerId, JsonObject json) {
         try {
             restartLogs.advance(workerId, FrameParser.restartStatus(json)).ifPresent(restartChanged::fireAsync);
+        } catch (StatusRefused refused) {
+            throw new InvalidFrame(refused.field(), refused.getMessage());
+        }
+    }
+
+    private void actionStatus(long workerId, JsonObject json) {
+        try {
+            restartLogs.advanceAction(workerId, FrameParser.actionStatus(json)).ifPresent(restartChanged::fireAsync);
         } catch (StatusRefused refused) {
             throw new InvalidFrame(refused.field(), refused.getMessage());
         }

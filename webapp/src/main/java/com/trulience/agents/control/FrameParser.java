@@ -51,6 +51,8 @@ public final class FrameParser {
     private static final int MAX_CLOCK_MHZ = 100_000;
     /** What an agent may report; initiated is the backend's own. */
     private static final Pattern AGENT_RESTART_STATUS = Pattern.compile("waiting_for_job|stopping|restarting|completed|failed");
+    private static final Pattern AGENT_ACTION_STATUS = Pattern.compile("running|completed|failed");
+    static final int MAX_ACTION_VRAM_MB = 100_000_000;
     public static final int MAX_ERROR_MESSAGE = 1000;
     private static final Pattern ERROR_MESSAGE = Pattern.compile("[^\\p{Cntrl}]{1," + MAX_ERROR_MESSAGE + "}");
 
@@ -86,12 +88,13 @@ public final class FrameParser {
         return OptionalLong.of(number.longValue());
     }
 
-    /** One of hello, gpu_metrics, gpu_event and restart_status. */
+    /** One of hello, gpu_metrics, gpu_event, restart_status and action_status. */
     public static String type(JsonObject json) {
         String type = json.get("type") instanceof JsonString value ? value.getString() : "";
         return switch (type) {
-            case "hello", "gpu_metrics", "gpu_event", "restart_status" -> type;
-            default -> throw new InvalidFrame(InvalidFrame.UNKNOWN_TYPE, "type", "must be hello, gpu_metrics, gpu_event or restart_status");
+            case "hello", "gpu_metrics", "gpu_event", "restart_status", "action_status" -> type;
+            default -> throw new InvalidFrame(InvalidFrame.UNKNOWN_TYPE, "type",
+                    "must be hello, gpu_metrics, gpu_event, restart_status or action_status");
         };
     }
 
@@ -136,6 +139,20 @@ public final class FrameParser {
         return new StatusReport(restartId, RestartStatus.of(status), status.equals("failed") ? error : null);
     }
 
+    /** An {@code action_status} (free_memory, interrupt): the shape only, like {@link #restartStatus}. */
+    public static StatusReport actionStatus(JsonObject json) {
+        var frame = Frame.of(json);
+        long actionId = frame.requiredLong("action_id", 1, Long.MAX_VALUE);
+        String status = frame.requiredString("status", AGENT_ACTION_STATUS, "one of running, completed, failed");
+        String error = frame.optionalString("error_message", ERROR_MESSAGE,
+                "1-" + MAX_ERROR_MESSAGE + " characters without control characters");
+        if (status.equals("failed") && error == null) {
+            throw new InvalidFrame("error_message", "is required when status is failed");
+        }
+        return new StatusReport(actionId, RestartStatus.of(status), status.equals("failed") ? error : null,
+                frame.optionalInt("vram_before_mb", 0, MAX_ACTION_VRAM_MB), frame.optionalInt("vram_after_mb", 0, MAX_ACTION_VRAM_MB));
+    }
+
     /**
      * @param now    the server's clock, when the batch was received: the time stored for a batch from the future
      * @param oldest the oldest timestamp still kept anywhere (the hourly summaries' retention)
@@ -173,7 +190,7 @@ public final class FrameParser {
             }
             return index;
         });
-        return new MetricsBatch(workerId, seq, recordedAt, samples, lost, clockOffsetMs);
+        return new MetricsBatch(workerId, seq, recordedAt, samples, lost, clockOffsetMs, ComfyUiObject.read(frame));
     }
 
     private static CardLimits limits(Frame gpu) {

@@ -1,6 +1,7 @@
 package com.trulience.agents.control;
 
 import com.trulience.restarts.control.RestartLogs;
+import com.trulience.restarts.entity.Action;
 import com.trulience.restarts.entity.RestartCommand;
 import com.trulience.restarts.entity.RestartDue;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import java.util.logging.Logger;
 
-/** Sends due restart commands to the agents connected to this node, as the protocol's {@code restart} frame. */
+/** Sends due restart and action commands to the agents connected to this node ({@code restart} and {@code action} frames). */
 @ApplicationScoped
 public class RestartCommands {
 
@@ -28,14 +29,18 @@ public class RestartCommands {
             logs.claimCommand(workerId).ifPresent(command -> {
                 String frame = frame(command);
                 sessions.send(workerId, frame);
-                LOG.fine(() -> "Sent a restart command to the agent of worker " + workerId + ": " + frame);
+                LOG.fine(() -> "Sent a command to the agent of worker " + workerId + ": " + frame);
             });
         }
     }
 
+    /** A restart keeps its own frame, so that an older agent still understands it; the other actions are {@code action}. */
     static String frame(RestartCommand command) {
-        var json = Json.createObjectBuilder().add("type", "restart").add("restart_id", command.restartId())
-                .add("service_name", command.serviceName()).add("force", command.force());
+        var json = command.action() == Action.RESTART
+                ? Json.createObjectBuilder().add("type", "restart").add("restart_id", command.restartId())
+                : Json.createObjectBuilder().add("type", "action").add("action_id", command.restartId())
+                        .add("action", command.action().wire());
+        json.add("service_name", command.serviceName()).add("force", command.force());
         if (command.reason() == null) {
             json.addNull("reason");
         } else {

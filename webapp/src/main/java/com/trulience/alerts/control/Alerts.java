@@ -8,6 +8,7 @@ import com.trulience.alerts.entity.AlertRaised;
 import com.trulience.alerts.entity.AlertRepeated;
 import com.trulience.alerts.entity.AlertResolved;
 import com.trulience.alerts.entity.AlertTransition;
+import com.trulience.metrics.control.ComfyUi;
 import com.trulience.metrics.entity.GpuEvent;
 import com.trulience.metrics.entity.MetricsBatch;
 import com.trulience.workers.entity.Worker;
@@ -64,12 +65,27 @@ public class Alerts {
     @ConfigProperty(name = "alert.xid.quiet.minutes", defaultValue = "30")
     int xidQuietMinutes;
 
+    /** A decimal, so that a test can wait seconds (0.05 = 3 s). */
+    @Inject
+    @ConfigProperty(name = "leak.idle.minutes", defaultValue = "10")
+    double leakIdleMinutes;
+
+    @Inject
+    @ConfigProperty(name = "leak.vram.percent", defaultValue = "50")
+    int leakVramPercent;
+
+    @Inject
+    ComfyUi comfyUi;
+
     private AlertRules rules;
+    private ComfyUiRules comfyUiRules;
 
     @PostConstruct
     void configure() {
         rules = new AlertRules(new AlertSettings(Duration.ofMinutes(cooldownMinutes), hysteresis, vramFullPercent,
                 Duration.ofMinutes(xidQuietMinutes)));
+        comfyUiRules = new ComfyUiRules(Duration.ofMillis(Math.round(leakIdleMinutes * 60_000)), leakVramPercent,
+                Duration.ofMinutes(cooldownMinutes));
     }
 
     public Duration cooldown() {
@@ -92,7 +108,23 @@ public class Alerts {
         var open = openAlerts(workerIds);
         var evaluation = rules.evaluate(batches, announced, thresholds.inForce(workerIds), open, stateBefore);
         GpuStates.save(em, stateBefore, evaluation.state());
-        return evaluation.decisions().isEmpty() ? List.of() : apply(evaluation.decisions(), open);
+        var decisions = new ArrayList<>(evaluation.decisions());
+        decisions.addAll(comfyUi(batches, evaluation.open()));
+        return decisions.isEmpty() ? List.of() : apply(decisions, open);
+    }
+
+    /** Only for the workers whose agent watches ComfyUI: their stored state (committed with these batches) and services. */
+    private List<Decision> comfyUi(List<MetricsBatch> batches, Map<AlertKey, OpenAlert> open) {
+        var watched = batches.stream().filter(batch -> batch.comfyui() != null).map(MetricsBatch::workerId).distinct().toList();
+        if (watched.isEmpty()) {
+            return List.of();
+        }
+        var services = new HashMap<Long, List<String>>();
+        watched.forEach(id -> {
+            var worker = em.find(Worker.class, id);
+            services.put(id, worker == null ? List.of() : worker.services());
+        });
+        return comfyUiRules.evaluate(batches, comfyUi.latest(watched), services, open);
     }
 
     /** An event of the agent's event thread (stored once: a replay does not come here). */

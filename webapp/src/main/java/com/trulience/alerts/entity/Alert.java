@@ -84,12 +84,16 @@ public class Alert {
     public static final String ECC_UNCORRECTED = "ecc_uncorrected";
     public static final String ROW_REMAP_FAILURE = "row_remap_failure";
     public static final String ROW_REMAP_PENDING = "row_remap_pending";
+    /** ComfyUI (issue 18): a worker whose ComfyUI does not answer, a GPU whose VRAM is held while ComfyUI is idle. */
+    public static final String COMFYUI_UNREACHABLE = "comfyui_unreachable";
+    public static final String IDLE_VRAM_HELD = "idle_vram_held";
     /** One alert per GPU and Xid: {@code xid_79}. */
     public static final String XID_PREFIX = "xid_";
 
     /** Every built-in kind, for the API; an Xid alert's kind is {@code xid_<code>}. */
     public static final List<String> BUILT_IN = List.of(WORKER_OFFLINE, GPU_MISSING, VRAM_FULL, THERMAL_THROTTLE,
-            POWER_THROTTLE, ECC_UNCORRECTED, ROW_REMAP_FAILURE, ROW_REMAP_PENDING, XID_PREFIX + "<code>");
+            POWER_THROTTLE, ECC_UNCORRECTED, ROW_REMAP_FAILURE, ROW_REMAP_PENDING, COMFYUI_UNREACHABLE, IDLE_VRAM_HELD,
+            XID_PREFIX + "<code>");
 
     public static String xid(int code) {
         return XID_PREFIX + code;
@@ -110,6 +114,8 @@ public class Alert {
             case ECC_UNCORRECTED -> "Uncorrected ECC errors";
             case ROW_REMAP_FAILURE -> "Row remapping failed";
             case ROW_REMAP_PENDING -> "Row remap pending (reset the GPU)";
+            case COMFYUI_UNREACHABLE -> "ComfyUI unreachable";
+            case IDLE_VRAM_HELD -> "VRAM held while ComfyUI is idle";
             default -> isXid(metricName) ? "Xid " + metricName.substring(XID_PREFIX.length()) : Metric.labelOf(metricName);
         };
     }

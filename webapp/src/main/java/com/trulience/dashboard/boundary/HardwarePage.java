@@ -1,7 +1,9 @@
 package com.trulience.dashboard.boundary;
 
 import com.trulience.alerts.control.GpuTrouble;
+import com.trulience.alerts.control.IdleVramAlerts;
 import com.trulience.alerts.control.Thresholds;
+import com.trulience.metrics.control.ComfyUi;
 import com.trulience.metrics.control.CurrentFleet;
 import com.trulience.platform.control.DatabaseMigration;
 import com.trulience.restarts.control.RestartLogs;
@@ -31,15 +33,25 @@ public class HardwarePage implements Serializable {
     @Inject
     GpuTrouble trouble;
 
+    @Inject
+    ComfyUi comfyUi;
+
+    @Inject
+    IdleVramAlerts idleVram;
+
     private List<WorkerCard> workers = List.of();
 
     public void load() {
         var inForce = thresholds.inForce();
         var latestRestarts = restarts.latestPerWorker(RestartProgress.SHOWN_MINUTES);
         var banners = trouble.open();
+        var held = idleVram.workers();
         try (var connection = dataSource.getConnection()) {
-            workers = CurrentFleet.all(connection).stream().map(worker -> WorkerCard.of(worker, inForce,
-                    RestartProgress.of(latestRestarts.get(worker.id())), banners)).toList();
+            var fleet = CurrentFleet.all(connection);
+            var comfy = comfyUi.latest(fleet.stream().map(CurrentFleet.WorkerNow::id).toList());
+            workers = fleet.stream().map(worker -> WorkerCard.of(worker, inForce,
+                    RestartProgress.of(latestRestarts.get(worker.id())), banners, comfy.get(worker.id()),
+                    held.contains(worker.id()))).toList();
         } catch (SQLException e) {
             throw new IllegalStateException("current metrics query failed", e);
         }

@@ -4,6 +4,7 @@ import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.GpuHistory;
 import com.trulience.metrics.control.HistoryQuery;
+import com.trulience.metrics.entity.ComfyUiSample;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.workers.entity.WorkerGpu;
 import com.trulience.workers.entity.Worker;
@@ -41,6 +42,24 @@ final class HistoryChart {
         charts.put(MEMORY_TEMPERATURE, health("Memory temperature", "°C", query, gpus,
                 point -> number(point.memoryTemperatureCelsius()), tickMillis));
         return charts;
+    }
+
+    /** ComfyUI's jobs running and pending per sample (db/V17), shown beside VRAM; empty when it reported none. */
+    static final String COMFYUI_JOBS = "comfyui_jobs";
+
+    static String jobs(HistoryQuery query, List<ComfyUiSample> samples, long tickMillis) {
+        var running = Json.createArrayBuilder();
+        var pending = Json.createArrayBuilder();
+        for (var sample : samples) {
+            if (sample.reachable()) {
+                running.add(point(sample.recordedAt().toEpochMilli(), sample.jobsRunning()));
+                pending.add(point(sample.recordedAt().toEpochMilli(), sample.jobsPending()));
+            }
+        }
+        double radius = samples.size() < 60 ? 2.5 : 0;
+        var datasets = Json.createArrayBuilder().add(line("Running", running, COLORS[0], false, radius))
+                .add(line("Pending", pending, COLORS[5], false, radius));
+        return chart("ComfyUI jobs", "jobs", datasets, query, tickMillis, null);
     }
 
     /** The charts of health readings that have no thresholds, by these names. */

@@ -5,6 +5,7 @@ import com.trulience.alerts.control.GpuKey;
 import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.CurrentFleet.GpuNow;
 import com.trulience.metrics.control.CurrentFleet.WorkerNow;
+import com.trulience.metrics.entity.ComfyUiNow;
 import com.trulience.metrics.entity.GpuHealth;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.metrics.entity.Throttle;
@@ -18,9 +19,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** A worker as its dashboard card shows it. */
+/**
+ * A worker as its dashboard card shows it. comfyUi: "ComfyUI 0.3.40 idle", "... running job (2 pending)" or "ComfyUI
+ * unreachable", null when its agent does not watch ComfyUI; idleVramHeld: an idle_vram_held alert is open, so the
+ * card offers "Free VRAM".
+ */
 public record WorkerCard(long id, String name, String hostname, boolean online, String lastSeen, String clockOff,
-                         List<GpuCard> gpus, RestartProgress restart) implements Serializable {
+                         List<GpuCard> gpus, RestartProgress restart, String comfyUi, boolean idleVramHeld) implements Serializable {
 
     /**
      * banner: the open critical alert of a lost GPU or a hardware Xid (its meaning and action), null when none;
@@ -37,10 +42,12 @@ public record WorkerCard(long id, String name, String hostname, boolean online, 
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds, RestartProgress restart, Map<GpuKey, String> banners) {
+    static WorkerCard of(WorkerNow worker, EffectiveThresholds thresholds, RestartProgress restart, Map<GpuKey, String> banners,
+                         ComfyUiNow comfyUi, boolean idleVramHeld) {
         return new WorkerCard(worker.id(), worker.name(), worker.hostname(), worker.online(), time(worker.lastSeenAt()),
                 clockOff(worker.clockOffsetMs()), worker.gpus().stream().map(gpu -> gpuCard(worker.id(), gpu, thresholds,
-                        banners.get(new GpuKey(worker.id(), gpu.gpuIndex())))).toList(), restart);
+                        banners.get(new GpuKey(worker.id(), gpu.gpuIndex())))).toList(), restart,
+                comfyUi == null ? null : comfyUi.describe(), idleVramHeld);
     }
 
     /** No restart for an offline worker (its agent would never hear of it) nor while one is in flight. */

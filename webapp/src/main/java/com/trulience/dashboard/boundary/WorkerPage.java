@@ -4,9 +4,11 @@ import com.trulience.alerts.boundary.AlertsResource.AlertView;
 import com.trulience.alerts.control.Levels;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.control.GpuEvents;
+import com.trulience.metrics.control.ComfyUi;
 import com.trulience.metrics.control.History;
 import com.trulience.metrics.control.Processes;
 import com.trulience.restarts.boundary.RestartView;
+import com.trulience.workers.control.WorkerSettings;
 import com.trulience.workers.entity.Worker;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -45,6 +47,14 @@ public class WorkerPage implements Serializable {
     @Inject
     Processes processes;
 
+    @Inject
+    ComfyUi comfyUi;
+
+    @Inject
+    WorkerSettings settings;
+
+    private boolean autoFreeMemory;
+
     private String id;
     private String range;
     private WorkerHeader worker;
@@ -70,7 +80,11 @@ public class WorkerPage implements Serializable {
             var query = history.plan(found, now.minus(selected.length()), now, null, CHART_POINTS, now);
             var gpus = history.read(query);
             hasSamples = !gpus.isEmpty();
-            charts = HistoryChart.all(found, query, gpus, inForce, selected.tick().toMillis());
+            charts = new java.util.HashMap<>(HistoryChart.all(found, query, gpus, inForce, selected.tick().toMillis()));
+            var jobs = comfyUi.samples(found.id(), query.since(), query.until());
+            if (!jobs.isEmpty()) {
+                charts.put(HistoryChart.COMFYUI_JOBS, HistoryChart.jobs(query, jobs, selected.tick().toMillis()));
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("history query failed", e);
         }
@@ -87,6 +101,7 @@ public class WorkerPage implements Serializable {
     }
 
     private void refresh(Worker found) {
+        autoFreeMemory = found.autoFreeMemory();
         worker = WorkerHeader.of(found, RestartView.ofWorker(em, found.id(), RESTART_HISTORY));
         try {
             holders = processes.current(found.id()).stream().map(gpu -> VramHolders.of(gpu, found.services())).toList();
@@ -134,6 +149,27 @@ public class WorkerPage implements Serializable {
 
     public WorkerHeader getWorker() {
         return worker;
+    }
+
+    /** The worker page's toggle; the dashboard renders it for admins only, and this holds for a crafted request too. */
+    public void saveAutoFreeMemory() {
+        var external = jakarta.faces.context.FacesContext.getCurrentInstance().getExternalContext();
+        if (!external.isUserInRole("admin")) {
+            throw new SecurityException("only an admin may change a worker's settings");
+        }
+        settings.autoFreeMemory(worker.id(), autoFreeMemory, external.getRemoteUser());
+    }
+
+    public boolean isAutoFreeMemory() {
+        return autoFreeMemory;
+    }
+
+    public void setAutoFreeMemory(boolean autoFreeMemory) {
+        this.autoFreeMemory = autoFreeMemory;
+    }
+
+    public boolean isHasJobs() {
+        return charts.containsKey(HistoryChart.COMFYUI_JOBS);
     }
 
     public boolean isHasSamples() {

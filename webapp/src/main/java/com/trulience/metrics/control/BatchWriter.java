@@ -211,6 +211,7 @@ public class BatchWriter {
                 try {
                     MetricsSql.insert(connection, batches);
                     ProcessesSql.write(connection, batches);
+                    ComfyUiSql.write(connection, batches);
                     var seen = MetricsSql.markSeen(connection, batches);
                     connection.commit();
                     return seen;

@@ -7,10 +7,13 @@ import java.io.Serializable;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A restart as the API shows it; {@code initiated_by} is the admin's user name. */
-public record RestartView(long id, long workerId, String serviceName, String status, String reason, boolean force,
+/**
+ * A restart or action as the API shows it; {@code initiated_by} is the admin's user name ({@code system} for an
+ * automatic free_memory, which names its alert in {@code alert_id}).
+ */
+public record RestartView(long id, long workerId, String action, String serviceName, String status, String reason, boolean force,
                           long initiatedById, String initiatedBy, OffsetDateTime startedAt, OffsetDateTime completedAt,
-                          String errorMessage) implements Serializable {
+                          String errorMessage, Integer vramBeforeMb, Integer vramAfterMb, Long alertId) implements Serializable {
 
     /** The worker's restarts, newest first (API history and worker page). */
     public static List<RestartView> ofWorker(EntityManager em, long workerId, int limit) {
@@ -23,7 +26,8 @@ public record RestartView(long id, long workerId, String serviceName, String sta
     }
 
     public static RestartView of(RestartLog log, String username) {
-        return new RestartView(log.id(), log.workerId(), log.serviceName(), log.status().wire(), log.reason(), log.force(),
-                log.initiatedBy(), username, log.startedAt(), log.completedAt(), log.errorMessage());
+        return new RestartView(log.id(), log.workerId(), log.action().wire(), log.serviceName(), log.status().wire(),
+                log.reason(), log.force(), log.initiatedBy(), username, log.startedAt(), log.completedAt(), log.errorMessage(),
+                log.vramBeforeMb(), log.vramAfterMb(), log.alertId());
     }
 }

@@ -1,6 +1,7 @@
 package com.trulience.restarts.control;
 
 import com.trulience.platform.control.ClusterSignals;
+import com.trulience.restarts.entity.Action;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.restarts.entity.RestartCommand;
 import com.trulience.restarts.entity.RestartLog;
@@ -93,12 +94,26 @@ public class RestartLogs {
      */
     @Transactional
     public Optional<RestartChanged> advance(long workerId, StatusReport report) {
+        return advance(workerId, report, false);
+    }
+
+    /**
+     * The same for an {@code action_status} (free_memory, interrupt): a restart's row takes only restart_status
+     * frames, an action's only action_status frames.
+     */
+    @Transactional
+    public Optional<RestartChanged> advanceAction(long workerId, StatusReport report) {
+        return advance(workerId, report, true);
+    }
+
+    private Optional<RestartChanged> advance(long workerId, StatusReport report, boolean action) {
         var log = em.find(RestartLog.class, report.restartId(), LockModeType.PESSIMISTIC_WRITE);
-        if (log == null || log.workerId() != workerId) {
-            throw new StatusRefused("restart_id", "is not a restart of this worker");
+        if (log == null || log.workerId() != workerId || (log.action() != Action.RESTART) != action) {
+            throw action ? new StatusRefused("action_id", "is not an action (free_memory, interrupt) of this worker")
+                    : new StatusRefused("restart_id", "is not a restart of this worker");
         }
         try {
-            return log.moveTo(report.status(), report.errorMessage()) ? Optional.of(RestartChanged.of(log)) : Optional.empty();
+            return log.moveTo(report) ? Optional.of(RestartChanged.of(log)) : Optional.empty();
         } catch (IllegalStateException illegal) {
             throw new StatusRefused("status", illegal.getMessage());
         }

@@ -2,6 +2,7 @@ package com.trulience.restarts.control;
 
 import com.trulience.platform.control.Refused;
 import com.trulience.platform.control.Refused.Reason;
+import com.trulience.restarts.entity.Action;
 import com.trulience.restarts.entity.RestartChanged;
 import com.trulience.restarts.entity.RestartLog;
 import com.trulience.security.entity.User;
@@ -16,7 +17,11 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import java.util.logging.Logger;
 
-/** An admin asks for a restart (API or dashboard): checks, records, tells the dashboards and sends the command. */
+/**
+ * An admin (or the reserved user {@code system}, see AutoFreeMemory) asks for a restart or a remediation action (API
+ * or dashboard): checks, records, tells the dashboards and sends the command. One action in flight per worker,
+ * whatever its kind.
+ */
 @ApplicationScoped
 public class RestartRequests {
 
@@ -42,6 +47,19 @@ public class RestartRequests {
      *                 restart in the way while one is in flight, or the recorded attempt when the worker is offline
      */
     public RestartLog request(long workerId, String serviceName, String reason, boolean force, String username) {
+        return request(workerId, Action.RESTART, serviceName, reason, force, username, null);
+    }
+
+    /**
+     * @param alertId the alert an automatic action answers (at most one action per alert), or null
+     * @throws Refused also invalid for an interrupt without force: it stops the running job
+     */
+    public RestartLog request(long workerId, Action action, String serviceName, String reason, boolean force, String username,
+                              Long alertId) {
+        if (action.needsForce() && !force) {
+            throw new Refused(Reason.INVALID, "force must be true to " + action.wire() + ": it stops the running job",
+                    Json.createObjectBuilder().add("field", "force").build());
+        }
         if (serviceName == null || !serviceName.matches(SERVICE_NAME)) {
             throw new Refused(Reason.INVALID, "service_name must be 1-64 letters, digits, '@', '.', '_' or '-'");
         }
@@ -58,25 +76,24 @@ public class RestartRequests {
         var user = em.createNamedQuery(User.BY_USERNAME, User.class).setParameter("username", username).getSingleResult();
         logs.inFlight(workerId).ifPresent(RestartRequests::conflict);
         if (!worker.online()) {
-            var refused = logs.record(RestartLog.refused(workerId, serviceName, user.id(), stripped, force,
+            var refused = logs.record(RestartLog.refused(workerId, action, serviceName, user.id(), stripped, force,
                     "worker offline: its agent is not connected"));
-            LOG.info(() -> "Restart " + refused.id() + " of " + serviceName + " on worker " + workerId + " by "
-                    + username + " refused: the worker is offline");
+            LOG.info(() -> describe(refused) + " by " + username + " refused: the worker is offline");
             changed.fireAsync(RestartChanged.of(refused));
-            throw new Refused(Reason.CONFLICT, "worker " + workerId + " is offline; the attempt is recorded as restart "
-                    + refused.id(), naming(refused));
+            throw new Refused(Reason.CONFLICT, "worker " + workerId + " is offline; the attempt is recorded as "
+                    + (action == Action.RESTART ? "restart " : action.wire() + " action ") + refused.id(), naming(refused));
         }
         RestartLog log;
         try {
-            log = logs.record(new RestartLog(workerId, serviceName, user.id(), stripped, force));
+            var row = new RestartLog(workerId, action, serviceName, user.id(), stripped, force);
+            log = logs.record(alertId == null ? row : row.answering(alertId));
         } catch (PersistenceException | jakarta.transaction.TransactionalException e) {
             if (RestartLogs.isInFlightConflict(e)) {
                 logs.inFlight(workerId).ifPresent(RestartRequests::conflict);
             }
             throw e;
         }
-        LOG.info(() -> "Restart " + log.id() + " of " + serviceName + " on worker " + workerId + " requested by "
-                + username + (force ? " (forced)" : ""));
+        LOG.info(() -> describe(log) + " requested by " + username + (force ? " (forced)" : ""));
         changed.fireAsync(RestartChanged.of(log));
         // From here if the agent's socket is on this node; else the node that holds it heard of the commit.
         dispatch.dispatch(workerId);
@@ -84,12 +101,17 @@ public class RestartRequests {
     }
 
     private static void conflict(RestartLog running) {
-        throw new Refused(Reason.CONFLICT, "restart " + running.id() + " of " + running.serviceName() + " on worker "
-                + running.workerId() + " is still in flight (" + running.status().wire() + ")", naming(running));
+        throw new Refused(Reason.CONFLICT, describe(running) + " is still in flight (" + running.status().wire() + ")",
+                naming(running));
+    }
+
+    private static String describe(RestartLog log) {
+        return (log.action() == Action.RESTART ? "restart " : log.action().wire() + " action ") + log.id() + " of "
+                + log.serviceName() + " on worker " + log.workerId();
     }
 
     /** The API's 409 names the restart, so that a client can follow it without parsing the message. */
     private static JsonObject naming(RestartLog restart) {
-        return Json.createObjectBuilder().add("restart_id", restart.id()).build();
+        return Json.createObjectBuilder().add("restart_id", restart.id()).add("action", restart.action().wire()).build();
     }
 }

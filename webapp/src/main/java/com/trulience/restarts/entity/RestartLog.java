@@ -14,7 +14,7 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
 /**
- * Audit record of one restart request and its progress. Rows are never deleted, and one that reached completed or
+ * Audit record of one restart or remediation action (free_memory, interrupt) and its progress. Rows are never deleted, and one that reached completed or
  * failed never changes (V10 enforces both, and allows one restart in flight per worker).
  */
 @Entity
@@ -29,9 +29,10 @@ import java.time.OffsetDateTime;
 @NamedNativeQuery(name = RestartLog.CLAIM_COMMAND, resultSetMapping = RestartLog.AS_COMMAND, query = """
         UPDATE restart_logs SET dispatched_at = NOW()
         WHERE worker_id = ?1 AND status = 'initiated' AND dispatched_at IS NULL
-        RETURNING id, service_name, force, reason""")
+        RETURNING id, action, service_name, force, reason""")
 @SqlResultSetMapping(name = RestartLog.AS_COMMAND, classes = @ConstructorResult(targetClass = RestartCommand.class, columns = {
-    @ColumnResult(name = "id", type = long.class), @ColumnResult(name = "service_name", type = String.class),
+    @ColumnResult(name = "id", type = long.class), @ColumnResult(name = "action", type = String.class),
+    @ColumnResult(name = "service_name", type = String.class),
     @ColumnResult(name = "force", type = boolean.class), @ColumnResult(name = "reason", type = String.class)}))
 @NamedNativeQuery(name = RestartLog.LATEST_PER_WORKER, resultClass = RestartLog.class, query = """
         SELECT DISTINCT ON (worker_id) * FROM restart_logs
@@ -43,10 +44,11 @@ import java.time.OffsetDateTime;
                 WHEN status = 'initiated' AND dispatched_at IS NULL
                 THEN 'agent unreachable: no backend node held its connection within ' || CAST(?1 AS text) || ' s'
                 WHEN status = 'initiated'
-                THEN 'agent unreachable: the restart was not acknowledged within ' || CAST(?1 AS text) || ' s'
+                THEN 'agent unreachable: the ' || CASE WHEN action = 'restart' THEN 'restart' ELSE action || ' action' END
+                    || ' was not acknowledged within ' || CAST(?1 AS text) || ' s'
                 ELSE 'no status from the agent for ' || CAST(?2 AS text) || ' minutes (was ' || status || ')' END
         WHERE (status = 'initiated' AND started_at < NOW() - make_interval(secs => CAST(?3 AS int)))
-           OR (status IN ('waiting_for_job', 'stopping', 'restarting')
+           OR (status IN ('waiting_for_job', 'stopping', 'restarting', 'running')
                AND updated_at < NOW() - make_interval(mins => CAST(?4 AS int)))
         RETURNING id, worker_id, status, error_message""")
 @SqlResultSetMapping(name = RestartLog.AS_CHANGE, classes = @ConstructorResult(targetClass = RestartChanged.class, columns = {
@@ -82,6 +84,20 @@ public class RestartLog {
     @Column(name = "service_name")
     private String serviceName;
 
+    /** restart, free_memory or interrupt (a CHECK in the table). */
+    private String action;
+
+    /** A free_memory's used VRAM before and after, as the agent measured it; null for the others. */
+    @Column(name = "vram_before_mb")
+    private Integer vramBeforeMb;
+
+    @Column(name = "vram_after_mb")
+    private Integer vramAfterMb;
+
+    /** The idle_vram_held alert an automatic free_memory answers (unique: one action per alert). */
+    @Column(name = "alert_id")
+    private Long alertId;
+
     @Column(name = "initiated_by")
     private long initiatedBy;
 
@@ -115,7 +131,12 @@ public class RestartLog {
     }
 
     public RestartLog(long workerId, String serviceName, long initiatedBy, String reason, boolean force) {
+        this(workerId, Action.RESTART, serviceName, initiatedBy, reason, force);
+    }
+
+    public RestartLog(long workerId, Action action, String serviceName, long initiatedBy, String reason, boolean force) {
         this.workerId = workerId;
+        this.action = action.wire();
         this.serviceName = serviceName;
         this.initiatedBy = initiatedBy;
         this.reason = reason;
@@ -125,11 +146,32 @@ public class RestartLog {
     }
 
     /** A request that could not even be sent (e.g. the worker is offline): recorded as failed at once. */
-    public static RestartLog refused(long workerId, String serviceName, long initiatedBy, String reason, boolean force,
-                                     String why) {
-        var log = new RestartLog(workerId, serviceName, initiatedBy, reason, force);
+    public static RestartLog refused(long workerId, Action action, String serviceName, long initiatedBy, String reason,
+                                     boolean force, String why) {
+        var log = new RestartLog(workerId, action, serviceName, initiatedBy, reason, force);
         log.moveTo(RestartStatus.FAILED, why);
         return log;
+    }
+
+    public static RestartLog refused(long workerId, String serviceName, long initiatedBy, String reason, boolean force,
+                                     String why) {
+        return refused(workerId, Action.RESTART, serviceName, initiatedBy, reason, force, why);
+    }
+
+    /** An automatic action answering the alert; the database keeps it to one per alert. */
+    public RestartLog answering(long alertId) {
+        this.alertId = alertId;
+        return this;
+    }
+
+    /** Applies an agent's report, with the VRAM figures an action's report carries; false when it repeats the status. */
+    public boolean moveTo(StatusReport report) {
+        boolean moved = moveTo(report.status(), report.errorMessage());
+        if (moved && action() != Action.RESTART) {
+            vramBeforeMb = report.vramBeforeMb() == null ? vramBeforeMb : report.vramBeforeMb();
+            vramAfterMb = report.vramAfterMb() == null ? vramAfterMb : report.vramAfterMb();
+        }
+        return moved;
     }
 
     /**
@@ -142,10 +184,11 @@ public class RestartLog {
         if (current == next) {
             return false;
         }
-        if (!current.next().contains(next)) {
+        var allowed = current.next(action());
+        if (!allowed.contains(next)) {
             throw new IllegalStateException(current.isFinal()
-                    ? "restart " + id + " is already " + status
-                    : "cannot go from " + status + " to " + next.wire() + " (next may be " + current.next().stream()
+                    ? (action() == Action.RESTART ? "restart " : action + " action ") + id + " is already " + status
+                    : "cannot go from " + status + " to " + next.wire() + " (next may be " + allowed.stream()
                             .map(RestartStatus::wire).sorted().toList() + ")");
         }
         status = next.wire();
@@ -166,6 +209,22 @@ public class RestartLog {
 
     public String serviceName() {
         return serviceName;
+    }
+
+    public Action action() {
+        return action == null ? Action.RESTART : Action.named(action).orElseThrow();
+    }
+
+    public Integer vramBeforeMb() {
+        return vramBeforeMb;
+    }
+
+    public Integer vramAfterMb() {
+        return vramAfterMb;
+    }
+
+    public Long alertId() {
+        return alertId;
     }
 
     public long initiatedBy() {

@@ -3,9 +3,9 @@ package com.trulience.restarts.entity;
 import java.util.Locale;
 import java.util.Set;
 
-/** The states of a restart (DESIGN.md section 2) and the only ways forward between them. */
+/** The states of a restart or action (DESIGN.md section 2, README) and the only ways forward between them. */
 public enum RestartStatus {
-    INITIATED, WAITING_FOR_JOB, STOPPING, RESTARTING, COMPLETED, FAILED;
+    INITIATED, WAITING_FOR_JOB, STOPPING, RESTARTING, RUNNING, COMPLETED, FAILED;
 
     public static RestartStatus of(String wire) {
         return valueOf(wire.toUpperCase(Locale.ROOT));
@@ -26,7 +26,19 @@ public enum RestartStatus {
             case WAITING_FOR_JOB -> Set.of(STOPPING, FAILED);
             case STOPPING -> Set.of(RESTARTING, FAILED);
             case RESTARTING -> Set.of(COMPLETED, FAILED);
-            case COMPLETED, FAILED -> Set.of();
+            case RUNNING, COMPLETED, FAILED -> Set.of();
+        };
+    }
+
+    /** Where an action of this kind may go from here: free_memory and interrupt step through running only. */
+    public Set<RestartStatus> next(Action action) {
+        if (action == Action.RESTART) {
+            return next();
+        }
+        return switch (this) {
+            case INITIATED -> Set.of(RUNNING, COMPLETED, FAILED);
+            case RUNNING -> Set.of(COMPLETED, FAILED);
+            default -> Set.of();
         };
     }
 }

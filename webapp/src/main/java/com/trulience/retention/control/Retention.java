@@ -138,6 +138,7 @@ public final class Retention {
         }
         long late = RetentionSql.foldLateSamples(connection, rawCutoff);
         RetentionSql.removeMinutesBefore(connection, rawCutoff);
+        RetentionSql.removeComfyUiSamplesBefore(connection, rawCutoff);
         long removed = RetentionSql.removeHourlyBefore(connection, now.minus(hourlyWindow).truncatedTo(ChronoUnit.HOURS));
         return new Summary(hours, folded, late, removed, created.created(), created.postponed(), postponed,
                 (System.nanoTime() - start) / 1_000_000);

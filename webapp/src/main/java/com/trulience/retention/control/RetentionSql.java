@@ -255,6 +255,14 @@ final class RetentionSql {
         });
     }
 
+    /** ComfyUI's job counts per sample (db/V17) are kept for the raw window only: the chart beyond it has no jobs. */
+    static long removeComfyUiSamplesBefore(Connection connection, Instant cutoff) throws SQLException {
+        try (var statement = connection.prepareStatement("DELETE FROM comfyui_samples WHERE recorded_at < ?")) {
+            statement.setTimestamp(1, Timestamp.from(cutoff));
+            return statement.executeUpdate();
+        }
+    }
+
     /** The hourly summaries, the hourly VRAM holders (db/V14) and the GPU events share one window: the backend refuses events older than it too. */
     static long removeHourlyBefore(Connection connection, Instant cutoff) throws SQLException {
         try (var events = connection.prepareStatement("DELETE FROM gpu_events WHERE occurred_at < ?")) {

@@ -37,6 +37,9 @@ public class UserAccounts {
         if (username == null || !username.matches(User.NAME_PATTERN)) {
             throw new Refused(Refused.Reason.INVALID, "username must be 1-64 letters, digits, '.', '_', '@' or '-'");
         }
+        if (User.isSystem(username)) {
+            throw new Refused(Refused.Reason.INVALID, "username '" + username + "' is reserved for the backend's own actions");
+        }
         var newRole = role(role);
         requireStrong(password);
         if (find(username) != null) {
@@ -91,6 +94,9 @@ public class UserAccounts {
     }
 
     private User require(String username) {
+        if (User.isSystem(username)) {
+            throw new Refused(Refused.Reason.INVALID, "user '" + username + "' is reserved for the backend's own actions and cannot be changed");
+        }
         var user = find(username);
         if (user == null) {
             throw new Refused(Refused.Reason.NOT_FOUND, "no user named '" + username + "'");

@@ -28,7 +28,8 @@ public class UserIdentityStore implements IdentityStore {
     public CredentialValidationResult validate(UsernamePasswordCredential credential) {
         var user = find(credential.getCaller());
         char[] password = credential.getPassword().getValue();
-        if (user.isEmpty()) {
+        // the reserved user's stored hash is no hash: never verified, and the time taken is an unknown user's
+        if (user.isEmpty() || User.isSystem(user.get().username())) {
             passwords.verifyNothing(password);
             return CredentialValidationResult.INVALID_RESULT;
         }

@@ -21,6 +21,15 @@ public class User {
     public static final String ALL = "User.all";
     /** What the database allows (V1). */
     public static final String NAME_PATTERN = "[A-Za-z0-9._@-]{1,64}";
+    /**
+     * The reserved initiator of the backend's own actions (db/V17, auto_free_memory): it cannot sign in, and no user
+     * of that name, in any case, can be created or changed.
+     */
+    public static final String SYSTEM = "system";
+
+    public static boolean isSystem(String username) {
+        return SYSTEM.equalsIgnoreCase(username);
+    }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

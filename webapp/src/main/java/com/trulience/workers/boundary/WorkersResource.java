@@ -43,7 +43,7 @@ public class WorkersResource {
 
     public record WorkerView(long id, String name, String status, OffsetDateTime lastSeenAt, String hostname,
                              String agentVersion, String driverVersion, int gpuCount, List<GpuView> gpus,
-                             List<String> services, boolean tokenActive) {
+                             List<String> services, boolean tokenActive, boolean autoFreeMemory) {
 
         public static WorkerView of(Worker worker) {
             var gpus = worker.gpus().stream()
@@ -51,7 +51,7 @@ public class WorkersResource {
                     .toList();
             return new WorkerView(worker.id(), worker.name(), worker.online() ? "online" : "offline",
                     worker.lastSeenAt(), worker.hostname(), worker.agentVersion(), worker.driverVersion(),
-                    gpus.size(), gpus, worker.services(), worker.hasToken());
+                    gpus.size(), gpus, worker.services(), worker.hasToken(), worker.autoFreeMemory());
         }
     }
 

@@ -130,6 +130,10 @@ public class Worker {
     @Column(name = "clock_offset_ms", insertable = false, updatable = false)
     private Long clockOffsetMs;
 
+    /** Whether idle_vram_held sends free_memory by itself (db/V17); written by WorkerSettings' UPDATE only. */
+    @Column(name = "auto_free_memory", insertable = false, updatable = false)
+    private boolean autoFreeMemory;
+
     @Column(name = "interval_seconds")
     private int intervalSeconds = 5;
 
@@ -209,6 +213,10 @@ public class Worker {
 
     public OffsetDateTime lastSeenAt() {
         return lastSeenAt;
+    }
+
+    public boolean autoFreeMemory() {
+        return autoFreeMemory;
     }
 
     public boolean online() {

@@ -1,9 +1,12 @@
 package com.trulience.agents.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.trulience.metrics.entity.ComfyUiState;
 import com.trulience.restarts.entity.RestartStatus;
 import com.trulience.restarts.entity.StatusReport;
 import jakarta.json.Json;
@@ -219,6 +222,92 @@ class FrameParserTest {
                 List.of(frame.formatted("2028-01-01T00:00:00Z", "1", "gpu_lost", "null"), "timestamp"))) {
             var refused = assertThrows(InvalidFrame.class, () -> FrameParser.event(7, json(bad.get(0)), NOW, OLDEST), bad.get(0));
             assertEquals(bad.get(1), refused.field(), bad.get(0));
+        }
+    }
+
+    @Test
+    void readsTheComfyUiObjectReachableOrNotAndWithoutIt() {
+        assertNull(FrameParser.metrics(metrics(GPU, ""), NOW, OLDEST).comfyui(), "no COMFYUI_URL: not watched");
+        assertNull(FrameParser.metrics(metrics(GPU, ",\"comfyui\":null"), NOW, OLDEST).comfyui());
+        var busy = FrameParser.metrics(metrics(GPU, """
+                ,"comfyui":{"reachable":true,"version":"0.3.40","jobs_running":1,"jobs_pending":2,
+                 "running_prompt_id":"5c1f-9a:b.c_d","devices":[{"index":0,"torch_vram_total_mb":20480,"torch_vram_free_mb":1024}]}"""),
+                NOW, OLDEST).comfyui();
+        assertEquals(new ComfyUiState(true, "0.3.40", 1, 2, "5c1f-9a:b.c_d", List.of(new ComfyUiState.Device(0, 20480, 1024))), busy);
+        assertFalse(busy.idle());
+        var idle = FrameParser.metrics(metrics(GPU, """
+                ,"comfyui":{"reachable":true,"version":null,"jobs_running":0,"jobs_pending":0,"running_prompt_id":null,"devices":null}"""),
+                NOW, OLDEST).comfyui();
+        assertTrue(idle.idle());
+        assertEquals(List.of(), idle.devices());
+        var down = FrameParser.metrics(metrics(GPU, ",\"comfyui\":{\"reachable\":false,\"version\":null}"), NOW, OLDEST).comfyui();
+        assertEquals(ComfyUiState.UNREACHABLE, down);
+        assertFalse(down.idle());
+    }
+
+    @Test
+    void namesTheComfyUiFieldOfEveryFault() {
+        String ok = "\"reachable\":true,\"jobs_running\":0,\"jobs_pending\":0";
+        for (var bad : List.of(
+                List.of("comfyui", "\"comfyui\":true"),
+                List.of("comfyui.reachable", "\"comfyui\":{}"),
+                List.of("comfyui.reachable", "\"comfyui\":{\"reachable\":\"yes\"}"),
+                List.of("comfyui.jobs_running", "\"comfyui\":{\"reachable\":false,\"jobs_running\":0}"),
+                List.of("comfyui.version", "\"comfyui\":{\"reachable\":false,\"version\":\"0.3\"}"),
+                List.of("comfyui.devices", "\"comfyui\":{\"reachable\":false,\"devices\":[]}"),
+                List.of("comfyui.jobs_running", "\"comfyui\":{\"reachable\":true,\"jobs_pending\":0}"),
+                List.of("comfyui.jobs_pending", "\"comfyui\":{\"reachable\":true,\"jobs_running\":0}"),
+                List.of("comfyui.jobs_pending", "\"comfyui\":{\"reachable\":true,\"jobs_running\":0,\"jobs_pending\":100001}"),
+                List.of("comfyui.jobs_running", "\"comfyui\":{\"reachable\":true,\"jobs_running\":-1,\"jobs_pending\":0}"),
+                List.of("comfyui.version", "\"comfyui\":{" + ok + ",\"version\":\"\"}"),
+                List.of("comfyui.version", "\"comfyui\":{" + ok + ",\"version\":\"" + "v".repeat(65) + "\"}"),
+                List.of("comfyui.version", "\"comfyui\":{" + ok + ",\"version\":\"0.3\\u0007\"}"),
+                List.of("comfyui.version", "\"comfyui\":{" + ok + ",\"version\":\"0.3\\u200e\"}"),
+                List.of("comfyui.running_prompt_id", "\"comfyui\":{" + ok + ",\"running_prompt_id\":\"a b\"}"),
+                List.of("comfyui.running_prompt_id", "\"comfyui\":{" + ok + ",\"running_prompt_id\":\"" + "a".repeat(129) + "\"}"),
+                List.of("comfyui.devices", "\"comfyui\":{" + ok + ",\"devices\":{}}"),
+                List.of("comfyui.devices[0].index", "\"comfyui\":{" + ok + ",\"devices\":[{}]}"),
+                List.of("comfyui.devices[0].index", "\"comfyui\":{" + ok + ",\"devices\":[{\"index\":64}]}"),
+                List.of("comfyui.devices[1].index", "\"comfyui\":{" + ok + ",\"devices\":[{\"index\":0},{\"index\":0}]}"),
+                List.of("comfyui.devices[0].torch_vram_total_mb",
+                        "\"comfyui\":{" + ok + ",\"devices\":[{\"index\":0,\"torch_vram_total_mb\":10000001}]}"),
+                List.of("comfyui.devices[0].torch_vram_free_mb",
+                        "\"comfyui\":{" + ok + ",\"devices\":[{\"index\":0,\"torch_vram_total_mb\":10,\"torch_vram_free_mb\":11}]}"))) {
+            var invalid = rejected(metrics(GPU, "," + bad.get(1)));
+            assertEquals(bad.get(0), invalid.field(), bad.get(1));
+        }
+        var tooMany = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"index\":").append(i % 64).append('}');
+        }
+        assertEquals("comfyui.devices", rejected(metrics(GPU, ",\"comfyui\":{" + ok + ",\"devices\":[" + tooMany + "]}")).field());
+    }
+
+    @Test
+    void readsAnActionStatusAndNamesTheFieldOfEveryFault() {
+        assertEquals("action_status", FrameParser.type(json("{\"type\":\"action_status\"}")));
+        assertEquals(new StatusReport(42, RestartStatus.RUNNING, null, null, null), FrameParser.actionStatus(json(
+                "{\"type\":\"action_status\",\"action_id\":42,\"status\":\"running\",\"error_message\":null,"
+                        + "\"vram_before_mb\":null,\"vram_after_mb\":null}")));
+        assertEquals(new StatusReport(42, RestartStatus.COMPLETED, null, 20480, 1100), FrameParser.actionStatus(json(
+                "{\"action_id\":42,\"status\":\"completed\",\"vram_before_mb\":20480,\"vram_after_mb\":1100}")));
+        assertEquals(new StatusReport(42, RestartStatus.FAILED, "VRAM did not fall", 20480, 20400), FrameParser.actionStatus(json(
+                "{\"action_id\":42,\"status\":\"failed\",\"error_message\":\"VRAM did not fall\",\"vram_before_mb\":20480,\"vram_after_mb\":20400}")));
+        for (var bad : List.of(
+                List.of("action_id", "{\"status\":\"running\"}"),
+                List.of("action_id", "{\"restart_id\":42,\"status\":\"running\"}"),
+                List.of("action_id", "{\"action_id\":0,\"status\":\"running\"}"),
+                List.of("status", "{\"action_id\":42}"),
+                List.of("status", "{\"action_id\":42,\"status\":\"initiated\"}"),
+                List.of("status", "{\"action_id\":42,\"status\":\"stopping\"}"),
+                List.of("error_message", "{\"action_id\":42,\"status\":\"failed\"}"),
+                List.of("error_message", "{\"action_id\":42,\"status\":\"failed\",\"error_message\":\"a\\tb\"}"),
+                List.of("error_message", "{\"action_id\":42,\"status\":\"failed\",\"error_message\":\"" + "x".repeat(1001) + "\"}"),
+                List.of("vram_before_mb", "{\"action_id\":42,\"status\":\"completed\",\"vram_before_mb\":-1}"),
+                List.of("vram_after_mb", "{\"action_id\":42,\"status\":\"completed\",\"vram_after_mb\":100000001}"),
+                List.of("vram_after_mb", "{\"action_id\":42,\"status\":\"completed\",\"vram_after_mb\":\"1100\"}"))) {
+            var invalid = assertThrows(InvalidFrame.class, () -> FrameParser.actionStatus(json(bad.get(1))), bad.get(1));
+            assertEquals(bad.get(0), invalid.field(), bad.get(1));
         }
     }
 }

@@ -53,4 +53,22 @@ class RestartLogTest {
         assertTrue(refused.force());
         assertNotNull(refused.completedAt());
     }
+
+    @Test
+    void anActionStepsThroughRunningAndKeepsItsVramFigures() {
+        var action = new RestartLog(7, Action.FREE_MEMORY, "comfyui", 1, null, false);
+        assertEquals(Action.FREE_MEMORY, action.action());
+        assertThrows(IllegalStateException.class, () -> action.moveTo(RestartStatus.STOPPING, null), "a restart's step");
+        assertTrue(action.moveTo(new StatusReport(1, RestartStatus.RUNNING, null, null, null)));
+        assertFalse(action.moveTo(new StatusReport(1, RestartStatus.RUNNING, null, null, null)), "a repeat changes nothing");
+        assertTrue(action.moveTo(new StatusReport(1, RestartStatus.COMPLETED, null, 20480, 1100)));
+        assertEquals(20480, action.vramBeforeMb());
+        assertEquals(1100, action.vramAfterMb());
+        assertThrows(IllegalStateException.class, () -> action.moveTo(new StatusReport(1, RestartStatus.FAILED, "late", 1, 1)));
+        assertEquals(1100, action.vramAfterMb());
+
+        var direct = new RestartLog(7, Action.INTERRUPT, "comfyui", 1, null, true);
+        assertTrue(direct.moveTo(RestartStatus.FAILED, "ComfyUI unreachable"), "initiated may end at once");
+        assertThrows(IllegalStateException.class, () -> log().moveTo(RestartStatus.RUNNING, null), "running is not a restart's");
+    }
 }
