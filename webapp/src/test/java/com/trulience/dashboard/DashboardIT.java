@@ -54,4 +54,8 @@ class DashboardIT {
     @Nested
     class GpuHealth extends GpuHealthPageIT {
     }
+
+    @Nested
+    class FleetPage extends FleetPageIT {
+    }
 }
