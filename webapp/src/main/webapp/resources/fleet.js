@@ -5,7 +5,7 @@
    dashboard/control/FleetFilter, which applies them for the cards view), so a link shows the same view. */
 var fleet = (function () {
     var grid = document.getElementById('fleet-grid');
-    var context = grid.dataset.context;
+    var context = grid.dataset.context || '';  // Facelets leaves out the attribute when the context root is /
     var SORTS = ['worst', 'name', 'hottest', 'vram'];
     var STATUSES = ['all', 'online', 'offline'];
     var LEVELS = ['all', 'critical', 'warning', 'ok'];
@@ -267,21 +267,28 @@ var fleet = (function () {
         }
         fetching = true;
         stats.fetches++;
+        var failed = false;
         fetch(context + '/admin/fleet.json', {credentials: 'same-origin', cache: 'no-store'}).then(function (response) {
+            if (response.redirected && response.url.indexOf('login.xhtml') >= 0) {
+                location.reload();  // the session ended: the page's own request leads to the login page
+                throw new Error('signed out');
+            }
             if (!response.ok || (response.headers.get('Content-Type') || '').indexOf('application/json') < 0) {
-                throw new Error('signed out');  // the login page answered: sign in again
+                throw new Error('the fleet document answered ' + response.status);
             }
             return response.text();
         }).then(function (text) {
             stats.fetchBytes += text.length;
             draw(JSON.parse(text));
         }).catch(function (error) {
-            if (String(error.message) === 'signed out') {
-                location.reload();
-            }
+            failed = true;
+            stats.lastError = String(error.message);
+            state('fleet not read: ' + stats.lastError, 'off');
         }).finally(function () {
             fetching = false;
-            if (fetchAgain) {
+            if (failed) {
+                setTimeout(load, 2000);
+            } else if (fetchAgain) {
                 fetchAgain = false;
                 load();
             } else {
