@@ -49,6 +49,16 @@ public final class DashboardBench {
         long backendPid = Long.parseLong(options.get("backend-pid"));
         var admin = Api.as(base, "admin", options.get("admin-password"));
 
+        for (int attempt = 1; ; attempt++) {  // a cold backend on a loaded machine can miss the API client's 10 s
+            try {
+                admin.get("api/v1/admin/workers");
+                break;
+            } catch (java.io.IOException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
         var probeWorker = admin.registerWorker("aaa-probe");
         var probe = AgentClient.connect(base, probeWorker.token());
         probe.send(Frames.hello(probeWorker.id(), 5, 8));
