@@ -10,6 +10,7 @@ import java.net.http.WebSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,10 +42,27 @@ final class AgentLoad {
     /** Connections the backend closed (any code but a normal closure) or that failed, over every run. */
     final AtomicLong lostConnections = new AtomicLong();
 
+    /** Percent of the agents whose readings change from frame to frame (the others repeat theirs); 100 but in live mode. */
+    private final int changingPercent;
+    private final AtomicLong agentsStarted = new AtomicLong();
+
     AgentLoad(URL base, Api admin, Instant epoch) {
+        this(base, admin, epoch, 100);
+    }
+
+    private AgentLoad(URL base, Api admin, Instant epoch, int changingPercent) {
         this.base = base;
         this.admin = admin;
         this.epoch = epoch;
+        this.changingPercent = changingPercent;
+    }
+
+    /**
+     * Agents as a dashboard sees them: each frame stamped with the time it is sent (so that the page can measure sample
+     * to pixel), and only {@code changingPercent} of the agents changing their readings.
+     */
+    static AgentLoad live(URL base, Api admin, int changingPercent) {
+        return new AgentLoad(base, admin, null, changingPercent);
     }
 
     /** One ack: when its frame was sent (System.nanoTime) and how long the ack took. */
@@ -131,6 +149,7 @@ final class AgentLoad {
         private final AtomicLong acked = new AtomicLong();
         private final AtomicLong seq = new AtomicLong();
         private final StringBuilder partial = new StringBuilder();
+        private final boolean changing = agentsStarted.getAndIncrement() % 100 < changingPercent;
 
         SimulatedAgent(long workerId) {
             this.workerId = workerId;
@@ -161,14 +180,16 @@ final class AgentLoad {
 
         private synchronized void send() {
             long next = seq.incrementAndGet();
+            long values = changing ? next : 1;
             var frame = new StringBuilder(1100).append("{\"type\":\"gpu_metrics\",\"worker_id\":").append(workerId)
-                    .append(",\"seq\":").append(next).append(",\"timestamp\":\"").append(epoch.plusSeconds(next))
+                    .append(",\"seq\":").append(next).append(",\"timestamp\":\"")
+                    .append(epoch == null ? Instant.now().truncatedTo(ChronoUnit.MILLIS) : epoch.plusSeconds(next))
                     .append("\",\"metrics\":[");
             for (int gpu = 0; gpu < GPUS; gpu++) {
                 frame.append(gpu == 0 ? "" : ",").append("{\"gpu_index\":").append(gpu)
-                        .append(",\"vram_used_mb\":").append(40_000 + next % 1000).append(",\"vram_total_mb\":81559")
-                        .append(",\"temperature_celsius\":").append(40 + next % 20).append(",\"utilization_percent\":")
-                        .append(next % 80).append(",\"power_draw_watts\":").append(300 + next % 200)
+                        .append(",\"vram_used_mb\":").append(40_000 + values % 1000).append(",\"vram_total_mb\":81559")
+                        .append(",\"temperature_celsius\":").append(40 + values % 20).append(",\"utilization_percent\":")
+                        .append(values % 80).append(",\"power_draw_watts\":").append(300 + values % 200)
                         .append(",\"fan_speed_percent\":null}");
             }
             frame.append("]}");

@@ -17,7 +17,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * What the page tests of {@link DashboardIT} share: one Chromium, signed out before each test, workers registered
- * through the API whose agents report, and the hardware page's cards and gauges that several pages lead back to.
+ * through the API whose agents report, and the cards view's cards and gauges that several pages lead back to. The
+ * cards view shows 24 workers a page, worst first: a test that leaves many workers behind removes them.
  */
 abstract class DashboardPages extends Deployed {
 
@@ -42,8 +43,10 @@ abstract class DashboardPages extends Deployed {
         }
     }
 
+    /** Signed in, on the cards view (hardware.xhtml) that most page tests start from. */
     void signIn(String username, String password) throws Exception {
         browser.signIn(base, username, password);
+        browser.openLive(base, "admin/hardware.xhtml");
     }
 
     Api admin() {

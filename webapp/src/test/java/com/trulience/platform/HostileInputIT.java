@@ -453,7 +453,7 @@ class HostileInputIT extends Deployed {
         login.getHtmlElementById("login:username").type("admin");
         login.getHtmlElementById("login:password").type(ADMIN_PASSWORD);
         HtmlPage hardware = login.getHtmlElementById("login:submit").click();
-        assertTrue(hardware.getUrl().getPath().endsWith("/admin/hardware.xhtml"), hardware.getUrl().toString());
+        assertTrue(hardware.getUrl().getPath().endsWith("/admin/fleet.xhtml"), hardware.getUrl().toString());
         return browser;
     }
 

@@ -123,12 +123,12 @@ class PlatformIT extends Deployed {
         try (var browser = browser()) {
             // the login page is stateless, so the first session is the signed-in one
             HtmlPage first = signIn(browser.getPage(new URL(base, "login.xhtml")), "admin", ADMIN_PASSWORD);
-            assertTrue(first.getUrl().getPath().endsWith("/admin/hardware.xhtml"), first.getUrl().toString());
+            assertTrue(first.getUrl().getPath().endsWith("/admin/fleet.xhtml"), first.getUrl().toString());
             String sessionBefore = browser.getCookieManager().getCookie("JSESSIONID").getValue();
 
             // signing in with a session that already exists (one an attacker could have planted) changes its id
             HtmlPage hardware = signIn(browser.getPage(new URL(base, "login.xhtml")), "admin", ADMIN_PASSWORD);
-            assertTrue(hardware.getUrl().getPath().endsWith("/admin/hardware.xhtml"), hardware.getUrl().toString());
+            assertTrue(hardware.getUrl().getPath().endsWith("/admin/fleet.xhtml"), hardware.getUrl().toString());
             assertTrue(hardware.asNormalizedText().contains("Signed in as admin"), hardware.asNormalizedText());
             assertNotEquals(sessionBefore, browser.getCookieManager().getCookie("JSESSIONID").getValue());
 

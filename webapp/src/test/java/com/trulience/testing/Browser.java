@@ -67,21 +67,32 @@ public final class Browser implements AutoCloseable {
         viewport(1280, 800);
     }
 
-    /** Signs in on the login page and waits for the hardware page with its live channel open. */
+    /** Signs in on the login page and waits for the landing page (the fleet page) with its live channel open. */
     public void signIn(URL base, String username, String password) throws IOException {
         open(base, "login.xhtml");
         find(By.id("login:username")).sendKeys(username);
         find(By.id("login:password")).sendKeys(password);
         find(By.id("login:submit")).click();
         try {
-            until("the hardware page after login", () -> driver.getCurrentUrl().contains("/admin/hardware.xhtml"), PAGE_DEADLINE);
+            until("the fleet page after login", () -> driver.getCurrentUrl().contains("/admin/fleet.xhtml"), PAGE_DEADLINE);
         } catch (TimeoutException e) {
             screenshot("failed-login-" + username);
             throw new AssertionError("still at " + driver.getCurrentUrl() + ": " + text(find(By.tagName("body"))), e);
         }
-        // the push channel is open before the test sends anything
+        awaitLive();
+    }
+
+    /** Opens a live page (fleet or cards) and waits for its push channel. */
+    public void openLive(URL base, String path) throws IOException {
+        open(base, path);
+        awaitLive();
+    }
+
+    /** The push channel is open before the test sends anything. */
+    private void awaitLive() {
         until("the live channel", () -> (Boolean) script(
-                "return document.getElementById('live-state') !== null && document.getElementById('live-state').classList.contains('on');"));
+                "return document.getElementById('live-state') !== null && document.getElementById('live-state').classList.contains('on');"),
+                PAGE_DEADLINE);
     }
 
     public void open(URL base, String path) throws MalformedURLException {

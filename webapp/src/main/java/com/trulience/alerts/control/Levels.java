@@ -9,4 +9,10 @@ public record Levels(String metricName, int warning, int critical, boolean enabl
     public Metric metric() {
         return Metric.named(metricName).orElseThrow(() -> new IllegalStateException("unknown metric " + metricName));
     }
+
+    /** {@code critical}, {@code warning} or {@code ok}: the reading against these levels, in the metric's direction. */
+    public String levelOf(double reading) {
+        var metric = metric();
+        return metric.reached(reading, critical) ? "critical" : metric.reached(reading, warning) ? "warning" : "ok";
+    }
 }

@@ -1,9 +1,12 @@
 package com.trulience.alerts.control;
 
 import com.trulience.alerts.entity.MetricThreshold;
+import com.trulience.alerts.entity.ThresholdsChanged;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.platform.control.Refused;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -21,6 +24,9 @@ public class Thresholds {
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    Event<ThresholdsChanged> changed;
 
     /** The global levels and every worker's overrides. */
     public EffectiveThresholds inForce() {
@@ -73,12 +79,14 @@ public class Thresholds {
             }
         }
         em.flush();
+        changed.fire(new ThresholdsChanged(workerId));
     }
 
     /** The worker follows the global levels again, for every metric. */
     @Transactional
     public void reset(long workerId) {
         em.createNamedQuery(MetricThreshold.DELETE_OF_WORKER).setParameter("workerId", workerId).executeUpdate();
+        changed.fire(new ThresholdsChanged(workerId));
     }
 
     /** The worker follows the global levels of this metric again. */
@@ -86,6 +94,7 @@ public class Thresholds {
     public void reset(long workerId, Metric metric) {
         em.createNamedQuery(MetricThreshold.DELETE_ONE_OF_WORKER).setParameter("workerId", workerId)
                 .setParameter("metricName", metric.metricName()).executeUpdate();
+        changed.fire(new ThresholdsChanged(workerId));
     }
 
     private static Metric metric(ThresholdInput input) {

@@ -1,5 +1,8 @@
 package com.trulience.dashboard.boundary;
 
+import com.trulience.alerts.entity.AlertTransition;
+import com.trulience.alerts.entity.ThresholdsChanged;
+import com.trulience.dashboard.control.FleetView;
 import com.trulience.metrics.entity.MetricsStored;
 import com.trulience.platform.control.ClusterSignal;
 import com.trulience.platform.control.ClusterSignals;
@@ -9,7 +12,9 @@ import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +23,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells open dashboards that the fleet (samples, online state, restarts) changed, at most once per {@link #MIN_GAP_MILLIS}: ingestion may commit
- * hundreds of groups a second, and each push makes every open dashboard re-read the fleet. Changes that arrive
+ * Tells open dashboards what in the fleet (samples, online state, restarts) changed, at most once per {@link #MIN_GAP_MILLIS}: ingestion may commit
+ * hundreds of groups a second, and each push re-reads the fleet once ({@link FleetView}) for all of them. Changes that arrive
  * while a push is pending ride along with it, and the first change after a quiet spell goes out at once.
  * A push for a change made on this node also goes to the other backend nodes' dashboards (topic {@value #TOPIC}),
  * on the same throttle; what they hear they push to their own dashboards only, so nothing echoes back.
@@ -27,7 +32,6 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class FleetPush {
 
-    static final String MESSAGE = "changed";
     static final String TOPIC = "fleet.changed";
     static final long MIN_GAP_MILLIS = 500;
     private static final Logger LOG = Logger.getLogger(FleetPush.class.getName());
@@ -37,6 +41,9 @@ public class FleetPush {
 
     @Inject
     ClusterSignals cluster;
+
+    @Inject
+    FleetView view;
 
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicBoolean changedHere = new AtomicBoolean();
@@ -59,6 +66,20 @@ public class FleetPush {
         changed(true);
     }
 
+    /** The tiles' alert counts and the summary's open alerts. */
+    void alertChanged(@ObservesAsync AlertTransition transition) {
+        changed(true);
+    }
+
+    /**
+     * New levels re-colour tiles and gauges. Stale at once, not only at the push: a page opened right after the save
+     * must not be drawn with the old levels.
+     */
+    void thresholdsChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) ThresholdsChanged levels) {
+        view.markStale();
+        changed(true);
+    }
+
     void changedElsewhere(@ObservesAsync ClusterSignal signal) {
         if (signal.is(TOPIC)) {
             changed(false);
@@ -75,11 +96,21 @@ public class FleetPush {
         }
     }
 
-    private void send() {
+    /** One at a time, so that the versions go out in order. */
+    private synchronized void send() {
         // cleared before sending, so that a change during the send gets a push of its own
         pending.set(false);
         lastSentMillis = System.currentTimeMillis();
-        FleetSocket.broadcast(MESSAGE);
+        if (FleetSocket.anyListening()) {
+            try {
+                FleetSocket.broadcast(view.refresh());
+            } catch (RuntimeException e) {
+                view.markStale();
+                LOG.log(Level.WARNING, "Could not re-read the fleet for the open dashboards", e);
+            }
+        } else {
+            view.markStale();
+        }
         if (changedHere.getAndSet(false)) {
             try {
                 cluster.publish(TOPIC, JsonValue.EMPTY_JSON_OBJECT);

@@ -17,7 +17,7 @@ public record Gauge(String metric, String label, String value, String detail, do
     static Gauge of(String metric, String label, Double reading, double percentOfScale, String value, String detail,
                     Optional<Levels> levels, double scale) {
         var enabled = levels.filter(Levels::enabled);
-        String level = reading == null ? "none" : enabled.map(l -> levelOf(reading, l)).orElse("ok");
+        String level = reading == null ? "none" : enabled.map(l -> l.levelOf(reading)).orElse("ok");
         return new Gauge(metric, label, value, detail, clamp(percentOfScale), level,
                 enabled.map(l -> clamp(100.0 * l.warning() / scale)).orElse(null),
                 enabled.map(l -> clamp(100.0 * l.critical() / scale)).orElse(null), null, null);
@@ -31,11 +31,6 @@ public record Gauge(String metric, String label, String value, String detail, do
 
     public String markPosition() {
         return markAt == null ? null : String.format(Locale.ROOT, "%.1f%%", markAt);
-    }
-
-    static String levelOf(double reading, Levels levels) {
-        var metric = levels.metric();
-        return metric.reached(reading, levels.critical()) ? "critical" : metric.reached(reading, levels.warning()) ? "warning" : "ok";
     }
 
     /** The bar's width for CSS, with a dot whatever the server's locale. */

@@ -15,6 +15,6 @@ public class RootRedirect extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.sendRedirect(request.getContextPath() + "/admin/hardware.xhtml");
+        response.sendRedirect(request.getContextPath() + "/admin/fleet.xhtml");
     }
 }

@@ -18,7 +18,7 @@ import java.io.IOException;
 @RequestScoped
 public class LoginPage {
 
-    static final String LANDING_PAGE = "/admin/hardware.xhtml";
+    static final String LANDING_PAGE = "/admin/fleet.xhtml";
 
     @Inject
     SecurityContext securityContext;
