@@ -5,7 +5,7 @@ import com.trulience.alerts.control.GpuKey;
 import com.trulience.alerts.control.GpuTrouble;
 import com.trulience.alerts.control.OpenAlertCounts;
 import com.trulience.alerts.control.Thresholds;
-import com.trulience.metrics.control.CurrentFleet;
+import com.trulience.metrics.control.FleetSnapshot;
 import com.trulience.metrics.control.CurrentFleet.WorkerNow;
 import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.Resource;
@@ -30,14 +30,17 @@ import javax.sql.DataSource;
  * push message, and the whole fleet of the newest version is one cached document (plain and gzipped) that every
  * viewer who starts, reconnects or missed a version reads.
  * <p>
- * {@link #read()} is the only place that reads the fleet: when the in-memory fleet snapshot of the metrics component
- * is there, it is the one line to change.
+ * {@link #read()} takes the fleet from the metrics component's in-memory {@link FleetSnapshot} (no table scan); only the
+ * open-alert counts per worker are queried.
  */
 @ApplicationScoped
 public class FleetView {
 
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
+
+    @Inject
+    FleetSnapshot fleet;
 
     @Inject
     Thresholds thresholds;
@@ -117,7 +120,7 @@ public class FleetView {
         var inForce = thresholds.inForce();
         var banners = trouble.open();
         try (var connection = dataSource.getConnection()) {
-            var workers = CurrentFleet.all(connection);
+            var workers = fleet.workers();
             var alerts = OpenAlertCounts.perWorker(connection);
             var tiles = new LinkedHashMap<Long, WorkerTile>();
             for (var worker : workers) {
