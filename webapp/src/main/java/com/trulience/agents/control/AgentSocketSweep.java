@@ -1,5 +1,6 @@
 package com.trulience.agents.control;
 
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.inject.Inject;
@@ -10,6 +11,8 @@ import jakarta.inject.Inject;
  * connection was down), and a half-open socket left behind by an agent that reconnected does not stay open forever.
  * One query per tick for all of this node's workers; the token check is a string compare of SHA-256 hashes.
  */
+// Its schedule may fire before the deployment finished (WildFly starts timers at once): not before the schema is migrated.
+@DependsOn("DatabaseMigration")
 @Singleton
 public class AgentSocketSweep {
 

@@ -1,6 +1,7 @@
 package com.trulience.restarts.control;
 
 import com.trulience.restarts.entity.RestartChanged;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.enterprise.event.Event;
@@ -14,6 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * fails as abandoned, so that the worker can be restarted again. The same tick sends the commands that no node has
  * sent yet to agents connected here ({@link RestartDispatch}).
  */
+// Its schedule may fire before the deployment finished (WildFly starts timers at once): not before the schema is migrated.
+@DependsOn("DatabaseMigration")
 @Singleton
 public class RestartTimeouts {
 

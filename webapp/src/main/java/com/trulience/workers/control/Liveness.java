@@ -2,6 +2,7 @@ package com.trulience.workers.control;
 
 import com.trulience.workers.entity.Worker;
 import com.trulience.workers.entity.WorkerWentOffline;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.enterprise.event.Event;
@@ -15,6 +16,8 @@ import java.util.List;
  * open (a hung agent, a half-open TCP connection). Every node may run this: the UPDATE is idempotent and
  * only the node whose UPDATE flips the row fires the event.
  */
+// Its schedule may fire before the deployment finished (WildFly starts timers at once): not before the schema is migrated.
+@DependsOn("DatabaseMigration")
 @Singleton
 public class Liveness {
 
