@@ -61,6 +61,19 @@ ensure_chromium() {
         || echo "Could not install Chromium; the browser tests will be skipped." >&2
 }
 
+# PrometheusIT lints a real scrape with promtool (Debian's prometheus package); without it that one test skips.
+ensure_promtool() {
+    command -v promtool >/dev/null && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "promtool is missing, so PrometheusIT's lint of a scrape will be skipped. To run it: sudo apt-get install -y prometheus" >&2
+        return 0
+    fi
+    echo "Installing Prometheus (for promtool) for PrometheusIT ..." >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus \
+        || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus; } \
+        || echo "Could not install prometheus; PrometheusIT's promtool test will be skipped." >&2
+}
+
 # Payara Micro gets the application's pool the way a full server does: the driver as a server library and the pool
 # plus resource jdbc/trulience created by post-boot asadmin commands, which read TRULIENCE_DB_* from the environment
 # (export them first: see micro_db_defaults).
