@@ -61,6 +61,11 @@ ensure_chromium() {
         || echo "Could not install Chromium; the browser tests will be skipped." >&2
 }
 
+# The runnable agent jar (agent/target also holds its -tests.jar, which the webapp's ITs use).
+agent_jar() {
+    ls "$PWD"/agent/target/trulience-agent-*.jar 2>/dev/null | grep -v -- '-tests\.jar$' | head -n 1
+}
+
 # PrometheusIT lints a real scrape with promtool (Debian's prometheus package); without it that one test skips.
 ensure_promtool() {
     command -v promtool >/dev/null && return 0

@@ -40,7 +40,7 @@ verify_prepare() {  # [DATABASE]
     echo "Building (log: $VERIFY_DIR/build.log) ..."
     { bench_build && mvn -B -q --no-transfer-progress -pl agent -am -DskipTests package; } > "$VERIFY_DIR/build.log" 2>&1 \
         || { tail -n 40 "$VERIFY_DIR/build.log"; fail "the build failed"; }
-    VERIFY_AGENT_JAR=$(realpath "$(ls agent/target/trulience-agent-*.jar | head -n 1)")
+    VERIFY_AGENT_JAR=$(agent_jar)
     bench_fresh_database "${1:-trulience_verify}${TRULIENCE_TEST_DB_SUFFIX:+_$TRULIENCE_TEST_DB_SUFFIX}"
 }
 
