@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
+import com.trulience.testing.Await;
 import com.trulience.testing.Deployed;
 import com.trulience.testing.Frames;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
@@ -129,6 +131,9 @@ class OneTokenIT extends Deployed {
         var worker = register();
         try (var agent = AgentClient.connect(base, worker.token())) {
             agent.send(Frames.hello(worker.id(), 5, 2, "comfyui", "comfyui@2"));
+            // The hello is handled after the socket's open, which records it as the newest connection: wait for the
+            // hello, or that record may land after the UPDATE below (then nothing is superseded and silence closes it).
+            Await.until("the hello stored", Duration.ofSeconds(30), () -> "online".equals(status(worker.id())));
             // the agent reconnected to another node, which recorded its socket there; this one is half-open
             TestDatabase.execute(DATABASE, "UPDATE workers SET connection = 'another-node/1' WHERE id = " + worker.id());
             assertEquals(1008, agent.closedWithin(20));
