@@ -16,7 +16,7 @@ public class GpuTrouble {
 
     public Map<GpuKey, String> open() {
         var banners = new HashMap<GpuKey, String>();
-        em.createNamedQuery(Alert.OPEN_GPU_TROUBLE, Alert.class).setMaxResults(1000).getResultStream()
+        em.createNamedQuery(Alert.OPEN_GPU_TROUBLE, Alert.class).setMaxResults(1000).getResultList()
                 .forEach(alert -> banners.putIfAbsent(new GpuKey(alert.workerId(), alert.gpuIndex()), alert.message()));
         return banners;
     }

@@ -7,13 +7,14 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Open dashboards listen here for the fleet's changes: each message is one version's delta (FleetJson), the same
  * text for every listener. The hardware pages take any message as "re-read"; the fleet page patches its tiles.
- * At most one message is in flight per listener: a listener still receiving the previous one misses the next, sees
- * the gap in the versions and reads the whole document, so a slow socket never builds a backlog.
+ * At most one message is in flight per listener and at most one waits behind it, the newest: a listener still
+ * receiving replaces what waits, so a slow socket never builds a backlog, yet always gets the newest message in the
+ * end (a fleet page then sees the gap in the versions and reads the whole document; a cards page re-reads). Dropping
+ * the newest instead would leave a quiet fleet's last change unseen until the next one.
  * Under /admin/ so that web.xml lets only signed-in admins and viewers open it. A plain endpoint rather than
  * f:websocket: enabling Faces' push endpoint on this Payara un-deploys the agents' /ws/metrics endpoint.
  */
@@ -21,11 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class FleetSocket {
 
     private static final Set<Session> LISTENERS = ConcurrentHashMap.newKeySet();
-    private static final String SENDING = "trulience.sending";
+    private static final String OUTBOX = "trulience.outbox";
 
     @OnOpen
     public void open(Session session) {
-        session.getUserProperties().put(SENDING, new AtomicBoolean());
+        session.getUserProperties().put(OUTBOX, new Outbox(session));
         LISTENERS.add(session);
     }
 
@@ -45,12 +46,52 @@ public class FleetSocket {
 
     static void broadcast(String message) {
         for (var session : LISTENERS) {
-            var sending = (AtomicBoolean) session.getUserProperties().get(SENDING);
-            if (session.isOpen() && sending != null && sending.compareAndSet(false, true)) {
-                try {
-                    session.getAsyncRemote().sendText(message, result -> sending.set(false));
-                } catch (IllegalStateException closedMeanwhile) {
-                    sending.set(false);
+            if (session.isOpen() && session.getUserProperties().get(OUTBOX) instanceof Outbox outbox) {
+                outbox.offer(message);
+            }
+        }
+    }
+
+    /** One listener's message in flight and the newest one waiting behind it. */
+    private static final class Outbox {
+
+        private final Session session;
+        private boolean sending;
+        private String waiting;
+
+        Outbox(Session session) {
+            this.session = session;
+        }
+
+        synchronized void offer(String message) {
+            if (sending) {
+                waiting = message;
+                return;
+            }
+            sending = true;
+            send(message);
+        }
+
+        private void sent() {
+            String next;
+            synchronized (this) {
+                next = waiting;
+                waiting = null;
+                sending = next != null && session.isOpen();
+                if (!sending) {
+                    return;
+                }
+            }
+            send(next);
+        }
+
+        private void send(String message) {
+            try {
+                session.getAsyncRemote().sendText(message, result -> sent());
+            } catch (IllegalStateException closedMeanwhile) {
+                synchronized (this) {
+                    sending = false;
+                    waiting = null;
                 }
             }
         }

@@ -11,6 +11,7 @@ import com.trulience.platform.control.DatabaseMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,7 +75,12 @@ public class FleetView {
         stale = true;
     }
 
-    /** Re-reads the fleet as the next version and returns the push message of its changes (possibly none). */
+    /**
+     * Re-reads the fleet as the next version and returns the push message of its changes (possibly none). In a
+     * transaction: FleetPush calls it on a scheduler thread, where a query of a transaction-scoped EntityManager
+     * without one failed with "Attempting to execute an operation on a closed EntityManager".
+     */
+    @Transactional
     public synchronized String refresh() {
         var previous = snapshot;
         var next = read(previous == null ? 1 : previous.version() + 1);
