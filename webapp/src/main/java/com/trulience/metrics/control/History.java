@@ -44,33 +44,9 @@ public class History {
             GROUP BY 1, 2 ORDER BY 1, 2
             """;
 
-    private static final String HOURLY_BUCKETS = """
-            SELECT gpu_index, date_bin(make_interval(secs => ?), hour, ?) AS bucket, SUM(samples),
-                   SUM(temperature_celsius_sum)::float8 / SUM(samples), MAX(temperature_celsius_max),
-                   SUM(utilization_percent_sum)::float8 / SUM(samples), MAX(utilization_percent_max),
-                   SUM(vram_used_mb_sum)::float8 / SUM(samples), MAX(vram_used_mb_max), MAX(vram_total_mb),
-                   SUM(power_draw_watts_sum)::float8 / NULLIF(SUM(power_draw_samples), 0), MAX(power_draw_watts_max),
-                   SUM(fan_speed_percent_sum)::float8 / NULLIF(SUM(fan_speed_samples), 0),
-                   SUM(sm_clock_mhz_sum)::float8 / NULLIF(SUM(sm_clock_samples), 0),
-                   SUM(memory_temperature_celsius_sum)::float8 / NULLIF(SUM(memory_temperature_samples), 0)
-            FROM gpu_metrics_hourly
-            WHERE worker_id = ? AND hour >= date_trunc('hour', ?::timestamptz, 'UTC') AND hour < ? AND (?::smallint IS NULL OR gpu_index = ?)
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """;
+    private static final String HOURLY_BUCKETS = summaryBuckets("gpu_metrics_hourly", "hour");
 
-    private static final String MINUTE_BUCKETS = """
-            SELECT gpu_index, date_bin(make_interval(secs => ?), minute, ?) AS bucket, SUM(samples),
-                   SUM(temperature_celsius_sum)::float8 / SUM(samples), MAX(temperature_celsius_max),
-                   SUM(utilization_percent_sum)::float8 / SUM(samples), MAX(utilization_percent_max),
-                   SUM(vram_used_mb_sum)::float8 / SUM(samples), MAX(vram_used_mb_max), MAX(vram_total_mb),
-                   SUM(power_draw_watts_sum)::float8 / NULLIF(SUM(power_draw_samples), 0), MAX(power_draw_watts_max),
-                   SUM(fan_speed_percent_sum)::float8 / NULLIF(SUM(fan_speed_samples), 0),
-                   SUM(sm_clock_mhz_sum)::float8 / NULLIF(SUM(sm_clock_samples), 0),
-                   SUM(memory_temperature_celsius_sum)::float8 / NULLIF(SUM(memory_temperature_samples), 0)
-            FROM gpu_metrics_minute
-            WHERE worker_id = ? AND minute >= date_trunc('minute', ?::timestamptz, 'UTC') AND minute < ? AND (?::smallint IS NULL OR gpu_index = ?)
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """;
+    private static final String MINUTE_BUCKETS = summaryBuckets("gpu_metrics_minute", "minute");
 
     private static final String MINUTES_FROM = "SELECT started_at FROM minute_rollup_start";
 
@@ -238,5 +214,25 @@ public class History {
                 points.clear();
             }
         }
+    }
+
+    /**
+     * Buckets over a summary table (hourly or per minute: the same sums, counts and maxima, keyed by the start of its
+     * {@code unit}); both names are this class's constants, never input.
+     */
+    private static String summaryBuckets(String table, String unit) {
+        return """
+                SELECT gpu_index, date_bin(make_interval(secs => ?), %2$s, ?) AS bucket, SUM(samples),
+                       SUM(temperature_celsius_sum)::float8 / SUM(samples), MAX(temperature_celsius_max),
+                       SUM(utilization_percent_sum)::float8 / SUM(samples), MAX(utilization_percent_max),
+                       SUM(vram_used_mb_sum)::float8 / SUM(samples), MAX(vram_used_mb_max), MAX(vram_total_mb),
+                       SUM(power_draw_watts_sum)::float8 / NULLIF(SUM(power_draw_samples), 0), MAX(power_draw_watts_max),
+                       SUM(fan_speed_percent_sum)::float8 / NULLIF(SUM(fan_speed_samples), 0),
+                       SUM(sm_clock_mhz_sum)::float8 / NULLIF(SUM(sm_clock_samples), 0),
+                       SUM(memory_temperature_celsius_sum)::float8 / NULLIF(SUM(memory_temperature_samples), 0)
+                FROM %1$s
+                WHERE worker_id = ? AND %2$s >= date_trunc('%2$s', ?::timestamptz, 'UTC') AND %2$s < ? AND (?::smallint IS NULL OR gpu_index = ?)
+                GROUP BY 1, 2 ORDER BY 1, 2
+                """.formatted(table, unit);
     }
 }
