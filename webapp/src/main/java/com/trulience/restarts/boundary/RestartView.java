@@ -3,7 +3,10 @@ package com.trulience.restarts.boundary;
 import com.trulience.restarts.entity.RestartByAdmin;
 import com.trulience.restarts.entity.RestartLog;
 import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.Serializable;
+import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -29,5 +32,12 @@ public record RestartView(long id, long workerId, String action, String serviceN
         return new RestartView(log.id(), log.workerId(), log.action().wire(), log.serviceName(), log.status().wire(),
                 log.reason(), log.force(), log.initiatedBy(), username, log.startedAt(), log.completedAt(), log.errorMessage(),
                 log.vramBeforeMb(), log.vramAfterMb(), log.alertId());
+    }
+
+    /** The answer to a request that started a restart or action: 202 with the row, Location naming it. */
+    static Response accepted(RestartLog log, String username, UriInfo uri) {
+        return Response.accepted(of(log, username))
+                .location(URI.create(uri.getBaseUri() + "v1/admin/restarts/" + log.id()))
+                .build();
     }
 }

@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import java.util.Arrays;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -60,9 +59,7 @@ public class WorkerActionsResource {
         String username = security.getCallerPrincipal().getName();
         RestartLog log = requests.request(workerId, action, body.serviceName(), body.reason(),
                 Boolean.TRUE.equals(body.force()), username, null);
-        return Response.accepted(RestartView.of(log, username))
-                .location(URI.create(uri.getBaseUri() + "v1/admin/restarts/" + log.id()))
-                .build();
+        return RestartView.accepted(log, username, uri);
     }
 
     private static Refused refused(String field, String message) {

@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -66,9 +65,7 @@ public class WorkerRestartsResource {
         String username = security.getCallerPrincipal().getName();
         RestartLog log = body == null ? requests.request(workerId, null, null, false, username)
                 : requests.request(workerId, body.serviceName(), body.reason(), Boolean.TRUE.equals(body.force()), username);
-        return Response.accepted(RestartView.of(log, username))
-                .location(URI.create(uri.getBaseUri() + "v1/admin/restarts/" + log.id()))
-                .build();
+        return RestartView.accepted(log, username, uri);
     }
 
     @Operation(summary = "The worker's restarts, newest first")
