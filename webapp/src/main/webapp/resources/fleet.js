@@ -49,8 +49,9 @@ var fleet = (function () {
     }
 
     function trouble(w) {
+        if (!w.online) return 2;
         var worst = worstLevel(w);
-        return worst === 'critical' ? 3 : !w.online ? 2 : worst === 'warning' ? 1 : 0;
+        return worst === 'critical' ? 3 : worst === 'warning' ? 1 : 0;
     }
 
     function max(w, field) {
@@ -61,6 +62,7 @@ var fleet = (function () {
 
     function matches(w) {
         if (filter.status === 'online' && !w.online || filter.status === 'offline' && w.online) return false;
+        if (filter.level !== 'all' && !w.online) return false;
         var worst = worstLevel(w);
         if (filter.level === 'critical' && worst !== 'critical' || filter.level === 'warning' && worst === 'ok'
             || filter.level === 'ok' && worst !== 'ok') return false;

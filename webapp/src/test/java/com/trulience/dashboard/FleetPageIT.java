@@ -205,6 +205,22 @@ abstract class FleetPageIT extends DashboardPages {
         assertTrue(text(browser.find(By.id("live-state"))).contains("live"));
     }
 
+    @Test
+    void theCardsViewsPagerFollowsAPushThatAddsAPage() throws Exception {
+        String prefix = "pager" + SELECTIONS.incrementAndGet() + "-";
+        for (int i = 0; i < 24; i++) {  // one full page of cards
+            online(prefix + i, Frames.BUSY.temperature(50));
+        }
+        browser.signIn(base, "admin", ADMIN_PASSWORD);
+        browser.openLive(base, "admin/hardware.xhtml?q=" + prefix);
+        browser.until("one page", () -> text(browser.find(By.id("cards-page"))).equals("page 1 of 1"));
+        assertTrue(browser.findAll(By.id("cards-next")).isEmpty(), "no next page yet");
+        online(prefix + "24", Frames.BUSY.temperature(50));
+        browser.until("a second page after the push", () -> text(browser.find(By.id("cards-page"))).equals("page 1 of 2"));
+        assertEquals(1, browser.findAll(By.id("cards-next")).size(), "the pager links the new page");
+        browser.until("25 selected", () -> text(browser.find(By.id("cards-shown"))).contains("of 25 selected"));
+    }
+
     /** A connected worker (its agent stays, a long interval keeps it online) that sent one sample of GPU 0. */
     private Api.RegisteredWorker online(String name, Frames.Gpu gpu) throws Exception {
         var worker = admin().registerWorker(name);

@@ -3,12 +3,10 @@ package com.trulience.dashboard.boundary;
 import com.trulience.alerts.entity.AlertTransition;
 import com.trulience.alerts.entity.ThresholdsChanged;
 import com.trulience.dashboard.control.FleetView;
-import com.trulience.metrics.entity.MetricsStored;
+import com.trulience.metrics.entity.FleetChanged;
 import com.trulience.platform.control.ClusterSignal;
 import com.trulience.platform.control.ClusterSignals;
 import com.trulience.restarts.entity.RestartChanged;
-import com.trulience.workers.entity.WorkerCameOnline;
-import com.trulience.workers.entity.WorkerWentOffline;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +21,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Tells open dashboards what in the fleet (samples, online state, restarts) changed, at most once per {@link #MIN_GAP_MILLIS}: ingestion may commit
+ * Tells open dashboards what in the fleet (samples, online state, restarts, alerts) changed, at most once per {@link #MIN_GAP_MILLIS}: ingestion may commit
  * hundreds of groups a second, and each push re-reads the fleet once ({@link FleetView}) for all of them. Changes that arrive
  * while a push is pending ride along with it, and the first change after a quiet spell goes out at once.
  * A push for a change made on this node also goes to the other backend nodes' dashboards (topic {@value #TOPIC}),
@@ -49,16 +47,14 @@ public class FleetPush {
     private final AtomicBoolean changedHere = new AtomicBoolean();
     private volatile long lastSentMillis;
 
-    void metricsStored(@ObservesAsync MetricsStored stored) {
-        changed(true);
-    }
-
-    void cameOnline(@ObservesAsync WorkerCameOnline online) {
-        changed(true);
-    }
-
-    void wentOffline(@ObservesAsync WorkerWentOffline offline) {
-        changed(true);
+    /**
+     * Samples, online state, registration and hello, once the fleet snapshot shows them. Not the events that cause
+     * them: FleetSnapshot re-reads a worker on those same events, concurrently, so a push they triggered could read
+     * the snapshot before the change (a card kept its restart button disabled after a hello). The other nodes'
+     * snapshots hear of the change through their own signal and fire this there, so it is not published again.
+     */
+    void fleetChanged(@ObservesAsync FleetChanged changed) {
+        changed(false);
     }
 
     /** Restart progress rides on the same throttle: a card shows it, and its button follows the in-flight state. */

@@ -34,6 +34,10 @@ public record FleetFilter(String sort, String status, String level, String searc
         if (status.equals("online") && !worker.online() || status.equals("offline") && worker.online()) {
             return false;
         }
+        // A level is a current reading's: an offline worker's GPUs have none (the summary counts them as offline).
+        if (!level.equals("all") && !worker.online()) {
+            return false;
+        }
         var worst = worker.worst();
         if (level.equals("critical") && worst != Level.CRITICAL || level.equals("warning") && worst == Level.OK
                 || level.equals("ok") && worst != Level.OK) {

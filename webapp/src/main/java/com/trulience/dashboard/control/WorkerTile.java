@@ -17,10 +17,17 @@ public record WorkerTile(long id, String name, String hostname, boolean online, 
         return gpus.stream().map(GpuTile::level).max(Enum::compareTo).orElse(Level.OK);
     }
 
-    /** Worst first: a critical GPU, then a worker that stopped reporting, then a warning, then the rest. */
+    /**
+     * Worst first: a critical GPU, then a worker that stopped reporting, then a warning, then the rest. An offline
+     * worker ranks as offline whatever its last readings said: they are stale, and its tiles are drawn hollow, so a
+     * stale critical reading must not push a GPU that is critical now down the list.
+     */
     int trouble() {
+        if (!online) {
+            return 2;
+        }
         var worst = worst();
-        return worst == Level.CRITICAL ? 3 : !online ? 2 : worst == Level.WARNING ? 1 : 0;
+        return worst == Level.CRITICAL ? 3 : worst == Level.WARNING ? 1 : 0;
     }
 
     int hottest() {

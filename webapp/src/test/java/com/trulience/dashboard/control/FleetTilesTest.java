@@ -55,11 +55,15 @@ class FleetTilesTest {
         var offline = worker(2, "a", false, 50);
         var warning = worker(3, "c", true, 75);
         var ok = worker(4, "d", true, 50);
-        var all = List.of(ok, warning, offline, critical);
+        var offlineLastCritical = worker(5, "0", false, 95);
+        var all = List.of(ok, warning, offline, critical, offlineLastCritical);
         var worst = FleetFilter.of(name -> null);
-        assertEquals(List.of(1L, 2L, 3L, 4L), all.stream().sorted(worst.order()).map(WorkerTile::id).toList());
-        assertEquals(List.of(2L, 1L, 3L, 4L), all.stream().sorted(FleetFilter.of(Map.of("sort", "name")::get).order())
+        assertEquals(List.of(1L, 5L, 2L, 3L, 4L), all.stream().sorted(worst.order()).map(WorkerTile::id).toList(),
+                "an offline worker ranks as offline, below a GPU that is critical now, whatever its last reading");
+        assertEquals(List.of(5L, 2L, 1L, 3L, 4L), all.stream().sorted(FleetFilter.of(Map.of("sort", "name")::get).order())
                 .map(WorkerTile::id).toList());
+        assertEquals(List.of(1L), all.stream().filter(FleetFilter.of(Map.of("level", "critical")::get)::matches)
+                .map(WorkerTile::id).toList(), "a stale critical reading is not a critical GPU");
         var selection = FleetFilter.of(Map.of("level", "warning", "status", "online", "q", "C")::get);
         assertEquals(List.of(3L), all.stream().filter(selection::matches).map(WorkerTile::id).toList());
         assertEquals("status=online&level=warning&q=C", selection.query());
