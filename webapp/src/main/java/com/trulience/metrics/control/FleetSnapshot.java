@@ -72,6 +72,8 @@ public class FleetSnapshot {
     private final Object applying = new Object();
     private final Set<Long> toSignal = new LinkedHashSet<>();
     private boolean signalPending;
+    private final Set<Long> toReread = new LinkedHashSet<>();
+    private boolean rereadPending;
 
     /** Every worker, ordered as {@link CurrentFleet} orders them; immutable. */
     public List<WorkerNow> workers() {
@@ -107,16 +109,53 @@ public class FleetSnapshot {
     }
 
     void cameOnline(@ObservesAsync WorkerCameOnline online) {
-        reread(List.of(online.workerId()), true);
+        rereadSoon(online.workerId());
     }
 
     void wentOffline(@ObservesAsync WorkerWentOffline offline) {
-        reread(List.of(offline.workerId()), true);
+        rereadSoon(offline.workerId());
     }
 
     /** Read after the commit, on another thread: the committing one is still finishing its transaction. */
     void workerChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) WorkerChanged change) {
-        executor.execute(() -> reread(List.of(change.workerId()), true));
+        rereadSoon(change.workerId());
+    }
+
+    /**
+     * Queues the worker for the next re-read, which takes every worker queued until it starts. One re-read per
+     * change was one task per registration or hello, each copying the whole fleet one after the other: 10,000
+     * agents connecting held up 200 threads of the managed executor on {@link #applying} until it refused work.
+     */
+    private void rereadSoon(long workerId) {
+        synchronized (toReread) {
+            toReread.add(workerId);
+            if (rereadPending) {
+                return;
+            }
+            rereadPending = true;
+        }
+        try {
+            executor.execute(this::rereadQueued);
+        } catch (RuntimeException refused) {
+            // Not applied now: the queue stays, and the next change schedules it again.
+            synchronized (toReread) {
+                rereadPending = false;
+            }
+            LOG.log(Level.WARNING, "Could not schedule the fleet snapshot's re-read of workers", refused);
+        }
+    }
+
+    /** Takes the queue once it holds the lock, so that the changes queued while another change applied ride along. */
+    private void rereadQueued() {
+        synchronized (applying) {
+            List<Long> ids;
+            synchronized (toReread) {
+                ids = List.copyOf(toReread);
+                toReread.clear();
+                rereadPending = false;
+            }
+            reread(ids, true);
+        }
     }
 
     void changedElsewhere(@ObservesAsync ClusterSignal signal) {
