@@ -223,6 +223,39 @@ class LinkTest {
     }
 
     @Test
+    void waitsAtLeastTheRetryAfterAndWarnsOnceWhileTheBackendThrottlesItsHandshakes() throws IOException {
+        var attempts = new ArrayList<Long>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/ws/metrics", exchange -> {
+            synchronized (attempts) {
+                attempts.add(System.nanoTime());
+            }
+            exchange.getResponseHeaders().add("Retry-After", "1");
+            exchange.sendResponseHeaders(429, -1);
+            exchange.close();
+        });
+        server.start();
+        closeLater(() -> server.stop(0));
+
+        // the back-off alone would retry within 20-100 ms
+        link(java.net.URI.create("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics"));
+
+        Await.until("three attempts", () -> {
+            synchronized (attempts) {
+                return attempts.size() >= 3;
+            }
+        }, () -> attempts.size() + " attempts");
+        synchronized (attempts) {
+            for (int i = 1; i < attempts.size(); i++) {
+                long gap = attempts.get(i) - attempts.get(i - 1);
+                assertTrue(gap >= Duration.ofSeconds(1).toNanos(), "attempt " + i + " came after " + gap / 1_000_000 + " ms");
+            }
+        }
+        assertEquals(1, log.count("throttles this worker's handshakes (HTTP 429)"), log.shown().toString());
+        assertTrue(log.shown().get(0).startsWith("WARNING "), log.shown().toString());
+    }
+
+    @Test
     void retriesWithBackOffAndWarnsOnceWhileTheBackendAnswers404AsPayaraDoesWhileDeploying() throws IOException {
         var attempts = new ArrayList<Long>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
