@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
@@ -175,7 +176,11 @@ class OneTokenIT extends Deployed {
                     TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = " + HELD_COMMIT
                             + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")));
             // everything before the COMMIT has run (the events fired in the transaction among it)
-            agent.send("not json");
+            try {
+                agent.send("not json");
+            } catch (CompletionException closed) {
+                fail("closed (" + agent.closedWith() + ") before the revocation committed");
+            }
             String answer = agent.next();
             assertTrue(answer.startsWith("{\"type\":\"error\""), "closed before the revocation committed: " + answer);
             assertTrue(agent.isOpen(), "closed before the revocation committed");
