@@ -2,7 +2,9 @@ package com.trulience.agents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
@@ -11,10 +13,16 @@ import com.trulience.testing.Deployed;
 import com.trulience.testing.Frames;
 import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -24,8 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One token, bounded sockets, and revocation that is final (issue 16 items 2 and 6), with real sockets against the
- * deployed WAR: a worker's newest socket replaces its older ones, its frame budget is shared by all of them, a token
- * revoked is refused to an agent that reconnects at once, and a socket whose token or newest connection changed
+ * deployed WAR: a worker's newest socket replaces its older ones, handshakes faster than an agent reconnects are
+ * refused with 429 without touching the current socket, its frame budget is shared by all of them, a token revoked
+ * closes its socket only once the revocation committed and is refused to an agent that reconnects at once, and a socket whose token or newest connection changed
  * behind this node's back (another node's signal missed) is closed by the sweep.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -35,6 +44,8 @@ class OneTokenIT extends Deployed {
     private static final String ADMIN_PASSWORD = "one-token-admin-password";
     private static final String REPLACED = "replaced by a newer connection of this worker";
     private static final AtomicInteger WORKERS = new AtomicInteger();
+    /** The advisory lock a revocation's COMMIT waits for while a test holds it. */
+    private static final int HELD_COMMIT = 1616;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -46,7 +57,8 @@ class OneTokenIT extends Deployed {
         var worker = register();
         var sockets = new ArrayList<AgentClient>();
         try {
-            for (int i = 0; i < 20; i++) {
+            // 8: within the handshakes one token may open at once (10)
+            for (int i = 0; i < 8; i++) {
                 // each one is a working agent (its batch acked) before the next one opens
                 var agent = AgentClient.connect(base, worker.token());
                 sockets.add(agent);
@@ -62,6 +74,42 @@ class OneTokenIT extends Deployed {
             newest.send(Frames.metrics(worker.id(), 1, Instant.now().minusSeconds(5), Frames.BUSY.utilization(10), Frames.IDLE));
             assertEquals("{\"type\":\"ack\",\"seq\":1}", newest.next());
             assertTrue(newest.isOpen());
+            assertEquals("online", status(worker.id()));
+        } finally {
+            sockets.forEach(AgentClient::close);
+        }
+    }
+
+    /**
+     * A flooder that reconnects the moment it is replaced: once the token's 10 handshakes at once are spent (1 a
+     * second come back, so a fast machine spends them within the first 11 or so), the next is refused before any
+     * database work, and the worker's current socket is not touched.
+     */
+    @Test
+    void handshakesOfOneTokenFasterThanAnAgentReconnectsGet429WithRetryAfterAndTheCurrentSocketStaysOpen() throws Exception {
+        var worker = register();
+        var sockets = new ArrayList<AgentClient>();
+        HttpResponse<?> refused = null;
+        try {
+            for (int i = 0; i < 100 && refused == null; i++) {
+                try {
+                    sockets.add(AgentClient.connect(base, worker.token()));
+                } catch (CompletionException e) {
+                    if (!(e.getCause() instanceof WebSocketHandshakeException handshake)) {
+                        throw e;
+                    }
+                    refused = handshake.getResponse();
+                }
+            }
+            assertNotNull(refused, "100 handshakes of one token in a row were all let in");
+            assertEquals(429, refused.statusCode());
+            assertTrue(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()) >= 1, refused.headers().toString());
+            assertTrue(sockets.size() >= 10, "refused after only " + sockets.size() + " handshakes");
+            var current = sockets.get(sockets.size() - 1);
+            current.send(Frames.hello(worker.id(), 5, 2, "comfyui", "comfyui@2"));
+            current.send(Frames.metrics(worker.id(), 1, Instant.now().minusSeconds(5), Frames.BUSY.utilization(10), Frames.IDLE));
+            assertEquals("{\"type\":\"ack\",\"seq\":1}", current.next());
+            assertTrue(current.isOpen(), "the refused handshake closed the worker's current socket");
             assertEquals("online", status(worker.id()));
         } finally {
             sockets.forEach(AgentClient::close);
@@ -95,22 +143,56 @@ class OneTokenIT extends Deployed {
         }
     }
 
+    /**
+     * Deterministic, not a race: a deferred constraint trigger on {@code workers} makes the revoking transaction's
+     * COMMIT wait for an advisory lock this test holds. While the commit is held the socket must stay open (a frame
+     * sent then is answered, and an answer sent after a close could not arrive before it); once the commit is let
+     * go, the socket closes and the old token is refused at once.
+     */
     @Test
-    void aRevokedTokenIsRefusedToAnAgentThatReconnectsTheMomentItIsClosed() throws Exception {
+    void aRevokedTokenClosesTheSocketOnlyAfterTheRevocationCommitsAndIsRefusedAtOnce() throws Exception {
         var worker = register();
-        try (var agent = AgentClient.connect(base, worker.token())) {
+        TestDatabase.execute(DATABASE, "CREATE OR REPLACE FUNCTION test_hold_commit() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$ BEGIN PERFORM pg_advisory_xact_lock_shared(" + HELD_COMMIT + "); RETURN NULL; END $$");
+        TestDatabase.execute(DATABASE, "CREATE CONSTRAINT TRIGGER test_hold_commit AFTER UPDATE ON workers "
+                + "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.token_hash IS DISTINCT FROM NEW.token_hash) "
+                + "EXECUTE FUNCTION test_hold_commit()");
+        try (var agent = AgentClient.connect(base, worker.token());
+             var commitGate = DriverManager.getConnection(TestDatabase.url(TestDatabase.name(DATABASE)),
+                     TestDatabase.USER, TestDatabase.PASSWORD)) {
             agent.send(Frames.hello(worker.id(), 5, 2, "comfyui", "comfyui@2"));
-            var revoke = new Thread(() -> {
+            Await.until("the hello stored", Duration.ofSeconds(30), () -> "online".equals(status(worker.id())));
+            try (var hold = commitGate.createStatement()) {
+                hold.execute("SELECT pg_advisory_lock(" + HELD_COMMIT + ")");
+            }
+            var revoke = CompletableFuture.runAsync(() -> {
                 try {
                     Api.as(base, "admin", ADMIN_PASSWORD).delete("api/v1/admin/workers/" + worker.id() + "/token");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            revoke.start();
+            Await.until("the revocation's COMMIT waits for the test's lock", Duration.ofSeconds(30), () -> !"0".equals(
+                    TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = " + HELD_COMMIT
+                            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")));
+            // everything before the COMMIT has run (the events fired in the transaction among it)
+            try {
+                agent.send("not json");
+            } catch (CompletionException closed) {
+                fail("closed (" + agent.closedWith() + ") before the revocation committed");
+            }
+            String answer = agent.next();
+            assertTrue(answer.startsWith("{\"type\":\"error\""), "closed before the revocation committed: " + answer);
+            assertTrue(agent.isOpen(), "closed before the revocation committed");
+            assertFalse(revoke.isDone(), "the revocation committed while the test held its COMMIT");
+            try (var release = commitGate.createStatement()) {
+                release.execute("SELECT pg_advisory_unlock(" + HELD_COMMIT + ")");
+            }
+            revoke.get(30, TimeUnit.SECONDS);
             assertEquals(1008, agent.closedWith());
             assertEquals(401, AgentClient.refusedStatus(base, worker.token(), null), "the old token still let an agent in");
-            revoke.join();
+        } finally {
+            TestDatabase.execute(DATABASE, "DROP TRIGGER test_hold_commit ON workers");
         }
     }
 

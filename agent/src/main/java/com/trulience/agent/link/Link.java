@@ -286,7 +286,7 @@ public final class Link implements AutoCloseable {
     private void failed(int attempt, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         lost(attempt, cause instanceof WebSocketHandshakeException handshake
-                ? Trouble.handshake(handshake.getResponse().statusCode())
+                ? Trouble.handshake(handshake.getResponse().statusCode(), handshake.getResponse().headers().firstValue("Retry-After"))
                 : Trouble.failed("", cause));
     }
 
@@ -306,6 +306,9 @@ public final class Link implements AutoCloseable {
             backoff.reset();
         }
         Duration delay = trouble.configuration() ? backoff.slow() : backoff.next();
+        if (delay.compareTo(trouble.notBefore()) < 0) {
+            delay = trouble.notBefore();
+        }
         URI failed = urls.get(current);
         current = (current + 1) % urls.size();
         LOG.log(trouble.level(lastTrouble), trouble.line(wasConnected, failed,

@@ -13,9 +13,13 @@ import java.util.logging.Level;
  * without the socket. A configuration error (the backend refuses the token or the URL) retries slowly and is
  * logged SEVERE; anything else is the network's, retried with back-off and logged as a WARNING.
  */
-record Trouble(String why, Kind kind) {
+record Trouble(String why, Kind kind, Duration notBefore) {
 
     enum Kind { NETWORK, CONFIGURATION }
+
+    Trouble(String why, Kind kind) {
+        this(why, kind, Duration.ZERO);
+    }
 
     static Trouble network(String why) {
         return new Trouble(why, Kind.NETWORK);
@@ -47,6 +51,21 @@ record Trouble(String why, Kind kind) {
 
     /** The backend answered the WebSocket handshake with this HTTP status instead of 101. */
     static Trouble handshake(int status) {
+        return handshake(status, Optional.empty());
+    }
+
+    /**
+     * The backend answered the WebSocket handshake with this HTTP status instead of 101, and this Retry-After in
+     * seconds (present with 429). A 429 is the backend's handshake throttle (this worker reconnected faster than an
+     * agent does: a second agent with the same token?): retried with back-off, never sooner than it said.
+     */
+    static Trouble handshake(int status, Optional<String> retryAfter) {
+        if (status == 429) {
+            Duration wait = retryAfter.filter(seconds -> seconds.matches("[0-9]{1,6}"))
+                    .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds))).orElse(Duration.ZERO);
+            return new Trouble("the backend throttles this worker's handshakes (HTTP 429): it reconnected faster than"
+                    + " an agent does; is a second agent running with the same AGENT_TOKEN?", Kind.NETWORK, wait);
+        }
         if (status == 401) {
             return new Trouble("the backend refused AGENT_TOKEN (HTTP 401): check WORKER_ID and AGENT_TOKEN,"
                     + " or get a new token for this worker", Kind.CONFIGURATION);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -195,60 +196,71 @@ class LinkTest {
     @Test
     void retriesSlowlyAndLogsOnceWhenTheBackendRefusesTheToken() throws IOException {
         var attempts = new ArrayList<Long>();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/ws/metrics", exchange -> {
-            synchronized (attempts) {
-                attempts.add(System.nanoTime());
-            }
-            exchange.sendResponseHeaders(401, -1);
-            exchange.close();
-        });
-        server.start();
-        closeLater(() -> server.stop(0));
+        link(refusingHandshakes(401, Map.of(), attempts));
 
-        link(java.net.URI.create("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics"));
-
-        Await.until("three attempts", () -> {
-            synchronized (attempts) {
-                return attempts.size() >= 3;
-            }
-        }, () -> attempts.size() + " attempts");
-        synchronized (attempts) {
-            for (int i = 1; i < attempts.size(); i++) {
-                long gap = attempts.get(i) - attempts.get(i - 1);
-                assertTrue(gap >= SLOW.toNanos() * 9 / 10, "attempt " + i + " came after " + gap / 1_000_000 + " ms");
-            }
-        }
+        awaitAttempts(attempts, 3);
+        assertGapsAtLeast(attempts, SLOW.toNanos() * 9 / 10);
         assertEquals(1, log.count("refused AGENT_TOKEN (HTTP 401)"), log.shown().toString());
+    }
+
+    @Test
+    void waitsAtLeastTheRetryAfterAndWarnsOnceWhileTheBackendThrottlesItsHandshakes() throws IOException {
+        var attempts = new ArrayList<Long>();
+        // the back-off alone would retry within 20-100 ms
+        link(refusingHandshakes(429, Map.of("Retry-After", "1"), attempts));
+
+        awaitAttempts(attempts, 3);
+        assertGapsAtLeast(attempts, Duration.ofSeconds(1).toNanos());
+        assertEquals(1, log.count("throttles this worker's handshakes (HTTP 429)"), log.shown().toString());
+        assertTrue(log.shown().get(0).startsWith("WARNING "), log.shown().toString());
     }
 
     @Test
     void retriesWithBackOffAndWarnsOnceWhileTheBackendAnswers404AsPayaraDoesWhileDeploying() throws IOException {
         var attempts = new ArrayList<Long>();
+        var url = refusingHandshakes(404, Map.of(), attempts);
+        link(url);
+
+        awaitAttempts(attempts, 4);
+        synchronized (attempts) {
+            assertTrue(attempts.get(3) - attempts.get(0) < SLOW.toNanos(), "three retries within the back-off, not slowly");
+        }
+        assertEquals(List.of("WARNING Cannot connect to " + url + ":"
+                + " the backend answered the handshake with HTTP 404: it is starting, or BACKEND_WS_URL has a wrong path;"
+                + " reconnecting with back-off; batches wait in the outbox (0 now)"), log.shown());
+    }
+
+    /** A server that answers every handshake with {@code status} and {@code headers}, noting when each came. */
+    private java.net.URI refusingHandshakes(int status, Map<String, String> headers, List<Long> attempts) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             synchronized (attempts) {
                 attempts.add(System.nanoTime());
             }
-            exchange.sendResponseHeaders(404, -1);
+            headers.forEach(exchange.getResponseHeaders()::add);
+            exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
         server.start();
         closeLater(() -> server.stop(0));
+        return java.net.URI.create("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics");
+    }
 
-        link(java.net.URI.create("ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics"));
-
-        Await.until("four attempts", () -> {
+    private static void awaitAttempts(List<Long> attempts, int count) {
+        Await.until(count + " attempts", () -> {
             synchronized (attempts) {
-                return attempts.size() >= 4;
+                return attempts.size() >= count;
             }
         }, () -> attempts.size() + " attempts");
+    }
+
+    private static void assertGapsAtLeast(List<Long> attempts, long nanos) {
         synchronized (attempts) {
-            assertTrue(attempts.get(3) - attempts.get(0) < SLOW.toNanos(), "three retries within the back-off, not slowly");
+            for (int i = 1; i < attempts.size(); i++) {
+                long gap = attempts.get(i) - attempts.get(i - 1);
+                assertTrue(gap >= nanos, "attempt " + i + " came after " + gap / 1_000_000 + " ms");
+            }
         }
-        assertEquals(List.of("WARNING Cannot connect to ws://127.0.0.1:" + server.getAddress().getPort() + "/ws/metrics:"
-                + " the backend answered the handshake with HTTP 404: it is starting, or BACKEND_WS_URL has a wrong path;"
-                + " reconnecting with back-off; batches wait in the outbox (0 now)"), log.shown());
     }
 
     @Test

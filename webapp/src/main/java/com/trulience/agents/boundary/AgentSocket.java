@@ -33,9 +33,10 @@ public class AgentSocket {
     @OnOpen
     public void open(Session session) {
         session.setMaxTextMessageBufferSize(MAX_FRAME_BYTES);
-        // Tyrus re-arms its idle timer on every frame through the managed scheduler, which measured as half of
-        // the CPU of ingestion. Silence is detected by the liveness timer instead (3 of the agent's intervals),
-        // which then closes the socket.
+        // Silence is detected by the liveness timer (3 of the agent's intervals), which then closes the socket, not
+        // by Tyrus' idle timer. Beware: Payara 6's Tyrus (2.1.5.payara-p2) still schedules that timer on every frame
+        // with no timeout, a managed task whose context capture runs a ServiceLoader scan of every jar (JFR: a quarter
+        // of the backend's samples under a token flood); an application cannot switch it off.
         session.setMaxIdleTimeout(0);
         sessions.opened(workerId(session), session);
     }

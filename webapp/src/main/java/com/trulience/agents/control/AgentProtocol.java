@@ -1,5 +1,6 @@
 package com.trulience.agents.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.metrics.control.BatchWriter;
 import com.trulience.metrics.control.GpuEvents;
 import com.trulience.metrics.entity.GpuEvent;
@@ -45,8 +46,7 @@ public class AgentProtocol {
     private static final Logger LOG = Logger.getLogger(AgentProtocol.class.getName());
     /** Logged once per socket, not once per batch. */
     private static final String CLOCK_WARNED = AgentProtocol.class.getName() + ".clockWarned";
-    // Json.createReader() and friends look the provider up on every call: measured, that lookup dominated ingestion.
-    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonProvider JSON = JsonP.PROVIDER;
 
     @Inject
     BatchWriter writer;

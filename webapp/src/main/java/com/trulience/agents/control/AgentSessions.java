@@ -1,5 +1,6 @@
 package com.trulience.agents.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.platform.control.BackendFigures;
 import com.trulience.platform.control.ClusterSignal;
 import com.trulience.platform.control.ClusterSignals;
@@ -15,7 +16,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -74,7 +74,7 @@ public class AgentSessions {
             sockets.add(session);
         }
         older.forEach(replaced -> close(replaced, CloseReason.CloseCodes.VIOLATED_POLICY, REPLACED));
-        cluster.publish(REPLACED_TOPIC, Json.createObjectBuilder().add("worker_id", workerId).build());
+        cluster.publish(REPLACED_TOPIC, JsonP.PROVIDER.createObjectBuilder().add("worker_id", workerId).build());
         LOG.info(() -> "Agent of worker " + workerId + " connected" + (older.isEmpty() ? "" : ", replacing " + older.size() + " older socket(s)"));
     }
 
@@ -171,7 +171,7 @@ public class AgentSessions {
     }
 
     private static jakarta.json.JsonObject disconnect(long workerId, CloseReason.CloseCode code, String reason) {
-        return Json.createObjectBuilder().add("worker_id", workerId).add("code", code.getCode()).add("reason", reason).build();
+        return JsonP.PROVIDER.createObjectBuilder().add("worker_id", workerId).add("code", code.getCode()).add("reason", reason).build();
     }
 
     private void closeHere(long workerId, CloseReason.CloseCode code, String reason) {

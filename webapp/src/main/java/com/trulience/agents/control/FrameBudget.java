@@ -1,5 +1,6 @@
 package com.trulience.agents.control;
 
+import com.trulience.platform.control.TokenBucket;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -17,33 +18,21 @@ final class FrameBudget {
     static final int PER_SECOND = 20;
 
     private final AtomicInteger unacked = new AtomicInteger();
-    private final LongSupplier nanoTime;
-    private double tokens = BURST;
-    private long refilledAt;
+    private final TokenBucket frames;
 
     /** {@code nanoTime} as {@link System#nanoTime}: tests pass a clock they move by hand. */
     FrameBudget(LongSupplier nanoTime) {
-        this.nanoTime = nanoTime;
-        this.refilledAt = nanoTime.getAsLong();
+        frames = new TokenBucket(BURST, PER_SECOND, nanoTime);
     }
 
     /** Any frame; false when the bucket is empty. */
-    synchronized boolean takeFrame() {
-        long now = nanoTime.getAsLong();
-        tokens = Math.min(BURST, tokens + (now - refilledAt) * PER_SECOND / 1e9);
-        refilledAt = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens--;
-        return true;
+    boolean takeFrame() {
+        return frames.take();
     }
 
     /** The frame was a valid batch: its token goes back, and it counts as unacked; false when too many are. */
     boolean takeBatch() {
-        synchronized (this) {
-            tokens = Math.min(BURST, tokens + 1);
-        }
+        frames.giveBack();
         if (unacked.incrementAndGet() > MAX_UNACKED) {
             unacked.decrementAndGet();
             return false;

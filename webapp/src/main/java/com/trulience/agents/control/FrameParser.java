@@ -1,5 +1,6 @@
 package com.trulience.agents.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.metrics.entity.GpuEvent;
 import com.trulience.metrics.entity.GpuHealth;
 import com.trulience.metrics.entity.GpuSample;
@@ -56,8 +57,7 @@ public final class FrameParser {
     public static final int MAX_ERROR_MESSAGE = 1000;
     private static final Pattern ERROR_MESSAGE = Pattern.compile("[^\\p{Cntrl}]{1," + MAX_ERROR_MESSAGE + "}");
 
-    // Json.createReader() and friends look the provider up on every call: measured, that lookup dominated ingestion.
-    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonProvider JSON = JsonP.PROVIDER;
 
     private FrameParser() {
     }

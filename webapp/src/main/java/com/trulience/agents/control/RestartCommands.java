@@ -1,5 +1,6 @@
 package com.trulience.agents.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.restarts.control.RestartLogs;
 import com.trulience.restarts.entity.Action;
 import com.trulience.restarts.entity.RestartCommand;
@@ -7,7 +8,6 @@ import com.trulience.restarts.entity.RestartDue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import java.util.logging.Logger;
 
 /** Sends due restart and action commands to the agents connected to this node ({@code restart} and {@code action} frames). */
@@ -37,8 +37,8 @@ public class RestartCommands {
     /** A restart keeps its own frame, so that an older agent still understands it; the other actions are {@code action}. */
     static String frame(RestartCommand command) {
         var json = command.action() == Action.RESTART
-                ? Json.createObjectBuilder().add("type", "restart").add("restart_id", command.restartId())
-                : Json.createObjectBuilder().add("type", "action").add("action_id", command.restartId())
+                ? JsonP.PROVIDER.createObjectBuilder().add("type", "restart").add("restart_id", command.restartId())
+                : JsonP.PROVIDER.createObjectBuilder().add("type", "action").add("action_id", command.restartId())
                         .add("action", command.action().wire());
         json.add("service_name", command.serviceName()).add("force", command.force());
         if (command.reason() == null) {

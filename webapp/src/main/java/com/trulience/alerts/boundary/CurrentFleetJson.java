@@ -1,5 +1,6 @@
 package com.trulience.alerts.boundary;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.CurrentFleet;
@@ -29,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class CurrentFleetJson {
 
-    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonProvider JSON = JsonP.PROVIDER;
     private static final byte[] COMMA = {','};
 
     private record Written(CurrentFleet.WorkerNow worker, Map<Metric, Levels> levels, byte[] json) {

@@ -1,7 +1,7 @@
 package com.trulience.alerts.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.alerts.entity.AlertTransition;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 /**
@@ -22,7 +22,7 @@ public final class WebhookMessage {
 
     public static String json(AlertTransition transition) {
         var notice = transition.notice();
-        var json = Json.createObjectBuilder()
+        var json = JsonP.PROVIDER.createObjectBuilder()
                 .add("text", text(transition))
                 .add("event", transition.kind())
                 .add("alert_id", notice.alertId())

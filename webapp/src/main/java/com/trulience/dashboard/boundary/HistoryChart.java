@@ -1,5 +1,6 @@
 package com.trulience.dashboard.boundary;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.alerts.control.EffectiveThresholds;
 import com.trulience.alerts.control.Levels;
 import com.trulience.metrics.control.GpuHistory;
@@ -8,7 +9,6 @@ import com.trulience.metrics.entity.ComfyUiSample;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.workers.entity.WorkerGpu;
 import com.trulience.workers.entity.Worker;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.HashMap;
@@ -48,8 +48,8 @@ final class HistoryChart {
     static final String COMFYUI_JOBS = "comfyui_jobs";
 
     static String jobs(HistoryQuery query, List<ComfyUiSample> samples, long tickMillis) {
-        var running = Json.createArrayBuilder();
-        var pending = Json.createArrayBuilder();
+        var running = JsonP.PROVIDER.createArrayBuilder();
+        var pending = JsonP.PROVIDER.createArrayBuilder();
         for (var sample : samples) {
             if (sample.reachable()) {
                 running.add(point(sample.recordedAt().toEpochMilli(), sample.jobsRunning()));
@@ -57,7 +57,7 @@ final class HistoryChart {
             }
         }
         double radius = samples.size() < 60 ? 2.5 : 0;
-        var datasets = Json.createArrayBuilder().add(line("Running", running, COLORS[0], false, radius))
+        var datasets = JsonP.PROVIDER.createArrayBuilder().add(line("Running", running, COLORS[0], false, radius))
                 .add(line("Pending", pending, COLORS[5], false, radius));
         return chart("ComfyUI jobs", "jobs", datasets, query, tickMillis, null);
     }
@@ -69,10 +69,10 @@ final class HistoryChart {
     /** A series per GPU of a reading without thresholds; a GPU that reports none of it has no line. */
     static String health(String title, String unit, HistoryQuery query, List<GpuHistory> gpus,
                          Function<GpuHistory.Point, Double> reading, long tickMillis) {
-        var datasets = Json.createArrayBuilder();
+        var datasets = JsonP.PROVIDER.createArrayBuilder();
         int color = 0;
         for (var gpu : gpus) {
-            var points = Json.createArrayBuilder();
+            var points = JsonP.PROVIDER.createArrayBuilder();
             int count = 0;
             for (var point : gpu.points()) {
                 Double value = reading.apply(point);
@@ -97,10 +97,10 @@ final class HistoryChart {
                      Optional<Levels> levels, long tickMillis) {
         long since = query.since().toEpochMilli();
         long until = query.until().toEpochMilli();
-        var datasets = Json.createArrayBuilder();
+        var datasets = JsonP.PROVIDER.createArrayBuilder();
         int color = 0;
         for (var gpu : gpus) {
-            var points = Json.createArrayBuilder();
+            var points = JsonP.PROVIDER.createArrayBuilder();
             for (var point : gpu.points()) {
                 Double value = value(metric, point, cards.get(gpu.gpuIndex()));
                 if (value != null) {
@@ -124,28 +124,28 @@ final class HistoryChart {
     private static String chart(String title, String unit, JsonArrayBuilder datasets, HistoryQuery query, long tickMillis, Integer yMax) {
         long since = query.since().toEpochMilli();
         long until = query.until().toEpochMilli();
-        var y = Json.createObjectBuilder().add("beginAtZero", true)
-                .add("title", Json.createObjectBuilder().add("display", true).add("text", unit));
+        var y = JsonP.PROVIDER.createObjectBuilder().add("beginAtZero", true)
+                .add("title", JsonP.PROVIDER.createObjectBuilder().add("display", true).add("text", unit));
         if (yMax != null) {
             y.add("max", yMax);
         }
-        return Json.createObjectBuilder()
+        return JsonP.PROVIDER.createObjectBuilder()
                 .add("type", "line")
-                .add("data", Json.createObjectBuilder().add("datasets", datasets))
-                .add("options", Json.createObjectBuilder()
+                .add("data", JsonP.PROVIDER.createObjectBuilder().add("datasets", datasets))
+                .add("options", JsonP.PROVIDER.createObjectBuilder()
                         .add("responsive", true)
                         .add("maintainAspectRatio", false)
                         .add("animation", false)
                         .add("parsing", false)
-                        .add("interaction", Json.createObjectBuilder().add("mode", "nearest").add("axis", "x").add("intersect", false))
-                        .add("plugins", Json.createObjectBuilder()
-                                .add("title", Json.createObjectBuilder().add("display", true).add("text", title)
-                                        .add("font", Json.createObjectBuilder().add("size", 14)))
-                                .add("legend", Json.createObjectBuilder().add("position", "bottom")
-                                        .add("labels", Json.createObjectBuilder().add("boxWidth", 14))))
-                        .add("scales", Json.createObjectBuilder()
-                                .add("x", Json.createObjectBuilder().add("type", "linear").add("min", since).add("max", until)
-                                        .add("ticks", Json.createObjectBuilder().add("stepSize", tickMillis).add("maxRotation", 0)))
+                        .add("interaction", JsonP.PROVIDER.createObjectBuilder().add("mode", "nearest").add("axis", "x").add("intersect", false))
+                        .add("plugins", JsonP.PROVIDER.createObjectBuilder()
+                                .add("title", JsonP.PROVIDER.createObjectBuilder().add("display", true).add("text", title)
+                                        .add("font", JsonP.PROVIDER.createObjectBuilder().add("size", 14)))
+                                .add("legend", JsonP.PROVIDER.createObjectBuilder().add("position", "bottom")
+                                        .add("labels", JsonP.PROVIDER.createObjectBuilder().add("boxWidth", 14))))
+                        .add("scales", JsonP.PROVIDER.createObjectBuilder()
+                                .add("x", JsonP.PROVIDER.createObjectBuilder().add("type", "linear").add("min", since).add("max", until)
+                                        .add("ticks", JsonP.PROVIDER.createObjectBuilder().add("stepSize", tickMillis).add("maxRotation", 0)))
                                 .add("y", y)))
                 .build().toString();
     }
@@ -164,20 +164,20 @@ final class HistoryChart {
     }
 
     private static JsonObject point(long x, double y) {
-        return Json.createObjectBuilder().add("x", x).add("y", Math.round(y * 10) / 10.0).build();
+        return JsonP.PROVIDER.createObjectBuilder().add("x", x).add("y", Math.round(y * 10) / 10.0).build();
     }
 
     private static JsonArrayBuilder level(long since, long until, int value) {
-        return Json.createArrayBuilder().add(point(since, value)).add(point(until, value));
+        return JsonP.PROVIDER.createArrayBuilder().add(point(since, value)).add(point(until, value));
     }
 
     private static JsonObject line(String label, JsonArrayBuilder data, String color, boolean threshold, double pointRadius) {
-        var line = Json.createObjectBuilder().add("label", label).add("data", data)
+        var line = JsonP.PROVIDER.createObjectBuilder().add("label", label).add("data", data)
                 .add("borderColor", color).add("backgroundColor", color)
                 .add("borderWidth", threshold ? 1.5 : 2).add("pointRadius", pointRadius).add("spanGaps", false)
                 .add("fill", false).add("tension", threshold ? 0 : 0.25);
         if (threshold) {
-            line.add("borderDash", Json.createArrayBuilder().add(6).add(4));
+            line.add("borderDash", JsonP.PROVIDER.createArrayBuilder().add(6).add(4));
         }
         return line.build();
     }

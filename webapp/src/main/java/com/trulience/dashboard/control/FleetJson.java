@@ -1,6 +1,6 @@
 package com.trulience.dashboard.control;
 
-import jakarta.json.Json;
+import com.trulience.platform.control.JsonP;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import java.io.StringWriter;
@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class FleetJson {
 
-    private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+    private static final JsonGeneratorFactory GENERATORS = JsonP.PROVIDER.createGeneratorFactory(Map.of());
 
     private FleetJson() {
     }

@@ -1,5 +1,6 @@
 package com.trulience.metrics.boundary;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.metrics.control.GpuHistory;
 import com.trulience.metrics.control.History;
 import com.trulience.metrics.control.HistoryQuery;
@@ -43,7 +44,7 @@ public class MetricsHistoryResource {
     static final int DEFAULT_MAX_POINTS = 2_000;
     static final int MAX_MAX_POINTS = 20_000;
     static final String TOP_PROCESSES = "top_processes";
-    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonProvider JSON = JsonP.PROVIDER;
 
     private record Column(String name, Function<GpuHistory.Point, Number> value) {
 

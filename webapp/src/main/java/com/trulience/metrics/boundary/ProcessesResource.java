@@ -1,5 +1,6 @@
 package com.trulience.metrics.boundary;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.metrics.control.ProcessJson;
 import com.trulience.metrics.control.Processes;
 import com.trulience.workers.entity.Worker;
@@ -25,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Produces(MediaType.APPLICATION_JSON)
 public class ProcessesResource {
 
-    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonProvider JSON = JsonP.PROVIDER;
 
     @PersistenceContext
     EntityManager em;

@@ -1,5 +1,6 @@
 package com.trulience.metrics.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.metrics.control.CurrentFleet.WorkerNow;
 import com.trulience.metrics.entity.FleetChanged;
 import com.trulience.metrics.entity.MetricsBatch;
@@ -18,7 +19,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -232,10 +232,10 @@ public class FleetSnapshot {
             signalPending = false;
         }
         for (int from = 0; from < ids.size(); from += IDS_PER_SIGNAL) {
-            var array = Json.createArrayBuilder();
+            var array = JsonP.PROVIDER.createArrayBuilder();
             ids.subList(from, Math.min(ids.size(), from + IDS_PER_SIGNAL)).forEach(array::add);
             try {
-                cluster.publish(TOPIC, Json.createObjectBuilder().add("worker_ids", array).build());
+                cluster.publish(TOPIC, JsonP.PROVIDER.createObjectBuilder().add("worker_ids", array).build());
             } catch (RuntimeException e) {
                 // The other nodes catch up with these workers at their next change.
                 LOG.log(Level.WARNING, "Could not tell the other backend nodes of " + ids.size() + " changed workers", e);

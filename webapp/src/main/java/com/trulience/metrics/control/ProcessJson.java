@@ -1,5 +1,6 @@
 package com.trulience.metrics.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.metrics.entity.GpuProcess;
 import com.trulience.metrics.entity.GpuProcesses;
 import jakarta.json.JsonNumber;
@@ -18,7 +19,7 @@ import java.util.List;
  */
 public final class ProcessJson {
 
-    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonProvider JSON = JsonP.PROVIDER;
 
     private ProcessJson() {
     }

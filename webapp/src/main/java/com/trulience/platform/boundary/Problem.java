@@ -1,6 +1,6 @@
 package com.trulience.platform.boundary;
 
-import jakarta.json.Json;
+import com.trulience.platform.control.JsonP;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.Response;
 
@@ -10,7 +10,7 @@ public record Problem(int status, String title, String detail, String instance) 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     public JsonObject toJson() {
-        var json = Json.createObjectBuilder()
+        var json = JsonP.PROVIDER.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status);

@@ -1,7 +1,7 @@
 package com.trulience.platform.boundary;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.platform.control.Refused;
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -68,7 +68,7 @@ public final class ProblemMappers {
                 case NOT_FOUND -> 404;
                 case CONFLICT -> 409;
             };
-            var problem = Json.createObjectBuilder(Problem.of(status, refused.getMessage(), request.getRequestURI()).toJson());
+            var problem = JsonP.PROVIDER.createObjectBuilder(Problem.of(status, refused.getMessage(), request.getRequestURI()).toJson());
             refused.members().forEach(problem::add);
             return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem.build().toString()).build();
         }

@@ -1,7 +1,7 @@
 package com.trulience.platform.boundary;
 
+import com.trulience.platform.control.JsonP;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,7 +26,7 @@ public class ReadinessServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var check = readiness.call();
         boolean up = check.getStatus() == HealthCheckResponse.Status.UP;
-        var body = Json.createObjectBuilder().add("status", up ? "UP" : "DOWN");
+        var body = JsonP.PROVIDER.createObjectBuilder().add("status", up ? "UP" : "DOWN");
         check.getData().flatMap(data -> java.util.Optional.ofNullable(data.get("error")))
                 .ifPresent(error -> body.add("error", error.toString()));
         response.setStatus(up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.persistence.EntityManager;
@@ -88,12 +87,12 @@ public class ClusterSignals {
     /** Tells the other nodes once the caller's transaction commits (at once without one). */
     @Transactional
     public void publish(String topic, JsonObject body) {
-        String payload = Json.createObjectBuilder().add("node", node).add("topic", topic).add("body", body).build().toString();
+        String payload = JsonP.PROVIDER.createObjectBuilder().add("node", node).add("topic", topic).add("body", body).build().toString();
         em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, CHANNEL).setParameter(2, payload).getResultList();
     }
 
     void received(String payload) {
-        var json = Json.createReader(new StringReader(payload)).readObject();
+        var json = JsonP.PROVIDER.createReader(new StringReader(payload)).readObject();
         if (json.get("node") instanceof JsonString from && from.getString().equals(node)) {
             return;
         }

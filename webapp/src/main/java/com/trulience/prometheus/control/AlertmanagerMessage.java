@@ -1,10 +1,10 @@
 package com.trulience.prometheus.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.alerts.entity.AlertNotice;
 import com.trulience.alerts.entity.AlertTransition;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.time.Instant;
@@ -27,7 +27,7 @@ public final class AlertmanagerMessage {
      */
     public static String of(AlertTransition transition, String publicUrl) {
         var notice = transition.notice();
-        var alerts = Json.createArrayBuilder();
+        var alerts = JsonP.PROVIDER.createArrayBuilder();
         switch (transition.kind()) {
             case "resolved" -> alerts.add(alert(notice, notice.severity(), notice.at(), publicUrl));
             case "escalated" -> alerts.add(alert(notice, Severity.WARNING, notice.at(), publicUrl)).add(alert(notice, notice.severity(), null, publicUrl));
@@ -38,13 +38,13 @@ public final class AlertmanagerMessage {
 
     /** The re-send of every open alert, firing. */
     public static String firing(Collection<AlertNotice> open, String publicUrl) {
-        JsonArrayBuilder alerts = Json.createArrayBuilder();
+        JsonArrayBuilder alerts = JsonP.PROVIDER.createArrayBuilder();
         open.forEach(notice -> alerts.add(alert(notice, notice.severity(), null, publicUrl)));
         return alerts.build().toString();
     }
 
     private static JsonObject alert(AlertNotice notice, Severity severity, Instant endsAt, String publicUrl) {
-        var labels = Json.createObjectBuilder()
+        var labels = JsonP.PROVIDER.createObjectBuilder()
                 .add("alertname", notice.metricName())
                 .add("worker", notice.workerName() == null ? "worker " + notice.workerId() : notice.workerName())
                 .add("severity", severity.wire());
@@ -54,9 +54,9 @@ public final class AlertmanagerMessage {
         String what = Alert.label(notice.metricName());
         String summary = what + " on " + (notice.workerName() == null ? "worker " + notice.workerId() : notice.workerName())
                 + (notice.gpuIndex() == null ? "" : " GPU " + notice.gpuIndex());
-        var alert = Json.createObjectBuilder()
+        var alert = JsonP.PROVIDER.createObjectBuilder()
                 .add("labels", labels)
-                .add("annotations", Json.createObjectBuilder()
+                .add("annotations", JsonP.PROVIDER.createObjectBuilder()
                         .add("summary", summary)
                         .add("description", notice.message() == null ? summary : notice.message()))
                 .add("startsAt", millis(notice.openedAt() == null ? notice.at() : notice.openedAt()))

@@ -1,11 +1,11 @@
 package com.trulience.restarts.boundary;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.platform.control.Refused;
 import com.trulience.restarts.control.RestartRequests;
 import com.trulience.restarts.entity.Action;
 import com.trulience.restarts.entity.RestartLog;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.security.enterprise.SecurityContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -63,7 +63,7 @@ public class WorkerActionsResource {
     }
 
     private static Refused refused(String field, String message) {
-        return new Refused(Refused.Reason.INVALID, message, Json.createObjectBuilder().add("field", field).build());
+        return new Refused(Refused.Reason.INVALID, message, JsonP.PROVIDER.createObjectBuilder().add("field", field).build());
     }
 
     private static String names() {

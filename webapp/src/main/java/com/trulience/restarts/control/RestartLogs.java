@@ -1,5 +1,6 @@
 package com.trulience.restarts.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.platform.control.ClusterSignals;
 import com.trulience.restarts.entity.Action;
 import com.trulience.restarts.entity.RestartChanged;
@@ -9,7 +10,6 @@ import com.trulience.restarts.entity.RestartStatus;
 import com.trulience.restarts.entity.StatusReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
@@ -43,7 +43,7 @@ public class RestartLogs {
         em.persist(log);
         em.flush();
         if (log.status() == RestartStatus.INITIATED) {
-            cluster.publish(RestartDispatch.TOPIC, Json.createObjectBuilder().add("worker_id", log.workerId())
+            cluster.publish(RestartDispatch.TOPIC, JsonP.PROVIDER.createObjectBuilder().add("worker_id", log.workerId())
                     .add("restart_id", log.id()).build());
         }
         return log;

@@ -1,5 +1,6 @@
 package com.trulience.restarts.control;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.platform.control.Refused;
 import com.trulience.platform.control.Refused.Reason;
 import com.trulience.restarts.entity.Action;
@@ -10,7 +11,6 @@ import com.trulience.workers.entity.Worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -58,7 +58,7 @@ public class RestartRequests {
                               Long alertId) {
         if (action.needsForce() && !force) {
             throw new Refused(Reason.INVALID, "force must be true to " + action.wire() + ": it stops the running job",
-                    Json.createObjectBuilder().add("field", "force").build());
+                    JsonP.PROVIDER.createObjectBuilder().add("field", "force").build());
         }
         if (serviceName == null || !serviceName.matches(SERVICE_NAME)) {
             throw new Refused(Reason.INVALID, "service_name must be 1-64 letters, digits, '@', '.', '_' or '-'");
@@ -112,6 +112,6 @@ public class RestartRequests {
 
     /** The API's 409 names the restart, so that a client can follow it without parsing the message. */
     private static JsonObject naming(RestartLog restart) {
-        return Json.createObjectBuilder().add("restart_id", restart.id()).add("action", restart.action().wire()).build();
+        return JsonP.PROVIDER.createObjectBuilder().add("restart_id", restart.id()).add("action", restart.action().wire()).build();
     }
 }

@@ -2,9 +2,11 @@ package com.trulience.security.boundary;
 
 import com.trulience.platform.boundary.Problem;
 import com.trulience.security.control.AgentTokenCredential;
+import com.trulience.security.control.HandshakeThrottle;
 import com.trulience.security.control.LoginThrottle;
 import com.trulience.security.control.PasswordCheckBusy;
 import com.trulience.security.control.UserIdentityStore;
+import com.trulience.workers.control.AgentTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -27,7 +29,8 @@ import java.util.Set;
  * redirect or a session; a browser never gets a Basic prompt.
  * <p>
  * Password sign-ins go through {@link LoginThrottle} first (429 with Retry-After while the address or the user name
- * is locked, before any hashing) and a busy hashing pool answers 503 at once. A signed-in session is checked against
+ * is locked, before any hashing) and a busy hashing pool answers 503 at once; an agent handshake goes through
+ * {@link HandshakeThrottle} first (429 with Retry-After before any database work). A signed-in session is checked against
  * the user row on every protected request: the role in force is the current one, and a changed password (or a
  * deleted user) ends the session.
  */
@@ -48,6 +51,9 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
 
     @Inject
     LoginThrottle throttle;
+
+    @Inject
+    HandshakeThrottle handshakes;
 
     @Inject
     UserIdentityStore users;
@@ -166,10 +172,18 @@ public class AuthenticationMechanism implements HttpAuthenticationMechanism {
         }
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            var result = identityStores.validate(new AgentTokenCredential(authorization.substring(BEARER.length()).trim()));
+            String token = authorization.substring(BEARER.length()).trim();
+            var refusal = handshakes.refusal(AgentTokens.hash(token), request.getRemoteAddr());
+            if (refusal.isPresent()) {
+                // before the lookup, the registration and the replacement of the worker's current socket
+                return refuse(request, response, 429, seconds(refusal.get()),
+                        "this worker's agent reconnects faster than an agent does (or too many refused tokens come from this address); try again later");
+            }
+            var result = identityStores.validate(new AgentTokenCredential(token));
             if (result.getStatus() == CredentialValidationResult.Status.VALID) {
                 return context.notifyContainerAboutLogin(result);
             }
+            handshakes.tokenRefused(request.getRemoteAddr());
         }
         response.setHeader("WWW-Authenticate", "Bearer realm=\"trulience-agents\"");
         return context.responseUnauthorized();

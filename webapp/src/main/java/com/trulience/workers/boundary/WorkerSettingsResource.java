@@ -1,9 +1,9 @@
 package com.trulience.workers.boundary;
 
+import com.trulience.platform.control.JsonP;
 import com.trulience.platform.control.Refused;
 import com.trulience.workers.control.WorkerSettings;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.security.enterprise.SecurityContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -52,7 +52,7 @@ public class WorkerSettingsResource {
     public Settings put(@PathParam("workerId") long workerId, Settings body) {
         if (body == null || body.autoFreeMemory() == null) {
             throw new Refused(Refused.Reason.INVALID, "auto_free_memory is required: true or false",
-                    Json.createObjectBuilder().add("field", "auto_free_memory").build());
+                    JsonP.PROVIDER.createObjectBuilder().add("field", "auto_free_memory").build());
         }
         settings.autoFreeMemory(workerId, body.autoFreeMemory(), security.getCallerPrincipal().getName());
         return get(workerId);
