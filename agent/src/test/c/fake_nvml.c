@@ -71,6 +71,8 @@
  * nvmlDeviceGetTemperature (NVML 13 style), nvmlDeviceGetMemoryInfo_v2 and
  * nvmlDeviceGetCurrentClocksEventReasons (drivers before them, which still have the deprecated
  * ...ThrottleReasons), and nvmlDeviceGetRemappedRows (drivers before Ampere), to test missing symbols.
+ * Compiled with -DOMIT_PROCESSES_V3 it lacks nvmlDevice{Compute,Graphics}RunningProcesses_v3, like
+ * drivers before R510, which have only the _v2 calls (both versions fill the same 24-byte struct).
  * The event calls run on the agent's own thread while samples are read: the event state is
  * guarded by a mutex.
  */
@@ -182,13 +184,15 @@ typedef struct {
 
 struct scripted_event { int gpu; unsigned long long type, data; long wait; int delivered; };
 
-/* nvml.h: nvmlProcessInfo_t (v2 layout, what the _v3 calls fill) and nvmlProcessUtilizationSample_t */
+/* nvml.h: nvmlProcessInfo_v2_t (what both the _v2 and the _v3 calls fill; nvmlProcessInfo_t names it since
+ * R470) and nvmlProcessUtilizationSample_t */
 typedef struct {
     unsigned int pid;
     unsigned long long usedGpuMemory;
     unsigned int gpuInstanceId;
     unsigned int computeInstanceId;
-} nvmlProcessInfo_t;
+} nvmlProcessInfo_v2_t;
+typedef nvmlProcessInfo_v2_t nvmlProcessInfo_t;
 typedef struct {
     unsigned int pid;
     unsigned long long timeStamp;
@@ -718,6 +722,7 @@ static nvmlReturn_t running_processes(nvmlDevice_t device, enum call call, int g
     return NVML_SUCCESS;
 }
 
+#ifndef OMIT_PROCESSES_V3
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount,
                                                      nvmlProcessInfo_t *infos) {
     return running_processes(device, C_PROCESSES, 0, infoCount, infos);
@@ -725,6 +730,18 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsign
 
 nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount,
                                                       nvmlProcessInfo_t *infos) {
+    return running_processes(device, C_GRAPHICS_PROCESSES, 1, infoCount, infos);
+}
+#endif
+
+/* R470's calls, still exported by later drivers: the same contract and the same nvmlProcessInfo_v2_t. */
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t device, unsigned int *infoCount,
+                                                     nvmlProcessInfo_v2_t *infos) {
+    return running_processes(device, C_PROCESSES, 0, infoCount, infos);
+}
+
+nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v2(nvmlDevice_t device, unsigned int *infoCount,
+                                                      nvmlProcessInfo_v2_t *infos) {
     return running_processes(device, C_GRAPHICS_PROCESSES, 1, infoCount, infos);
 }
 

@@ -169,7 +169,7 @@ public final class Agent {
         var restarter = new Restarter(config.allowedServices(), config.actions().allowed(), serviceControl(config), comfyUi,
                 loop::usedVramMib, new Restarter.Timing(config.restart().waitMax(), config.restart().verify(), RESTART_POLL,
                         config.actions().freeMemoryVerify(), VRAM_POLL), link::status);
-        link.start(() -> Hello.json(workerId, hostname, version(), loop.inventory(), config.interval(),
+        link.start(Hello.current(workerId, hostname, version(), loop::inventory, config.interval(),
                 config.allowedServices()), restarter::accept, restarter::accept);
         loop.start();
         return new Running(loop, link, outbox, restarter, started);

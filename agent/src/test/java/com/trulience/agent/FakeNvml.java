@@ -54,6 +54,11 @@ public final class FakeNvml {
         return new FakeNvml(directory().resolve("without-optional/libnvidia-ml.so.1").toAbsolutePath());
     }
 
+    /** Lacks nvmlDevice{Compute,Graphics}RunningProcesses_v3 and has their _v2 forms, like drivers before R510. */
+    public static FakeNvml beforeR510() {
+        return new FakeNvml(directory().resolve("before-r510/libnvidia-ml.so.1").toAbsolutePath());
+    }
+
     public String path() {
         return library.toString();
     }

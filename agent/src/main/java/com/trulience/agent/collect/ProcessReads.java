@@ -19,7 +19,7 @@ import java.util.logging.Logger;
 /**
  * Which processes hold each GPU: the compute and graphics lists of NVML, merged by PID, with their VRAM and,
  * where the GPU samples it, their SM and memory utilization, each PID looked up in the {@link
- * ProcessDirectory}. Single-threaded like sampling: the native buffers are reused and grow with slack, since
+ * ProcessDirectory}; through the _v2 calls where the driver predates the _v3 ones. Single-threaded like sampling: the native buffers are reused and grow with slack, since
  * a list can grow between the call that sizes it and the call that fills it.
  */
 final class ProcessReads {
@@ -50,6 +50,7 @@ final class ProcessReads {
     private final Map<Integer, Long> lastSeenMicros = new HashMap<>();
     private final BitSet utilizationUnsupported = new BitSet();
     private final Set<String> loggedOnce = new HashSet<>();
+    private boolean v3Missing;
     private boolean callsMissing;
     private final Set<Long> listedThisSample = new HashSet<>();
     /** PID to used bytes (or {@link Nvml#VALUE_NOT_AVAILABLE}), reused per GPU. */
@@ -100,12 +101,10 @@ final class ProcessReads {
             count.setValue(infoCapacity);
             int rc;
             try {
-                rc = list == Kind.COMPUTE
-                        ? nvml.nvmlDeviceGetComputeRunningProcesses_v3(handle, count, infos)
-                        : nvml.nvmlDeviceGetGraphicsRunningProcesses_v3(handle, count, infos);
+                rc = callList(list, handle);
             } catch (UnsatisfiedLinkError e) {
                 callsMissing = true;
-                LOG.info("This NVIDIA driver has no nvmlDevice...RunningProcesses_v3 (before R510): GPU processes are not reported");
+                LOG.info("This NVIDIA driver has neither nvmlDevice...RunningProcesses_v3 nor _v2 (before R470): GPU processes are not reported");
                 return NvmlReturn.FUNCTION_NOT_FOUND.code;
             }
             if (rc == SUCCESS) {
@@ -128,6 +127,28 @@ final class ProcessReads {
             infos = new Memory((long) infoCapacity * Nvml.PROCESS_INFO_SIZE);
             infoView = infos.getByteBuffer(0, infos.size()).order(ByteOrder.nativeOrder());
         }
+    }
+
+    /**
+     * One call that fills {@code infos}: the _v3 one, or once it proves missing (JNA throws at its first call,
+     * and would look it up again at every call), the _v2 one of drivers before R510.
+     *
+     * @throws UnsatisfiedLinkError when the driver has neither
+     */
+    private int callList(Kind list, Pointer handle) {
+        if (!v3Missing) {
+            try {
+                return list == Kind.COMPUTE
+                        ? nvml.nvmlDeviceGetComputeRunningProcesses_v3(handle, count, infos)
+                        : nvml.nvmlDeviceGetGraphicsRunningProcesses_v3(handle, count, infos);
+            } catch (UnsatisfiedLinkError e) {
+                v3Missing = true;
+                LOG.info("This NVIDIA driver has no nvmlDevice...RunningProcesses_v3 (before R510): GPU processes are read with the _v2 calls");
+            }
+        }
+        return list == Kind.COMPUTE
+                ? nvml.nvmlDeviceGetComputeRunningProcesses_v2(handle, count, infos)
+                : nvml.nvmlDeviceGetGraphicsRunningProcesses_v2(handle, count, infos);
     }
 
     /** Leaves in {@code utilization} each PID's newest sample since the last read of this GPU. */

@@ -369,6 +369,17 @@ public final class SimulatedNvml implements Nvml {
         return rc;
     }
 
+    /** Later drivers keep R470's calls beside the _v3 ones, answering alike. */
+    @Override
+    public int nvmlDeviceGetComputeRunningProcesses_v2(Pointer device, IntByReference infoCount, Pointer infos) {
+        return nvmlDeviceGetComputeRunningProcesses_v3(device, infoCount, infos);
+    }
+
+    @Override
+    public int nvmlDeviceGetGraphicsRunningProcesses_v2(Pointer device, IntByReference infoCount, Pointer infos) {
+        return nvmlDeviceGetGraphicsRunningProcesses_v3(device, infoCount, infos);
+    }
+
     @Override
     public int nvmlDeviceGetProcessUtilization(Pointer device, Pointer utilization, IntByReference processSamplesCount,
             long lastSeenTimeStamp) {

@@ -1,11 +1,13 @@
 package com.trulience.agent.comfyui;
 
+import com.trulience.agent.HttpClients;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -40,12 +42,13 @@ public final class ComfyUi {
     }
 
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient client;
 
     /** {@code base} ends with a slash, so that ComfyUI's paths resolve below it. */
     public ComfyUi(URI base) {
         this.base = base;
+        this.client = HttpClients.builderFor(List.of(base)).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     /** Whether {@code GET /queue} shows a running job; unreachable or unreadable counts as idle (the rule). */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,29 @@ public final class Hello {
     private static final int MAX_TEXT = 96;
 
     private Hello() {
+    }
+
+    /**
+     * The hello of the current inventory, for {@link Link#start}: the link asks for it before every send (to send
+     * it again once it changed), the inventory changes only when NVML is opened again, so the text is built again
+     * only then, not with every batch. For one thread, the link's.
+     */
+    public static Supplier<String> current(long workerId, String hostname, String agentVersion,
+            Supplier<Inventory> inventory, Duration interval, List<String> services) {
+        return new Supplier<>() {
+            private Inventory builtFor;
+            private String text;
+
+            @Override
+            public String get() {
+                Inventory now = inventory.get();
+                if (now != builtFor) {
+                    text = json(workerId, hostname, agentVersion, now, interval, services);
+                    builtFor = now;
+                }
+                return text;
+            }
+        };
     }
 
     public static String json(long workerId, String hostname, String agentVersion, Inventory inventory,

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import com.trulience.agent.HttpClients;
 import com.trulience.agent.restart.ActionCommand;
 import com.trulience.agent.restart.RestartCommand;
 import java.nio.ByteBuffer;
@@ -103,7 +104,7 @@ public final class Link implements AutoCloseable {
         this.window = new SendWindow(outbox);
         this.backoff = backoff;
         this.keepAlive = keepAlive;
-        this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        this.client = HttpClients.builderFor(this.urls).connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     /** Connects; {@code hello} gives the current hello frame, sent again whenever it changes. */

@@ -44,7 +44,7 @@ public interface Nvml extends Library {
     long EVENT_TYPE_XID_CRITICAL_ERROR = 0x8L;
     /** NVML_VALUE_NOT_AVAILABLE: an unsigned long long of all ones (a process's memory under Windows WDDM). */
     long VALUE_NOT_AVAILABLE = -1L;
-    /** nvmlProcessInfo_t (v2, what the _v3 calls fill): uint pid, 4 bytes padding, ull usedGpuMemory, uint, uint. */
+    /** nvmlProcessInfo_v2_t (what the _v2 and _v3 calls fill): uint pid, 4 bytes padding, ull usedGpuMemory, uint, uint. */
     int PROCESS_INFO_SIZE = 24;
     int PROCESS_INFO_PID = 0;
     int PROCESS_INFO_USED_MEMORY = 8;
@@ -122,6 +122,15 @@ public interface Nvml extends Library {
 
     /** Like {@link #nvmlDeviceGetComputeRunningProcesses_v3}, for graphics (and MPS-less display) clients. */
     int nvmlDeviceGetGraphicsRunningProcesses_v3(Pointer device, IntByReference infoCount, Pointer infos);
+
+    /**
+     * What drivers before R510 have instead of {@link #nvmlDeviceGetComputeRunningProcesses_v3}: the same
+     * contract, filling the same nvmlProcessInfo_v2_t.
+     */
+    int nvmlDeviceGetComputeRunningProcesses_v2(Pointer device, IntByReference infoCount, Pointer infos);
+
+    /** What drivers before R510 have instead of {@link #nvmlDeviceGetGraphicsRunningProcesses_v3}. */
+    int nvmlDeviceGetGraphicsRunningProcesses_v2(Pointer device, IntByReference infoCount, Pointer infos);
 
     /**
      * The samples newer than {@code lastSeenTimeStamp} (microseconds), {@link #PROCESS_UTILIZATION_SIZE} bytes

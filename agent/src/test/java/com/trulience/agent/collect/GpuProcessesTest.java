@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.trulience.agent.FakeNvml;
+import com.trulience.agent.link.LogLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,6 +123,29 @@ class GpuProcessesTest {
         fake.script(script.toArray(String[]::new));
         try (Gpus gpus = Gpus.open(fake.path())) {
             assertEquals(ProcessReads.SLACK + 3, sample(gpus).listed().size());
+        }
+    }
+
+    @Test
+    void readsBothListsThroughTheV2CallsWhereTheDriverPredatesV3() {
+        var old = FakeNvml.beforeR510();
+        var script = new ArrayList<>(List.of("count 2", "gpu 0 process 100 " + 3 * MIB,
+                "gpu 0 process 101 " + 2 * MIB + " graphics", "gpu 0 process 100 na graphics",
+                "gpu 1 process 300 " + MIB));
+        IntStream.range(0, ProcessReads.SLACK + 2).forEach(i -> script.add("gpu 0 late_process " + (200 + i) + " " + MIB));
+        old.script(script.toArray(String[]::new));
+        try (var log = new LogLines(ProcessReads.class); Gpus gpus = Gpus.open(old.path())) {
+            for (int round = 0; round < 2; round++) {
+                var readings = gpus.sample().gpus();
+                var first = readings.get(0).processes().listed();
+
+                assertEquals(List.of(100L, 101L), first.subList(0, 2).stream().map(GpuProcess::pid).toList(),
+                        "largest first, the process in both lists once");
+                assertEquals(3, first.get(0).vramUsedMib());
+                assertEquals(2 + ProcessReads.SLACK + 2, first.size(), "grown beyond the slack between the calls");
+                assertEquals(List.of(300L), readings.get(1).processes().listed().stream().map(GpuProcess::pid).toList());
+            }
+            assertEquals(1, log.count("_v2"), log.shown().toString());
         }
     }
 

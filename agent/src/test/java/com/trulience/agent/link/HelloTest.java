@@ -31,6 +31,25 @@ class HelloTest {
     }
 
     @Test
+    void theCurrentHelloIsBuiltAgainOnlyForANewInventory() {
+        var first = new Inventory("550.54.15", List.of());
+        var inventory = new java.util.concurrent.atomic.AtomicReference<>(first);
+        var asked = new java.util.concurrent.atomic.AtomicInteger();
+        var hello = Hello.current(7, "gpu-07", "0.1.0", () -> {
+            asked.incrementAndGet();
+            return inventory.get();
+        }, Duration.ofSeconds(5), List.of());
+
+        String text = hello.get();
+        assertTrue(text == hello.get(), "the same text, not built again");
+        assertEquals(2, asked.get(), "the inventory is looked at every time");
+        inventory.set(new Inventory("550.54.15", List.of()));
+        assertTrue(text != hello.get(), "an inventory from NVML opened again: built again");
+        inventory.set(new Inventory("560.35.03", List.of()));
+        assertTrue(hello.get().contains("\"driver_version\":\"560.35.03\""));
+    }
+
+    @Test
     void sendsNullForADriverVersionTheBackendWouldRefuseAndAtLeastOneSecond() {
         String hello = Hello.json(7, "gpu-07", "0.1.0", new Inventory("5 5 0", List.of()), Duration.ofMillis(200), List.of());
 
