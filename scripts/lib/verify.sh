@@ -14,7 +14,7 @@ VERIFY_GPUS=8
 # The service's flags (agent/README.md).
 VERIFY_AGENT_JAVA_OPTS=(-Xms4m -Xmx32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseSerialGC
     -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=32m -Xss256k
-    -XX:-UsePerfData -XX:TrimNativeHeapInterval=30000)
+    -XX:-UsePerfData)
 VERIFY_AGENT_ENV=()  # NAME=value settings for every agent, e.g. METRICS_INTERVAL_SECS=1
 VERIFY_AGENTS=0
 VERIFY_OTHER_PIDS=()  # helper processes (probes) to stop at the end
