@@ -9,6 +9,7 @@ import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
 import com.trulience.testing.Deployed;
 import com.trulience.testing.Pbkdf2;
+import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +162,7 @@ class PrometheusIT extends Deployed {
         try (var agent = AgentClient.connect(base, worker.token())) {
             hello(agent, worker.id(), "prom-lint-host");
             sample(agent, worker.id(), 1, Instant.now(), 55, 40);
+            xid(agent, 2, Instant.now(), 48);
             // promtool reads the text format 0.0.4 only (on OpenMetrics it misses a counter's HELP, written for the
             // family without _total); the OpenMetrics form is what verify-prometheus has the real Prometheus scrape.
             for (String accept : new String[] {null, "text/plain;version=0.0.4"}) {
@@ -175,6 +178,39 @@ class PrometheusIT extends Deployed {
                 assertTrue(output.isBlank(), "promtool check metrics (" + accept + ") found problems: " + output);
             }
         }
+    }
+
+    @Test
+    void xidEventsAreCountedOncePerGpuAndCodeAndTheCountOutlivesTheEventsThemselves() throws Exception {
+        var worker = admin().registerWorker("prom-xid");
+        String labels = "{gpu=\"0\",hostname=\"prom-xid-host\",model=\"NVIDIA H100 80GB HBM3\",uuid=\"GPU-p0\",worker=\"prom-xid\",xid=\"%s\"}";
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            hello(agent, worker.id(), "prom-xid-host");
+            sample(agent, worker.id(), 1, Instant.now(), 50, 30);
+            Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30);
+            xid(agent, 2, at, 79);
+            xid(agent, 3, at.plusMillis(1), 79);
+            xid(agent, 4, at.plusMillis(2), 13);
+            xid(agent, 2, at, 79); // the agent replays one after a reconnect: acked again, counted once
+            String text = scrape("Bearer " + SCRAPE_TOKEN, null).body();
+            assertTrue(text.contains("# TYPE trulience_gpu_xid_events_total counter\n"), text);
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("79") + " 2.0\n"), text);
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("13") + " 1.0\n"), text);
+
+            // Retention deletes events past its window; a counter must not go down with them.
+            TestDatabase.execute(DATABASE, "DELETE FROM gpu_events WHERE worker_id = " + worker.id());
+            xid(agent, 5, at.plusMillis(3), 79);
+            text = scrape("Bearer " + SCRAPE_TOKEN, null).body();
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("79") + " 3.0\n"), text);
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("13") + " 1.0\n"), text);
+
+            var openMetrics = scrape("Bearer " + SCRAPE_TOKEN, "application/openmetrics-text;version=1.0.0").body();
+            assertTrue(openMetrics.contains("trulience_gpu_xid_events_total" + labels.formatted("79") + " 3.0\n"), openMetrics);
+            assertTrue(openMetrics.contains("trulience_gpu_xid_events_created" + labels.formatted("79") + " "), openMetrics);
+        }
+        // Like every GPU series, the counter leaves the scrape while its worker is offline.
+        String text = awaitScrape(body -> body.contains("trulience_worker_up{hostname=\"prom-xid-host\",worker=\"prom-xid\"} 0.0"));
+        assertFalse(text.contains("worker=\"prom-xid\",xid="), text);
     }
 
     @Test
@@ -312,6 +348,13 @@ class PrometheusIT extends Deployed {
                 {"type":"gpu_metrics","worker_id":%d,"seq":%d,"timestamp":"%s","metrics":[{"gpu_index":0,"vram_used_mb":40213,
                  "vram_total_mb":81559,"temperature_celsius":%d,"utilization_percent":97,"power_draw_watts":512,"fan_speed_percent":%d}]}"""
                 .formatted(workerId, seq, at, temperature, fan));
+        assertEquals("{\"type\":\"ack\",\"seq\":" + seq + "}", agent.next());
+    }
+
+    private static void xid(AgentClient agent, long seq, Instant at, int xid) throws Exception {
+        agent.send("""
+                {"type":"gpu_event","seq":%d,"timestamp":"%s","gpu_index":0,"uuid":"GPU-p0","kind":"xid","xid":%d}"""
+                .formatted(seq, at, xid));
         assertEquals("{\"type\":\"ack\",\"seq\":" + seq + "}", agent.next());
     }
 

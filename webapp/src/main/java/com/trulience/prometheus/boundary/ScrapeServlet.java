@@ -5,6 +5,8 @@ import com.trulience.platform.control.BackendFigures;
 import com.trulience.platform.control.DatabaseMigration;
 import com.trulience.prometheus.control.FleetExposition;
 import com.trulience.prometheus.control.OpenAlerts;
+import com.trulience.prometheus.control.XidCounts;
+import com.trulience.prometheus.control.XidCounts.XidCount;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -18,6 +20,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -32,7 +36,7 @@ public class ScrapeServlet extends HttpServlet {
 
     static final String PATH = "/metrics";
     private static final Logger LOG = Logger.getLogger(ScrapeServlet.class.getName());
-    private static final ExpositionFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+    private static final ExpositionFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.builder().setCreatedTimestampsEnabled(true).build();
     private static final ExpositionFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
     @Resource(lookup = DatabaseMigration.DATA_SOURCE)
@@ -46,16 +50,20 @@ public class ScrapeServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        var fleet = new FleetExposition(Instant.now());
-        snapshot.workers().forEach(fleet::add);
+        Map<String, Long> alertsOpen;
+        Map<Long, List<XidCount>> xidCounts;
         try (var connection = dataSource.getConnection()) {
-            fleet.alertsOpen(OpenAlerts.bySeverity(connection));
+            alertsOpen = OpenAlerts.bySeverity(connection);
+            xidCounts = XidCounts.byWorker(connection);
         } catch (SQLException e) {
             // Prometheus records the failed scrape (up == 0); the fleet's series go stale rather than lie.
-            LOG.log(Level.WARNING, "Scrape failed: the open alerts could not be counted", e);
+            LOG.log(Level.WARNING, "Scrape failed: the open alerts or the Xid counts could not be read", e);
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             return;
         }
+        var fleet = new FleetExposition(Instant.now(), xidCounts);
+        snapshot.workers().forEach(fleet::add);
+        fleet.alertsOpen(alertsOpen);
         var writer = OPEN_METRICS.accepts(request.getHeader("Accept")) ? OPEN_METRICS : TEXT;
         response.setContentType(writer.getContentType());
         try (var out = new BufferedOutputStream(response.getOutputStream(), 64 * 1024)) {

@@ -3,6 +3,9 @@ package com.trulience.prometheus.control;
 import com.trulience.alerts.entity.Severity;
 import com.trulience.metrics.control.CurrentFleet;
 import com.trulience.metrics.entity.Throttle;
+import com.trulience.prometheus.control.XidCounts.XidCount;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -10,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +23,11 @@ import java.util.Map;
  * worker are left out, so that their series go stale, {@code trulience_worker_up} says 0, and
  * {@code trulience_gpu_sample_age_seconds} says how old each latest sample is. Fed one worker at a time
  * ({@link #add}) from the fleet snapshot, in {@link CurrentFleet}'s order.
+ * <p>
+ * {@code trulience_gpu_xid_events_total} carries its creation time (when the GPU's first Xid of that code was
+ * counted), written as {@code _created} in OpenMetrics: the series only appears with its first event, at 1, and a
+ * Prometheus that ingests created timestamps (2.50+, created-timestamp-zero-ingestion) puts a 0 before it, so
+ * that {@code increase()} counts that first, usually only, Xid; older ones keep it as a series of its own.
  */
 public final class FleetExposition {
 
@@ -38,9 +47,14 @@ public final class FleetExposition {
     private final GaugeSnapshot.Builder throttled = gauge("trulience_gpu_throttled",
             "1 while the GPU's latest sample names this throttle reason, else 0 (absent where the card reports none)", null);
     private final GaugeSnapshot.Builder alertsOpen = gauge("trulience_alerts_open", "Open alerts of the whole fleet, by severity", null);
+    private final CounterSnapshot.Builder xidEvents = CounterSnapshot.builder().name("trulience_gpu_xid_events")
+            .help("Xid events the GPU's driver reported, by Xid code, since the backend first counted one");
+    private final Map<Long, List<XidCount>> xidCounts;
 
-    public FleetExposition(Instant now) {
+    /** {@code xidCounts}: {@link XidCounts#byWorker}. */
+    public FleetExposition(Instant now, Map<Long, List<XidCount>> xidCounts) {
         this.now = now;
+        this.xidCounts = xidCounts;
     }
 
     public void add(CurrentFleet.WorkerNow worker) {
@@ -74,6 +88,12 @@ public final class FleetExposition {
             if (gpu.recordedAt() != null) {
                 point(sampleAge, labels, Math.max(0, Duration.between(gpu.recordedAt(), now).toMillis() / 1000.0));
             }
+            for (var count : xidCounts.getOrDefault(worker.id(), List.of())) {
+                if (count.gpuIndex() == gpu.gpuIndex()) {
+                    xidEvents.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("xid", Integer.toString(count.xid())))
+                            .value(count.total()).createdTimestampMillis(count.countedSince().toEpochMilli()).build());
+                }
+            }
         }
     }
 
@@ -90,6 +110,7 @@ public final class FleetExposition {
         for (var gauge : new GaugeSnapshot.Builder[] {up, temperature, memoryUsed, memoryTotal, utilization, power, powerLimit, fan, throttled, sampleAge, alertsOpen}) {
             all.metricSnapshot(gauge.build());
         }
+        all.metricSnapshot(xidEvents.build());
         others.forEach(all::metricSnapshot);
         return all.build();
     }
