@@ -18,6 +18,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -148,6 +150,16 @@ class PrometheusIT extends Deployed {
             assertTrue(openMetrics.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"), openMetrics.headers().toString());
             assertTrue(openMetrics.body().contains("# UNIT trulience_gpu_temperature_celsius celsius\n"), openMetrics.body());
             assertTrue(openMetrics.body().endsWith("# EOF\n"), openMetrics.body());
+
+            // Prometheus sends Accept-Encoding: gzip.
+            var gzipped = HTTP.send(HttpRequest.newBuilder(new java.net.URL(base, "metrics").toURI()).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + SCRAPE_TOKEN).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElse(""), gzipped.headers().toString());
+            try (var in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+                String inflated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(inflated.contains("trulience_gpu_temperature_celsius" + labels + " 67.0\n"), inflated);
+            }
+            assertTrue(scrape("Bearer " + SCRAPE_TOKEN, null).headers().firstValue("Content-Encoding").isEmpty(), "plain unless asked");
         }
     }
 
