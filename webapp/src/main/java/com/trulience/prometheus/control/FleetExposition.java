@@ -15,6 +15,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +39,9 @@ public final class FleetExposition {
 
     private static final long MIB = 1024L * 1024L;
     private static final Unit WATTS = new Unit("watts");
+    /** A GPU's reason series follow each other in the order of their {@code reason} label. */
+    private static final Throttle[] REASONS_IN_LABEL_ORDER = Arrays.stream(Throttle.values())
+            .sorted(Comparator.comparing(Throttle::wireName)).toArray(Throttle[]::new);
 
     private final Instant now;
     private final GaugeSnapshot.Builder up = gauge("trulience_worker_up", "1 while the worker's agent reports, 0 once it is offline", null);
@@ -85,7 +89,8 @@ public final class FleetExposition {
     /**
      * Each series' points in the order of their labels: the client library sorts every series' points by their
      * labels, and fed in that order its sort only checks it, where in the fleet's order it sorted 8,000 points
-     * eight times and 40,000 once per scrape.
+     * eight times and 40,000 once per scrape (the profile of a scrape had those sorts at a third of the backend's
+     * time). The order is that of the GPU's labels (gpu, hostname, model, uuid, worker), then reason or xid.
      */
     private void addGpuPoints() {
         gpus.sort(Comparator.comparing(series -> series.labels().labels()));
@@ -107,7 +112,7 @@ public final class FleetExposition {
             }
             Integer reasons = gpu.health().throttleReasons();
             if (reasons != null) {
-                for (var reason : Throttle.values()) {
+                for (var reason : REASONS_IN_LABEL_ORDER) {
                     point(throttled, series.labels().byReason()[reason.ordinal()], (reasons & reason.bit()) != 0 ? 1 : 0);
                 }
             }
