@@ -61,7 +61,7 @@ class SchemaIT {
         var tables = strings("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
                 + "AND relkind IN ('r', 'p') AND NOT relispartition AND relname <> 'flyway_schema_history'");
         assertEquals(new TreeSet<>(List.of("alerts", "comfyui_latest", "comfyui_samples", "gpu_alert_state", "gpu_events",
-                "gpu_metrics", "gpu_metrics_hourly", "gpu_metrics_latest", "gpu_metrics_minute", "gpu_process_hourly",
+                "gpu_metrics", "gpu_metrics_hourly", "gpu_metrics_latest", "gpu_metrics_minute", "gpu_process_hourly", "gpu_xid_counts",
                 "gpu_processes_latest", "minute_rollup_start",
                 "metric_thresholds", "restart_logs", "retention_passes", "users", "worker_gpus", "worker_services", "workers")),
                 new TreeSet<>(tables));

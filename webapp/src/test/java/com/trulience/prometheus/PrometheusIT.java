@@ -9,6 +9,7 @@ import com.trulience.testing.AgentClient;
 import com.trulience.testing.Api;
 import com.trulience.testing.Deployed;
 import com.trulience.testing.Pbkdf2;
+import com.trulience.testing.TestDatabase;
 import com.trulience.testing.TrulienceWar;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
@@ -30,12 +32,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -146,6 +150,16 @@ class PrometheusIT extends Deployed {
             assertTrue(openMetrics.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"), openMetrics.headers().toString());
             assertTrue(openMetrics.body().contains("# UNIT trulience_gpu_temperature_celsius celsius\n"), openMetrics.body());
             assertTrue(openMetrics.body().endsWith("# EOF\n"), openMetrics.body());
+
+            // Prometheus sends Accept-Encoding: gzip.
+            var gzipped = HTTP.send(HttpRequest.newBuilder(new java.net.URL(base, "metrics").toURI()).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + SCRAPE_TOKEN).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElse(""), gzipped.headers().toString());
+            try (var in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+                String inflated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(inflated.contains("trulience_gpu_temperature_celsius" + labels + " 67.0\n"), inflated);
+            }
+            assertTrue(scrape("Bearer " + SCRAPE_TOKEN, null).headers().firstValue("Content-Encoding").isEmpty(), "plain unless asked");
         }
     }
 
@@ -160,6 +174,7 @@ class PrometheusIT extends Deployed {
         try (var agent = AgentClient.connect(base, worker.token())) {
             hello(agent, worker.id(), "prom-lint-host");
             sample(agent, worker.id(), 1, Instant.now(), 55, 40);
+            xid(agent, 2, Instant.now(), 48);
             // promtool reads the text format 0.0.4 only (on OpenMetrics it misses a counter's HELP, written for the
             // family without _total); the OpenMetrics form is what verify-prometheus has the real Prometheus scrape.
             for (String accept : new String[] {null, "text/plain;version=0.0.4"}) {
@@ -175,6 +190,39 @@ class PrometheusIT extends Deployed {
                 assertTrue(output.isBlank(), "promtool check metrics (" + accept + ") found problems: " + output);
             }
         }
+    }
+
+    @Test
+    void xidEventsAreCountedOncePerGpuAndCodeAndTheCountOutlivesTheEventsThemselves() throws Exception {
+        var worker = admin().registerWorker("prom-xid");
+        String labels = "{gpu=\"0\",hostname=\"prom-xid-host\",model=\"NVIDIA H100 80GB HBM3\",uuid=\"GPU-p0\",worker=\"prom-xid\",xid=\"%s\"}";
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            hello(agent, worker.id(), "prom-xid-host");
+            sample(agent, worker.id(), 1, Instant.now(), 50, 30);
+            Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30);
+            xid(agent, 2, at, 79);
+            xid(agent, 3, at.plusMillis(1), 79);
+            xid(agent, 4, at.plusMillis(2), 13);
+            xid(agent, 2, at, 79); // the agent replays one after a reconnect: acked again, counted once
+            String text = scrape("Bearer " + SCRAPE_TOKEN, null).body();
+            assertTrue(text.contains("# TYPE trulience_gpu_xid_events_total counter\n"), text);
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("79") + " 2.0\n"), text);
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("13") + " 1.0\n"), text);
+
+            // Retention deletes events past its window; a counter must not go down with them.
+            TestDatabase.execute(DATABASE, "DELETE FROM gpu_events WHERE worker_id = " + worker.id());
+            xid(agent, 5, at.plusMillis(3), 79);
+            text = scrape("Bearer " + SCRAPE_TOKEN, null).body();
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("79") + " 3.0\n"), text);
+            assertTrue(text.contains("trulience_gpu_xid_events_total" + labels.formatted("13") + " 1.0\n"), text);
+
+            var openMetrics = scrape("Bearer " + SCRAPE_TOKEN, "application/openmetrics-text;version=1.0.0").body();
+            assertTrue(openMetrics.contains("trulience_gpu_xid_events_total" + labels.formatted("79") + " 3.0\n"), openMetrics);
+            assertTrue(openMetrics.contains("trulience_gpu_xid_events_created" + labels.formatted("79") + " "), openMetrics);
+        }
+        // Like every GPU series, the counter leaves the scrape while its worker is offline.
+        String text = awaitScrape(body -> body.contains("trulience_worker_up{hostname=\"prom-xid-host\",worker=\"prom-xid\"} 0.0"));
+        assertFalse(text.contains("worker=\"prom-xid\",xid="), text);
     }
 
     @Test
@@ -312,6 +360,13 @@ class PrometheusIT extends Deployed {
                 {"type":"gpu_metrics","worker_id":%d,"seq":%d,"timestamp":"%s","metrics":[{"gpu_index":0,"vram_used_mb":40213,
                  "vram_total_mb":81559,"temperature_celsius":%d,"utilization_percent":97,"power_draw_watts":512,"fan_speed_percent":%d}]}"""
                 .formatted(workerId, seq, at, temperature, fan));
+        assertEquals("{\"type\":\"ack\",\"seq\":" + seq + "}", agent.next());
+    }
+
+    private static void xid(AgentClient agent, long seq, Instant at, int xid) throws Exception {
+        agent.send("""
+                {"type":"gpu_event","seq":%d,"timestamp":"%s","gpu_index":0,"uuid":"GPU-p0","kind":"xid","xid":%d}"""
+                .formatted(seq, at, xid));
         assertEquals("{\"type\":\"ack\",\"seq\":" + seq + "}", agent.next());
     }
 

@@ -12,18 +12,30 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * The workers' GPU events (V12 {@code gpu_events}): stored once whatever the agent replays, listed newest first
- * with the catalog's meaning and action.
+ * The workers' GPU events (V12 {@code gpu_events}): stored once whatever the agent replays, each Xid counted once
+ * per GPU and code (V19 {@code gpu_xid_counts}, which retention leaves alone), listed newest first with the
+ * catalog's meaning and action.
  */
 @ApplicationScoped
 public class GpuEvents {
 
     public static final int MAX_LIMIT = 1000;
 
+    /**
+     * One statement: the event, and for an Xid its GPU's count (db/V19) raised only when the event was stored now,
+     * not replayed, so that trulience_gpu_xid_events_total counts each event once whatever node stores it.
+     */
     private static final String INSERT = """
-            INSERT INTO gpu_events (worker_id, gpu_index, uuid, kind, xid, occurred_at)
-            VALUES (?1, CAST(?2 AS SMALLINT), ?3, ?4, CAST(?5 AS INTEGER), ?6)
-            ON CONFLICT DO NOTHING RETURNING id""";
+            WITH stored AS (
+                INSERT INTO gpu_events (worker_id, gpu_index, uuid, kind, xid, occurred_at)
+                VALUES (?1, CAST(?2 AS SMALLINT), ?3, ?4, CAST(?5 AS INTEGER), ?6)
+                ON CONFLICT DO NOTHING RETURNING id, worker_id, gpu_index, kind, xid, occurred_at, received_at),
+            counted AS (
+                INSERT INTO gpu_xid_counts AS c (worker_id, gpu_index, xid, events_total, first_counted_at, last_occurred_at)
+                SELECT worker_id, gpu_index, xid, 1, received_at, occurred_at FROM stored WHERE kind = 'xid'
+                ON CONFLICT (worker_id, gpu_index, xid) DO UPDATE
+                SET events_total = c.events_total + 1, last_occurred_at = GREATEST(c.last_occurred_at, EXCLUDED.last_occurred_at))
+            SELECT id FROM stored""";
 
     private static final String LIST = """
             SELECT gpu_index, uuid, kind, xid, occurred_at, received_at FROM gpu_events
