@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.htmlunit.WebClient;
+import org.htmlunit.WebRequest;
+import org.htmlunit.WebResponse;
 import org.htmlunit.html.HtmlPage;
+import org.htmlunit.util.WebConnectionWrapper;
 
 /**
  * The API and dashboard side of scripts/verify-two-nodes: each command talks to the running backend nodes over
@@ -42,6 +47,10 @@ import org.htmlunit.html.HtmlPage;
  *                                          a restart asked on one node, followed on both nodes' API and dashboards
  * rotate BASE PASSWORD WORKER              rotate the token; milliseconds until the worker is offline
  * unreachable BASE PASSWORD WORKER         a restart of a worker whose agent no node holds: how it ends, and when
+ * session BASE PASSWORD FILE               sign in with the login form (a client's X-Forwarded-Proto: https sent
+ *                                          along); the session id into FILE, its route and cookie attributes out
+ * browse BASE FILE COUNT                   COUNT requests of the fleet page with the session in FILE, and its push
+ *                                          socket with the browser's Origin: what came back
  * </pre>
  */
 public final class TwoNodeProbe {
@@ -68,6 +77,8 @@ public final class TwoNodeProbe {
             case "restart" -> System.exit(restart(args[1], args[2], args[3], Long.parseLong(args[4])) ? 0 : 1);
             case "rotate" -> System.exit(rotate(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
             case "unreachable" -> System.exit(unreachable(args[1], args[2], Long.parseLong(args[3])) ? 0 : 1);
+            case "session" -> session(args[1], args[2], Path.of(args[3]));
+            case "browse" -> browse(args[1], Files.readString(Path.of(args[2])).trim(), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -138,29 +149,125 @@ public final class TwoNodeProbe {
     }
 
     private static WebSocket dashboardSocket(String base, String password, AtomicInteger pushes) throws Exception {
-        String session;
+        String session = signIn(base, password, false).session();
+        var uri = URI.create(base.replaceFirst("^http", "ws") + "admin/push/fleet");
+        return HTTP.newWebSocketBuilder().header("Cookie", "JSESSIONID=" + session).buildAsync(uri, counting(pushes)).get(15, TimeUnit.SECONDS);
+    }
+
+    /** The session id and the attributes of the Set-Cookie header that sent it, as the server wrote them. */
+    private record SignIn(String session, List<String> cookieAttributes) {
+
+        boolean has(String attribute) {
+            return cookieAttributes.stream().anyMatch(attribute::equalsIgnoreCase);
+        }
+
+        String sameSite() {
+            return cookieAttributes.stream().filter(attribute -> attribute.regionMatches(true, 0, "SameSite=", 0, 9))
+                    .map(attribute -> attribute.substring(9)).findFirst().orElse("");
+        }
+    }
+
+    /** Signs in through the login form as a browser does; {@code claimHttps}: the client sends X-Forwarded-Proto: https. */
+    private static SignIn signIn(String base, String password, boolean claimHttps) throws Exception {
+        var sessionCookies = new ArrayList<String>();
         try (var browser = new WebClient()) {
             browser.getOptions().setCssEnabled(false);
             browser.getOptions().setJavaScriptEnabled(false);
             browser.getOptions().setWebSocketEnabled(false);
+            if (claimHttps) {
+                browser.addRequestHeader("X-Forwarded-Proto", "https");
+            }
+            new WebConnectionWrapper(browser) {
+                @Override
+                public WebResponse getResponse(WebRequest request) throws IOException {
+                    var response = super.getResponse(request);
+                    response.getResponseHeaders().stream()
+                            .filter(header -> header.getName().equalsIgnoreCase("Set-Cookie") && header.getValue().startsWith("JSESSIONID="))
+                            .forEach(header -> sessionCookies.add(header.getValue()));
+                    return response;
+                }
+            };
             HtmlPage login = browser.getPage(new URL(new URL(base), "login.xhtml"));
             login.getHtmlElementById("login:username").type("admin");
             login.getHtmlElementById("login:password").type(password);
             HtmlPage signedIn = login.getHtmlElementById("login:submit").click();
-            if (signedIn.getUrl().getPath().endsWith("/login.xhtml")) {
+            if (signedIn.getUrl().getPath().endsWith("/login.xhtml") || sessionCookies.isEmpty()) {
                 throw new IllegalStateException("could not sign in on " + base);
             }
-            session = browser.getCookieManager().getCookie("JSESSIONID").getValue();
+            var parts = List.of(sessionCookies.get(sessionCookies.size() - 1).split(";"));
+            return new SignIn(parts.get(0).trim().substring("JSESSIONID=".length()),
+                    parts.stream().skip(1).map(String::trim).toList());
         }
-        var uri = URI.create(base.replaceFirst("^http", "ws") + "admin/push/fleet");
-        return HTTP.newWebSocketBuilder().header("Cookie", "JSESSIONID=" + session).buildAsync(uri, new WebSocket.Listener() {
+    }
+
+    private static WebSocket.Listener counting(AtomicInteger messages) {
+        return new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                pushes.incrementAndGet();
+                if (last) {
+                    messages.incrementAndGet();
+                }
                 socket.request(1);
                 return null;
             }
-        }).get(15, TimeUnit.SECONDS);
+        };
+    }
+
+    /** The session id stays in FILE (it is a credential); what is printed is where it lives and how it is marked. */
+    private static void session(String base, String password, Path file) throws Exception {
+        var signIn = signIn(base, password, true);
+        String id = signIn.session();
+        Files.writeString(file, id + "\n");
+        System.out.println(Json.createObjectBuilder().add("route", id.contains(".") ? id.substring(id.lastIndexOf('.') + 1) : "")
+                .add("secure", signIn.has("Secure")).add("http_only", signIn.has("HttpOnly")).add("same_site", signIn.sameSite()).build());
+    }
+
+    /**
+     * The fleet page COUNT times with the session cookie (redirects not followed): a 200 is the signed-in page, a
+     * redirect to the login page is counted when that page then renders its form, anything else is listed. Then
+     * the dashboard's push socket with the Origin a browser on BASE sends, and the messages it gets within 10 s.
+     */
+    private static void browse(String base, String session, int count) throws Exception {
+        int pages = 0;
+        int loginPages = 0;
+        var other = Json.createArrayBuilder();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "admin/fleet.xhtml")).timeout(Duration.ofSeconds(15))
+                    .header("Cookie", "JSESSIONID=" + session).build(), HttpResponse.BodyHandlers.ofString());
+            String location = response.headers().firstValue("Location").orElse("");
+            if (response.statusCode() == 200 && !response.body().contains("login:username")) {
+                pages++;
+            } else if (response.statusCode() == 302 && location.endsWith("/login.xhtml") && rendersLoginForm(base, location)) {
+                loginPages++;
+            } else {
+                other.add(response.statusCode() + " " + location);
+            }
+        }
+        long browseMillis = (System.nanoTime() - start) / 1_000_000;
+        var messages = new AtomicInteger();
+        String push;
+        try {
+            var socket = HTTP.newWebSocketBuilder().header("Cookie", "JSESSIONID=" + session).header("Origin", base.replaceFirst("/$", ""))
+                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "admin/push/fleet"), counting(messages)).get(15, TimeUnit.SECONDS);
+            for (int waited = 0; waited < 100 && messages.get() == 0; waited++) {
+                Thread.sleep(100);
+            }
+            socket.abort();
+            push = "opened";
+        } catch (ExecutionException refused) {
+            push = refused.getCause() instanceof WebSocketHandshakeException handshake
+                    ? "refused with " + handshake.getResponse().statusCode() + " " + handshake.getResponse().headers().firstValue("Location").orElse("")
+                    : "failed: " + refused.getCause();
+        }
+        System.out.println(Json.createObjectBuilder().add("pages", pages).add("login_pages", loginPages).add("other", other)
+                .add("ms", browseMillis).add("push", push).add("push_messages", messages.get()).build());
+    }
+
+    private static boolean rendersLoginForm(String base, String location) throws Exception {
+        var page = HTTP.send(HttpRequest.newBuilder(URI.create(base).resolve(location)).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return page.statusCode() == 200 && page.body().contains("login:username");
     }
 
     private static boolean rotate(String base, String password, long workerId) throws Exception {

@@ -5,9 +5,11 @@ import com.trulience.alerts.control.ThresholdInput;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.workers.entity.Worker;
 import com.trulience.workers.entity.WorkerName;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -20,7 +22,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The global thresholds, and every worker's overrides with what is in effect for it. */
+/**
+ * The global thresholds, and every worker's overrides with what is in effect for it. A change and the read of its
+ * result share one transaction, for the reason {@link WorkerThresholdsResource} gives.
+ */
+@RequestScoped
 @Tag(name = "thresholds")
 @Path("v1/admin/thresholds")
 @Produces(MediaType.APPLICATION_JSON)
@@ -66,6 +72,7 @@ public class ThresholdsResource {
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @PUT
+    @Transactional
     @Path("global")
     public List<ThresholdView> putGlobal(List<ThresholdInput> inputs) {
         thresholds.set(null, inputs);

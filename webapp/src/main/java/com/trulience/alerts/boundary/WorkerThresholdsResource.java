@@ -4,9 +4,11 @@ import com.trulience.alerts.control.ThresholdInput;
 import com.trulience.alerts.control.Thresholds;
 import com.trulience.metrics.entity.Metric;
 import com.trulience.workers.entity.Worker;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,7 +25,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** One worker's overrides: they win over the global thresholds; deleting them falls back to global. */
+/**
+ * One worker's overrides: they win over the global thresholds; deleting them falls back to global. A change runs in
+ * one transaction, its reads included: a change hands the dashboards' push to the managed scheduler, whose task
+ * shares this request's Payara invocation and closes the invocation's non-transactional EntityManagers when it ends,
+ * so a read outside the transaction after the change failed on Payara Server with "closed EntityManager" (500).
+ */
+@RequestScoped
 @Tag(name = "thresholds")
 @Path("v1/admin/workers/{id}/thresholds")
 @Produces(MediaType.APPLICATION_JSON)
@@ -56,6 +64,7 @@ public class WorkerThresholdsResource {
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @PUT
+    @Transactional
     public ThresholdsResource.WorkerThresholds put(@PathParam("id") long id, List<ThresholdInput> inputs) {
         var worker = Worker.require(em, id);
         thresholds.set(id, inputs);
@@ -69,6 +78,7 @@ public class WorkerThresholdsResource {
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @DELETE
+    @Transactional
     public Response deleteAll(@PathParam("id") long id) {
         Worker.require(em, id);
         thresholds.reset(id);
@@ -83,6 +93,7 @@ public class WorkerThresholdsResource {
     @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", ref = "NotFound")
     @DELETE
+    @Transactional
     @Path("{metric}")
     public Response delete(@PathParam("id") long id, @PathParam("metric") String metricName) {
         Worker.require(em, id);
