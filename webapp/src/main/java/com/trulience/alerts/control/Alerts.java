@@ -1,5 +1,6 @@
 package com.trulience.alerts.control;
 
+import com.trulience.platform.control.Timestamps;
 import com.trulience.alerts.entity.Severity;
 import com.trulience.alerts.entity.Alert;
 import com.trulience.alerts.entity.AlertEscalated;
@@ -276,19 +277,9 @@ public class Alerts {
             String message = (kind == Decision.Kind.RESOLVE ? "resolved: " : kind == Decision.Kind.REPEAT ? "still: " : "")
                     + (kind == Decision.Kind.RESOLVE ? "worker is online again" : (String) columns[3]);
             var decision = new Decision(kind, new AlertKey(workerId, null, Alert.WORKER_OFFLINE), Severity.CRITICAL, null, null, message, now, 0);
-            applied.add(new Applied(decision, ((Number) columns[0]).longValue(), instant(columns[2])));
+            applied.add(new Applied(decision, ((Number) columns[0]).longValue(), Timestamps.instant(columns[2])));
         }
         return transitions(applied);
-    }
-
-    private static Instant instant(Object timestamp) {
-        if (timestamp instanceof java.sql.Timestamp value) {
-            return value.toInstant();
-        }
-        if (timestamp instanceof OffsetDateTime value) {
-            return value.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + timestamp);
     }
 
     static AlertTransition transition(Decision.Kind kind, AlertNotice notice) {

@@ -1,8 +1,7 @@
 package com.trulience.alerts.control;
 
+import com.trulience.platform.control.Timestamps;
 import jakarta.persistence.EntityManager;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ final class GpuStates {
         for (Object row : rows) {
             var columns = (Object[]) row;
             state.put(new GpuKey(((Number) columns[0]).longValue(), ((Number) columns[1]).intValue()),
-                    new GpuState(instant(columns[2]), ((Number) columns[3]).intValue(), ((Number) columns[4]).intValue()));
+                    new GpuState(Timestamps.instant(columns[2]), ((Number) columns[3]).intValue(), ((Number) columns[4]).intValue()));
         }
         return state;
     }
@@ -74,21 +73,5 @@ final class GpuStates {
     /** A PostgreSQL array literal of numbers or ISO-8601 instants: nothing in it needs quoting. */
     private static String array(List<String> elements) {
         return elements.stream().collect(Collectors.joining(",", "{", "}"));
-    }
-
-    private static Instant instant(Object timestamp) {
-        if (timestamp == null) {
-            return null;
-        }
-        if (timestamp instanceof java.sql.Timestamp value) {
-            return value.toInstant();
-        }
-        if (timestamp instanceof OffsetDateTime value) {
-            return value.toInstant();
-        }
-        if (timestamp instanceof Instant value) {
-            return value;
-        }
-        throw new IllegalStateException("unexpected timestamp type " + timestamp);
     }
 }

@@ -1,5 +1,6 @@
 package com.trulience.metrics.control;
 
+import com.trulience.platform.control.Timestamps;
 import com.trulience.metrics.entity.ComfyUiNow;
 import com.trulience.metrics.entity.ComfyUiSample;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,8 +38,8 @@ public class ComfyUi {
         for (Object row : rows) {
             var c = (Object[]) row;
             long worker = ((Number) c[0]).longValue();
-            latest.put(worker, new ComfyUiNow(worker, instant(c[1]), instant(c[2]), (Boolean) c[3], (String) c[4],
-                    integer(c[5]), integer(c[6]), (String) c[7], instant(c[8]), ((Number) c[9]).intValue()));
+            latest.put(worker, new ComfyUiNow(worker, Timestamps.instant(c[1]), Timestamps.instant(c[2]), (Boolean) c[3], (String) c[4],
+                    integer(c[5]), integer(c[6]), (String) c[7], Timestamps.instant(c[8]), ((Number) c[9]).intValue()));
         }
         return latest;
     }
@@ -59,27 +60,11 @@ public class ComfyUi {
                 .getResultList();
         return rows.stream().map(row -> {
             var c = (Object[]) row;
-            return new ComfyUiSample(instant(c[0]), (Boolean) c[1], integer(c[2]), integer(c[3]));
+            return new ComfyUiSample(Timestamps.instant(c[0]), (Boolean) c[1], integer(c[2]), integer(c[3]));
         }).toList();
     }
 
     private static Integer integer(Object column) {
         return column == null ? null : ((Number) column).intValue();
-    }
-
-    private static Instant instant(Object column) {
-        if (column == null) {
-            return null;
-        }
-        if (column instanceof java.sql.Timestamp value) {
-            return value.toInstant();
-        }
-        if (column instanceof OffsetDateTime value) {
-            return value.toInstant();
-        }
-        if (column instanceof Instant value) {
-            return value;
-        }
-        throw new IllegalStateException("unexpected timestamp type " + column.getClass());
     }
 }

@@ -1,5 +1,6 @@
 package com.trulience.metrics.control;
 
+import com.trulience.platform.control.Timestamps;
 import com.trulience.metrics.entity.GpuEvent;
 import com.trulience.metrics.entity.Xid;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,20 +78,7 @@ public class GpuEvents {
             Integer xid = columns[3] == null ? null : ((Number) columns[3]).intValue();
             Xid meaning = GpuEvent.meaning(kind, xid);
             return new StoredEvent(((Number) columns[0]).intValue(), (String) columns[1], kind.wireName(), xid,
-                    time(columns[4]), time(columns[5]), meaning.severity().wireName(), meaning.meaning(), meaning.action().words());
+                    Timestamps.instant(columns[4]).atOffset(ZoneOffset.UTC), Timestamps.instant(columns[5]).atOffset(ZoneOffset.UTC), meaning.severity().wireName(), meaning.meaning(), meaning.action().words());
         }).toList();
-    }
-
-    private static OffsetDateTime time(Object value) {
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant().atOffset(ZoneOffset.UTC);
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.withOffsetSameInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof Instant instant) {
-            return instant.atOffset(ZoneOffset.UTC);
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value);
     }
 }
