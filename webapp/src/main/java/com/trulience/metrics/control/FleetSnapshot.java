@@ -70,10 +70,8 @@ public class FleetSnapshot {
     private volatile FleetState state;
     /** Held while a change is applied; readers never take it. */
     private final Object applying = new Object();
-    private final Set<Long> toSignal = new LinkedHashSet<>();
-    private boolean signalPending;
-    private final Set<Long> toReread = new LinkedHashSet<>();
-    private boolean rereadPending;
+    private final QueuedIds toSignal = new QueuedIds();
+    private final QueuedIds toReread = new QueuedIds();
 
     /** Every worker, ordered as {@link CurrentFleet} orders them; immutable. */
     public List<WorkerNow> workers() {
@@ -127,20 +125,10 @@ public class FleetSnapshot {
      * agents connecting held up 200 threads of the managed executor on {@link #applying} until it refused work.
      */
     private void rereadSoon(long workerId) {
-        synchronized (toReread) {
-            toReread.add(workerId);
-            if (rereadPending) {
-                return;
-            }
-            rereadPending = true;
-        }
         try {
-            executor.execute(this::rereadQueued);
+            toReread.add(List.of(workerId), () -> executor.execute(this::rereadQueued));
         } catch (RuntimeException refused) {
             // Not applied now: the queue stays, and the next change schedules it again.
-            synchronized (toReread) {
-                rereadPending = false;
-            }
             LOG.log(Level.WARNING, "Could not schedule the fleet snapshot's re-read of workers", refused);
         }
     }
@@ -148,13 +136,7 @@ public class FleetSnapshot {
     /** Takes the queue once it holds the lock, so that the changes queued while another change applied ride along. */
     private void rereadQueued() {
         synchronized (applying) {
-            List<Long> ids;
-            synchronized (toReread) {
-                ids = List.copyOf(toReread);
-                toReread.clear();
-                rereadPending = false;
-            }
-            reread(ids, true);
+            reread(toReread.take(), true);
         }
     }
 
@@ -215,22 +197,11 @@ public class FleetSnapshot {
     }
 
     private void signal(Set<Long> workerIds) {
-        synchronized (toSignal) {
-            toSignal.addAll(workerIds);
-            if (!signalPending) {
-                signalPending = true;
-                scheduler.schedule(this::sendSignals, SIGNAL_GAP_MILLIS, TimeUnit.MILLISECONDS);
-            }
-        }
+        toSignal.add(workerIds, () -> scheduler.schedule(this::sendSignals, SIGNAL_GAP_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     private void sendSignals() {
-        List<Long> ids;
-        synchronized (toSignal) {
-            ids = List.copyOf(toSignal);
-            toSignal.clear();
-            signalPending = false;
-        }
+        List<Long> ids = toSignal.take();
         for (int from = 0; from < ids.size(); from += IDS_PER_SIGNAL) {
             var array = JsonP.PROVIDER.createArrayBuilder();
             ids.subList(from, Math.min(ids.size(), from + IDS_PER_SIGNAL)).forEach(array::add);
