@@ -3,7 +3,6 @@ package com.trulience.security.control;
 import com.trulience.platform.control.TokenBucket;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -90,12 +89,7 @@ public class HandshakeThrottle {
     private final class Keys {
         private final int burst;
         private final double perSecond;
-        private final Map<String, Key> keys = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Key> eldest) {
-                return size() > TRACKED;
-            }
-        };
+        private final Map<String, Key> keys = new BoundedKeys<>(TRACKED);
 
         Keys(int burst, double perSecond) {
             this.burst = burst;

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -70,12 +69,7 @@ public class LoginThrottle {
     private static final class Failures {
 
         private final String what;
-        private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > TRACKED;
-            }
-        };
+        private final Map<String, Entry> entries = new BoundedKeys<>(TRACKED);
 
         Failures(String what) {
             this.what = what;
