@@ -201,13 +201,17 @@ public class History {
                 number(rows.getObject(13)), number(rows.getObject(14)), number(rows.getObject(15)));
     }
 
-    /** Averages to a tenth (what a chart can show), whole numbers as Long. */
+    /**
+     * Averages to a tenth (what a chart can show), as a decimal of one place: written as it is (41.3), without
+     * the binary double's shortest-digits search, which was a large part of writing a day's JSON. Whole numbers
+     * as Long.
+     */
     static Number number(Object column) {
         if (column == null) {
             return null;
         }
         if (column instanceof Double || column instanceof BigDecimal) {
-            return Math.round(((Number) column).doubleValue() * 10) / 10.0;
+            return BigDecimal.valueOf(Math.round(((Number) column).doubleValue() * 10), 1);
         }
         return ((Number) column).longValue();
     }
