@@ -3,6 +3,9 @@ package com.trulience.bench;
 import com.trulience.retention.control.Retention;
 import com.trulience.testing.Api;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -112,32 +115,52 @@ public final class QueryBench {
         System.exit(0);
     }
 
-    /** Client times (over loopback, with the transfer and reading the body) and the server's, from its access log. */
+    /**
+     * Client times (over loopback, with the transfer and reading the body) and the server's, from its access log,
+     * over both protocols the backend speaks on plain HTTP: HTTP/1.1, as nginx (proxy_http_version 1.1), curl and
+     * browsers talk to it, and h2c, to which the JDK client upgrades by default (the figures before 2026-12-02).
+     */
     private static String timings(Api admin, AccessLogTimes serverTimes, String label, String path, int requests)
             throws Exception {
+        return "%n    HTTP/1.1: %s%n    h2c:      %s".formatted(
+                timings(admin, serverTimes, label + "-http1", HttpClient.Version.HTTP_1_1, path, requests),
+                timings(admin, serverTimes, label + "-h2c", HttpClient.Version.HTTP_2, path, requests));
+    }
+
+    private static String timings(Api admin, AccessLogTimes serverTimes, String label, HttpClient.Version version,
+                                  String path, int requests) throws Exception {
+        var client = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < 20; i++) {
-            admin.get(path);
+            get(client, admin, path, label + "-warm-up-" + i);
         }
         long[] nanos = new long[requests];
         var tags = new ArrayList<String>();
         long bytes = 0;
+        HttpClient.Version spoken = null;
         for (int i = 0; i < requests; i++) {
             String tag = label + "-" + i;
             tags.add(tag);
             long start = System.nanoTime();
-            var response = admin.getWithHeader(path, AccessLogTimes.HEADER, tag);
+            var response = get(client, admin, path, tag);
             nanos[i] = System.nanoTime() - start;
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
             }
             bytes = response.body().length();
+            spoken = response.version();
         }
         long[] serverMillis = serverTimes.await(tags);
         Arrays.sort(nanos);
         Arrays.sort(serverMillis);
         int p50 = requests / 2;
         int p95 = (int) Math.ceil(requests * 0.95) - 1;
-        return "p50 %.1f ms, p95 %.1f ms (%d requests, %,d bytes each); server's time-taken p50 %d ms, p95 %d ms"
-                .formatted(nanos[p50] / 1e6, nanos[p95] / 1e6, requests, bytes, serverMillis[p50], serverMillis[p95]);
+        return "p50 %.1f ms, p95 %.1f ms (%d requests, %,d bytes each, answered over %s); server's time-taken p50 %d ms, p95 %d ms"
+                .formatted(nanos[p50] / 1e6, nanos[p95] / 1e6, requests, bytes, spoken, serverMillis[p50], serverMillis[p95]);
+    }
+
+    private static HttpResponse<String> get(HttpClient client, Api admin, String path, String tag) throws Exception {
+        var request = HttpRequest.newBuilder(new URL(admin.base(), path).toURI()).timeout(Duration.ofSeconds(10))
+                .header("Authorization", admin.authorization()).header(AccessLogTimes.HEADER, tag).GET().build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

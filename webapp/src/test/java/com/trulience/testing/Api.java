@@ -46,11 +46,6 @@ public record Api(URL base, String authorization) {
         return send(request(path).header("Accept", accept).GET());
     }
 
-    /** A GET with one more request header, e.g. a tag that the server's access log records. */
-    public HttpResponse<String> getWithHeader(String path, String name, String value) throws Exception {
-        return send(request(path).header(name, value).GET());
-    }
-
     public HttpResponse<String> post(String path, String json) throws Exception {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
