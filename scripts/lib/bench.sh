@@ -7,6 +7,7 @@ BENCH_BACKEND_PID=
 BENCH_BACKEND_PIDS=()  # every backend started, for cleanup
 BENCH_BACKEND_ENV=()   # NAME=value settings for the backends started from now on
 BENCH_BACKEND_JAVA_OPTS=()  # JVM options for the backends started from now on (e.g. -DjvmRoute=node-a)
+BENCH_BACKEND_MICRO_ARGS=()  # Payara Micro options for the backends started from now on (e.g. --accesslog DIR)
 BENCH_READY_SECS=180
 
 bench_build() {
@@ -37,7 +38,7 @@ start_backend_process() {  # PORT [NAME]
     env TRULIENCE_DB_USER="${TRULIENCE_DB_USER:-postgres}" TRULIENCE_DB_PASSWORD="${TRULIENCE_DB_PASSWORD:-unused-with-trust-auth}" \
         "${BENCH_BACKEND_ENV[@]}" TRULIENCE_DB_URL="${BENCH_BACKEND_JDBC_URL:-$BENCH_JDBC_URL}" \
         TRULIENCE_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" java -Xmx512m -XX:+UseSerialGC "${BENCH_BACKEND_JAVA_OPTS[@]}" -jar webapp/target/payara-micro.jar \
-        "${MICRO_POOL_ARGS[@]}" --deploy webapp/target/trulience.war --contextroot / --port "$port" --nocluster --disablephonehome \
+        "${MICRO_POOL_ARGS[@]}" "${BENCH_BACKEND_MICRO_ARGS[@]}" --deploy webapp/target/trulience.war --contextroot / --port "$port" --nocluster --disablephonehome \
         --rootdir "$BENCH_RUN_DIR/$name-payara" >> "$BENCH_RUN_DIR/$name.log" 2>&1 &
     BENCH_BACKEND_PID=$!
     BENCH_BACKEND_PIDS+=("$!")

@@ -20,11 +20,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -110,7 +113,8 @@ public class MetricsHistoryResource {
             try (var json = JSON.createGenerator(output)) {
                 var query = history.plan(worker, from, to, gpuIndex, points, now);
                 writeHead(query, json);
-                history.read(query, gpu -> write(gpu, query.aggregated(), json));
+                var times = new HashMap<Instant, String>();
+                history.read(query, gpu -> write(gpu, query.aggregated(), times, json));
                 json.writeEnd();
                 if (include != null) {
                     json.writeStartArray(TOP_PROCESSES);
@@ -139,9 +143,18 @@ public class MetricsHistoryResource {
         json.writeStartArray("gpus");
     }
 
-    private static void write(GpuHistory gpu, boolean aggregated, JsonGenerator json) {
+    /**
+     * {@code times}: the texts of the times written so far. A worker's GPUs share their times (one frame, one
+     * bucket), so each is formatted once per response; at most {@link #MAX_MAX_POINTS} are kept.
+     */
+    private static void write(GpuHistory gpu, boolean aggregated, Map<Instant, String> times, JsonGenerator json) {
         json.writeStartObject().write("gpu_index", gpu.gpuIndex()).writeStartArray("time");
-        gpu.points().forEach(point -> json.write(point.time().toString()));
+        for (var point : gpu.points()) {
+            if (times.size() > MAX_MAX_POINTS) {
+                times.clear();
+            }
+            json.write(times.computeIfAbsent(point.time(), Instant::toString));
+        }
         json.writeEnd();
         for (var column : COLUMNS) {
             if (aggregated || !column.onlyAggregated()) {
@@ -169,6 +182,8 @@ public class MetricsHistoryResource {
     private static void write(Number value, JsonGenerator json) {
         if (value == null) {
             json.writeNull();
+        } else if (value instanceof BigDecimal decimal) {
+            json.write(decimal);
         } else if (value instanceof Double fraction) {
             json.write(fraction.doubleValue());
         } else {

@@ -46,7 +46,26 @@ public class History {
 
     private static final String HOURLY_BUCKETS = summaryBuckets("gpu_metrics_hourly", "hour");
 
-    private static final String MINUTE_BUCKETS = summaryBuckets("gpu_metrics_minute", "minute");
+    static final String MINUTE_BUCKETS = summaryBuckets("gpu_metrics_minute", "minute");
+
+    /**
+     * One-minute buckets are the minute rows themselves: the same figures as {@link #MINUTE_BUCKETS} (and labelled
+     * by the same date_bin, which puts each minute in a bucket of its own), without grouping, summing and sorting
+     * them; read in the primary key's order (worker, GPU, minute).
+     */
+    static final String MINUTE_ROWS = """
+            SELECT gpu_index, date_bin(make_interval(secs => ?), minute, ?) AS bucket, samples,
+                   temperature_celsius_sum::float8 / samples, temperature_celsius_max,
+                   utilization_percent_sum::float8 / samples, utilization_percent_max,
+                   vram_used_mb_sum::float8 / samples, vram_used_mb_max, vram_total_mb,
+                   power_draw_watts_sum::float8 / NULLIF(power_draw_samples, 0), power_draw_watts_max,
+                   fan_speed_percent_sum::float8 / NULLIF(fan_speed_samples, 0),
+                   sm_clock_mhz_sum::float8 / NULLIF(sm_clock_samples, 0),
+                   memory_temperature_celsius_sum::float8 / NULLIF(memory_temperature_samples, 0)
+            FROM gpu_metrics_minute
+            WHERE worker_id = ? AND minute >= date_trunc('minute', ?::timestamptz, 'UTC') AND minute < ? AND (?::smallint IS NULL OR gpu_index = ?)
+            ORDER BY gpu_index, minute
+            """;
 
     private static final String MINUTES_FROM = "SELECT started_at FROM minute_rollup_start";
 
@@ -127,11 +146,7 @@ public class History {
 
     /** Hands the GPUs on one at a time, in index order, so that the API streams them without holding them all. */
     public void read(HistoryQuery query, Consumer<GpuHistory> each) throws SQLException {
-        String sql = switch (query.source()) {
-            case HOURLY -> HOURLY_BUCKETS;
-            case MINUTE -> MINUTE_BUCKETS;
-            case RAW -> query.aggregated() ? RAW_BUCKETS : RAW;
-        };
+        String sql = sql(query);
         try (var connection = dataSource.getConnection()) {
             // PostgreSQL's driver streams with a cursor only inside a transaction; otherwise it buffers every row
             connection.setAutoCommit(false);
@@ -147,7 +162,15 @@ public class History {
         }
     }
 
-    private static void read(Connection connection, String sql, HistoryQuery query, Consumer<GpuHistory> each)
+    static String sql(HistoryQuery query) {
+        return switch (query.source()) {
+            case HOURLY -> HOURLY_BUCKETS;
+            case MINUTE -> query.bucketSeconds() == 60 ? MINUTE_ROWS : MINUTE_BUCKETS;
+            case RAW -> query.aggregated() ? RAW_BUCKETS : RAW;
+        };
+    }
+
+    static void read(Connection connection, String sql, HistoryQuery query, Consumer<GpuHistory> each)
             throws SQLException {
         try (var statement = connection.prepareStatement(sql)) {
             int parameter = 1;
@@ -178,13 +201,17 @@ public class History {
                 number(rows.getObject(13)), number(rows.getObject(14)), number(rows.getObject(15)));
     }
 
-    /** Averages to a tenth (what a chart can show), whole numbers as Long. */
+    /**
+     * Averages to a tenth (what a chart can show), as a decimal of one place: written as it is (41.3), without
+     * the binary double's shortest-digits search, which was a large part of writing a day's JSON. Whole numbers
+     * as Long.
+     */
     static Number number(Object column) {
         if (column == null) {
             return null;
         }
         if (column instanceof Double || column instanceof BigDecimal) {
-            return Math.round(((Number) column).doubleValue() * 10) / 10.0;
+            return BigDecimal.valueOf(Math.round(((Number) column).doubleValue() * 10), 1);
         }
         return ((Number) column).longValue();
     }

@@ -42,12 +42,25 @@ class HistoryTest {
 
     @Test
     void averagesAreKeptToATenthAndWholeNumbersStayWhole() {
-        assertEquals(61.3, History.number(new BigDecimal("61.34999")));
-        assertEquals(61.4, History.number(61.35));
+        assertEquals(new BigDecimal("61.3"), History.number(new BigDecimal("61.34999")));
+        assertEquals(new BigDecimal("61.4"), History.number(61.35));
+        assertEquals(new BigDecimal("41.0"), History.number(41.0));
         assertEquals(61L, History.number(61));
         assertEquals(17_280L, History.number(17_280L));
         assertEquals(Short.valueOf((short) 7).longValue(), History.number((short) 7));
         assertNull(History.number(null));
+    }
+
+    /**
+     * The API wrote averages as doubles before; as decimals its text is the same for every tenth a GPU reports
+     * (below ten million: a double would then switch to 1.0E7, the decimal stays 10000000.0, the same number).
+     */
+    @Test
+    void averagesReadAsTheDoublesTheyWereWrittenAsBefore() {
+        for (long tenths = -10_000; tenths <= 3_000_000; tenths++) {
+            double average = tenths / 10.0;
+            assertEquals(Double.toString(Math.round(average * 10) / 10.0), History.number(average).toString());
+        }
     }
 
     @Test
