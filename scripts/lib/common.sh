@@ -81,7 +81,7 @@ ensure_promtool() {
 
 # Payara Micro gets the application's pool the way a full server does: the driver as a server library and the pool
 # plus resource jdbc/trulience created by post-boot asadmin commands, which read TRULIENCE_DB_* from the environment
-# (export them first: see micro_db_defaults).
+# (export them first: see micro_db_defaults). The pre-boot commands set up the HTTP listener (server-config/README.md).
 MICRO_POOL_ARGS=(--addlibs webapp/target/postgresql.jar --prebootcommandfile server-config/payara-micro-http.asadmin
     --postbootcommandfile server-config/payara-micro-pool.asadmin)
 
