@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FloodBench {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(10)).build();  // see Api.HTTP
+    private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8))
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     public static void main(String[] args) {
         try {

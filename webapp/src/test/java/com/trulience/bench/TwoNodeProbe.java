@@ -55,8 +55,7 @@ import org.htmlunit.util.WebConnectionWrapper;
  */
 public final class TwoNodeProbe {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();  // see Api.HTTP
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TwoNodeProbe() {
     }

@@ -11,13 +11,7 @@ import java.util.Base64;
 /** HTTP calls to the deployed backend, optionally as a user with HTTP Basic. */
 public record Api(URL base, String authorization) {
 
-    /**
-     * HTTP/1.1: the JDK client's default, HTTP/2, asks a cleartext server to upgrade (h2c) on every request, which
-     * Payara's listener refuses (server-config/payara-micro-http.asadmin) by closing the connection after the answer:
-     * one new connection per request. With HTTP/1.1 one connection serves them all.
-     */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static Api anonymous(URL base) {
         return new Api(base, null);
