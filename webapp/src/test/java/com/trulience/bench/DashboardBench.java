@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,7 @@ import org.openqa.selenium.OutputType;
  * {@code --viewers} (e.g. 1,10) that many signed-in headless Chromium viewers for {@code --seconds}. Prints first
  * load time and bytes and DOM size (first viewer), bytes and messages per update and per minute, sample-to-pixel
  * p50/p95 (the sample's time to the frame drawn after its tile was patched, same clock) and the backend's CPU
- * (from /proc of {@code --backend-pid}) per viewer over a phase with no viewer; {@code --viewer-nice N} runs the
+ * (from /proc of {@code --backend-pid}) per viewer above the mean of a phase with no viewer before and one after them; {@code --viewer-nice N} runs the
  * viewers' browsers at niceness N for that figure. Leaves a full-page screenshot.
  */
 public final class DashboardBench {
@@ -104,7 +105,7 @@ public final class DashboardBench {
         double idleCpu = cpuPercent(backendPid, seconds);
         System.out.printf("BACKEND CPU without viewers %.1f %% of a core over %d s%n", idleCpu, seconds);
 
-        var viewerCpu = new java.util.LinkedHashMap<Integer, Double>();
+        var viewerCpu = new LinkedHashMap<Integer, Double>();
         boolean screenshotTaken = false;
         for (int count : viewerCounts) {
             var viewers = new ArrayList<Browser>();
@@ -152,10 +153,10 @@ public final class DashboardBench {
                 }
                 long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
                 System.out.printf("VIEWERS %d over %d s: %.0f updates/min per viewer, %.0f bytes per update, %.0f bytes/min per viewer, "
-                                + "%d full re-reads; sample-to-pixel p50 %d ms p95 %d ms (%d tiles); backend CPU %.1f %% of a core, "
-                                + "%.1f %% per viewer above the %.1f %% without viewers%n", count, seconds,
+                                + "%d full re-reads; sample-to-pixel p50 %d ms p95 %d ms (%d tiles); backend CPU %.1f %% of a core "
+                                + "(per viewer: see CPU PER VIEWER at the end)%n", count, seconds,
                         messages * 60.0 / seconds / count, messages == 0 ? 0 : (double) bytes / messages, bytes * 60.0 / seconds / count,
-                        fetches, percentile(sorted, 50), percentile(sorted, 95), sorted.length, cpu, (cpu - idleCpu) / count, idleCpu);
+                        fetches, percentile(sorted, 50), percentile(sorted, 95), sorted.length, cpu);
                 viewerCpu.put(count, cpu);
                 if (!screenshotTaken) {
                     screenshot(viewers.get(0), Path.of(options.get("screenshot")));
