@@ -17,6 +17,7 @@ var fleet = (function () {
     var loaded = false;
     var queued = [];           // deltas that came while the document was being read
     var fetching = false, fetchAgain = false;
+    var newest = 0;            // the highest version a push socket's first message named
     var socket = null, delay = 500, held = false;
     var filter = parse(location.search);
     var stats = {connects: 0, messages: 0, bytes: 0, fetches: 0, fetchBytes: 0, firstDrawnMs: null, patchedTiles: 0,
@@ -290,7 +291,7 @@ var fleet = (function () {
             fetching = false;
             if (failed) {
                 setTimeout(load, 2000);
-            } else if (fetchAgain) {
+            } else if (fetchAgain || version < newest) {
                 fetchAgain = false;
                 load();
             } else {
@@ -371,12 +372,19 @@ var fleet = (function () {
             stats.connects++;
             delay = 500;
             state('live', 'on');
-            if (stats.connects > 1) load();  // what changed while the socket was down
         };
         socket.onmessage = function (message) {
+            var push = JSON.parse(message.data);
+            if (push.current !== undefined) {
+                // the first message: the fleet's version as the socket joined; newer than drawn means a push was
+                // missed (before this socket opened, or while it was down): read the document again
+                newest = Math.max(newest, push.current);
+                if (loaded && !fetching && version < newest) load();
+                return;
+            }
             stats.messages++;
             stats.bytes += message.data.length;
-            apply(JSON.parse(message.data));
+            apply(push);
         };
         socket.onclose = function () {
             state('reconnecting…', 'off');

@@ -61,6 +61,14 @@ var trulience = (function () {
         }
     }
 
+    /* The fleet version the page was drawn from, where it says (the cards view); null elsewhere (the worker page). */
+    function drawnVersion() {
+        var drawn = document.querySelector('[data-fleet-version]');
+        return drawn ? Number(drawn.getAttribute('data-fleet-version')) : null;
+    }
+
+    var socket = null, held = false;
+
     function listen(path, refreshCommand) {
         var delay = 500;
         refresh = refreshCommand;
@@ -69,12 +77,22 @@ var trulience = (function () {
             return;
         }
         function connect() {
-            var socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path);
+            if (held) {
+                setTimeout(connect, 100);
+                return;
+            }
+            socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path);
             socket.onopen = function () {
                 delay = 500;
                 state('live', 'on');
             };
-            socket.onmessage = function () {
+            socket.onmessage = function (message) {
+                // The first message is the version the fleet is at ({"current":N}): a push may have gone out between
+                // this page's render and its socket, or while the socket was down. Drawn from that version: nothing missed.
+                var push = JSON.parse(message.data);
+                if (push.current !== undefined && push.current === drawnVersion()) {
+                    return;
+                }
                 pushes++;
                 run();
             };
@@ -128,5 +146,10 @@ var trulience = (function () {
     }
 
     return {morph: morph, listen: listen, refreshed: refreshed, timeAxis: timeAxis, copy: copy,
-        state: function () { return {pushes: pushes, busy: busy, again: again}; }};
+        state: function () { return {pushes: pushes, busy: busy, again: again, drawn: drawnVersion()}; },
+        /* Closes the push socket and keeps it closed until hold(false): what a dropped connection looks like. */
+        hold: function (on) {
+            held = on;
+            if (on && socket) socket.close();
+        }};
 })();

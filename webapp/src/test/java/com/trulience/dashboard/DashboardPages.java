@@ -100,7 +100,11 @@ abstract class DashboardPages extends Deployed {
             return awaitGauge(worker, metric, value, level, start);
         } catch (TimeoutException e) {
             browser.screenshot("failed-" + metric + "-" + level);
-            throw new AssertionError("live state: " + browser.script("return JSON.stringify(trulience.state());"), e);
+            // what CI keeps is this message, not the screenshot: the page's live state and the card as drawn
+            var cards = browser.findAll(By.cssSelector("[data-worker='" + worker.id() + "']"));
+            throw new AssertionError("live state: " + browser.script("return JSON.stringify(trulience.state());") + "; card: "
+                    + (cards.isEmpty() ? "not drawn (" + browser.findAll(By.cssSelector("[data-worker]")).size() + " cards)"
+                    : text(cards.get(0))), e);
         }
     }
 

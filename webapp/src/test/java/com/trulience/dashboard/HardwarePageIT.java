@@ -49,6 +49,29 @@ abstract class HardwarePageIT extends DashboardPages {
     }
 
     @Test
+    void aCardsViewWhosePushSocketDroppedShowsTheNewestStateAfterReconnecting() throws Exception {
+        signIn("admin", ADMIN_PASSWORD);
+        browser.script("window.sameDocument = true;");
+        var worker = register();
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            agent.send(hello(worker.id(), 300));
+            sendTemperature(agent, worker, 1, 55);
+            awaitGauge(worker, "temperature_celsius", "55 °C", "ok");
+            browser.until("no re-draw in flight", () -> (Boolean) browser.script("return !trulience.state().busy;"));
+            browser.script("trulience.hold(true);");
+            browser.until("the push socket closed", () -> (Boolean) browser.script(
+                    "return document.getElementById('live-state').classList.contains('off');"));
+            // still ok: no alert is raised, whose push after the reconnect would re-draw the page without the fix
+            sendTemperature(agent, worker, 2, 60);
+            assertEquals("55 °C", text(gauge(worker, "temperature_celsius").findElement(By.cssSelector(".gauge-value"))),
+                    "no news without the socket");
+            browser.script("trulience.hold(false);");
+            awaitGauge(worker, "temperature_celsius", "60 °C", "ok");
+            assertEquals(Boolean.TRUE, browser.script("return window.sameDocument === true;"), "the page was reloaded");
+        }
+    }
+
+    @Test
     void anAdminRestartsAServiceFromItsCardAndWatchesItCompleteWithoutReload() throws Exception {
         signIn("admin", ADMIN_PASSWORD);
         browser.script("window.sameDocument = true;");

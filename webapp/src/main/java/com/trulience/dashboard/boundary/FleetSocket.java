@@ -1,5 +1,7 @@
 package com.trulience.dashboard.boundary;
 
+import com.trulience.dashboard.control.FleetView;
+import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnOpen;
@@ -7,10 +9,14 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Open dashboards listen here for the fleet's changes: each message is one version's delta (FleetJson), the same
  * text for every listener. The hardware pages take any message as "re-read"; the fleet page patches its tiles.
+ * The first message is the fleet's version as the socket joined ({@code {"current":N}}): a page drawn from an older
+ * version missed a push between its render and its socket, or while its socket was down, and re-reads.
  * At most one message is in flight per listener and at most one waits behind it, the newest: a listener still
  * receiving replaces what waits, so a slow socket never builds a backlog, yet always gets the newest message in the
  * end (a fleet page then sees the gap in the versions and reads the whole document; a cards page re-reads). Dropping
@@ -23,11 +29,22 @@ public class FleetSocket {
 
     private static final Set<Session> LISTENERS = ConcurrentHashMap.newKeySet();
     private static final String OUTBOX = "trulience.outbox";
+    private static final Logger LOG = Logger.getLogger(FleetSocket.class.getName());
+
+    @Inject
+    FleetView view;
 
     @OnOpen
     public void open(Session session) {
-        session.getUserProperties().put(OUTBOX, new Outbox(session));
+        var outbox = new Outbox(session);
+        session.getUserProperties().put(OUTBOX, outbox);
         LISTENERS.add(session);
+        // Read after joining: a push built before this read is covered by the version, any later one reaches the socket.
+        try {
+            outbox.offer(view.greeting());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not tell a new dashboard socket the fleet's version; it waits for the next push", e);
+        }
     }
 
     @OnClose

@@ -41,6 +41,7 @@ public class HardwarePage implements Serializable {
     IdleVramAlerts idleVram;
 
     private FleetFilter filter = FleetFilter.of(name -> null);
+    private long version;
     private int page = 1;
     private int pages = 1;
     private int matching;
@@ -56,6 +57,7 @@ public class HardwarePage implements Serializable {
             page = pageNumber(parameters.get("page"));
         }
         var snapshot = view.current();
+        version = snapshot.version();
         var selected = snapshot.tiles().values().stream().filter(filter::matches).sorted(filter.order()).map(WorkerTile::id).toList();
         total = snapshot.tiles().size();
         matching = selected.size();
@@ -78,6 +80,11 @@ public class HardwarePage implements Serializable {
         } catch (NumberFormatException e) {
             return 1;
         }
+    }
+
+    /** The fleet version the cards are drawn from. */
+    public long getVersion() {
+        return version;
     }
 
     public List<WorkerCard> getWorkers() {

@@ -37,6 +37,14 @@ final class FleetJson {
         return out.toString();
     }
 
+    /**
+     * The first message on every push socket: the version the fleet is at as the socket joined. A page drawn from an
+     * older version (a change came between its render and its socket, or while its socket was down) re-reads.
+     */
+    static String current(long version) {
+        return "{\"current\":" + version + "}";
+    }
+
     /** changed: each worker whose line or any tile changed, with only the tiles that changed; removed: "7" or "7:3". */
     static String delta(long version, Map<WorkerTile, List<GpuTile>> changed, List<String> removed, FleetSummary summary) {
         var out = new StringWriter(changed.size() * 200 + removed.size() * 8 + 256);

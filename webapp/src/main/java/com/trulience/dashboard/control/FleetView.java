@@ -110,6 +110,11 @@ public class FleetView {
         return FleetJson.delta(next.version(), changed, removed, next.summary());
     }
 
+    /** What a push socket hears first: the newest version (re-read first if stale), see {@link FleetJson#current}. */
+    public String greeting() {
+        return FleetJson.current(current().version());
+    }
+
     /** The whole fleet of the newest version, built once per version whoever asks. */
     public Document document() {
         var current = current();
