@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code --attack passwords}), or one worker's token opens {@code --sockets} sockets and floods batches from all of
  * them, reconnecting whenever one is closed ({@code --attack token}). Prints the answers the attackers got, the
  * agents' ack latencies, connections lost, offline alerts opened while they ran, and the exactly-once check.
+ * {@code --role agents} runs only the agents (and prints {@code ATTACK ... started} once they are connected),
+ * {@code --role attacker} only the attack for {@code --seconds}: two JVMs, so that the script can run the attacker
+ * at a lower priority, as if on a machine of its own, instead of letting it take the cores the agents measure on.
  */
 public final class FloodBench {
 
@@ -55,8 +58,12 @@ public final class FloodBench {
         var attackers = Executors.newCachedThreadPool();
         var attackUntil = new AtomicLong(Long.MAX_VALUE);
         var started = new CompletableFuture<Instant>();
+        String role = options.getOrDefault("role", "both");
+        if (!role.matches("both|agents|attacker")) {
+            throw new IllegalArgumentException("--role both|agents|attacker");
+        }
 
-        Runnable attack = switch (options.get("attack")) {
+        Runnable attack = role.equals("agents") ? () -> { } : switch (options.get("attack")) {
             case "passwords" -> {
                 int guessers = Integer.parseInt(options.getOrDefault("guessers", "32"));
                 yield () -> {
@@ -76,6 +83,14 @@ public final class FloodBench {
             }
             default -> throw new IllegalArgumentException("--attack passwords|token");
         };
+        if (role.equals("attacker")) {
+            attackUntil.set(System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
+            attack.run();
+            TimeUnit.SECONDS.sleep(seconds);
+            attackers.shutdownNow();
+            System.out.printf("ANSWERS %s%n", new java.util.TreeMap<>(answers));
+            System.exit(0);
+        }
         var result = load.run(agents, seconds, intervalMs, () -> {
             attackUntil.set(System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
             started.complete(Instant.now());
@@ -97,7 +112,9 @@ public final class FloodBench {
             rows.next();
             offlineAlerts = rows.getLong(1);
         }
-        System.out.printf("ANSWERS %s%n", new java.util.TreeMap<>(answers));
+        if (role.equals("both")) {
+            System.out.printf("ANSWERS %s%n", new java.util.TreeMap<>(answers));
+        }
         System.out.printf("FRAMES %d acked, %.1f frames/s%n", result.frames(), result.frames() / result.seconds());
         System.out.printf("ACKS p50 %.1f p99 %.1f max %.1f ms%n", result.percentileMs(50), result.percentileMs(99),
                 result.percentileMs(100));
