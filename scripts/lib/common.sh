@@ -81,8 +81,10 @@ ensure_promtool() {
 
 # Payara Micro gets the application's pool the way a full server does: the driver as a server library and the pool
 # plus resource jdbc/trulience created by post-boot asadmin commands, which read TRULIENCE_DB_* from the environment
-# (export them first: see micro_db_defaults).
-MICRO_POOL_ARGS=(--addlibs webapp/target/postgresql.jar --postbootcommandfile server-config/payara-micro-pool.asadmin)
+# (export them first: see micro_db_defaults). The pre-boot commands set up the HTTP listener before it opens: no h2c,
+# idle connections closed after 30 s (server-config/README.md).
+MICRO_POOL_ARGS=(--addlibs webapp/target/postgresql.jar --prebootcommandfile server-config/payara-micro-http.asadmin
+    --postbootcommandfile server-config/payara-micro-pool.asadmin)
 
 # The defaults README.md documents, for the post-boot commands' ${ENV=...} references (an unset one stays literal).
 micro_db_defaults() {

@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FloodBench {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8))
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    /** HTTP/1.1 keeps the guessers' connections open: an h2c offer is answered with the connection closed. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(10)).build();
 
     public static void main(String[] args) {
         try {

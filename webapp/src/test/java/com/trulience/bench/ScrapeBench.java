@@ -26,7 +26,8 @@ public final class ScrapeBench {
     private static final int WORKERS = 1_000;
     private static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
             + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** As Prometheus scrapes: HTTP/1.1 on a kept connection (an h2c offer would cost a new connection per scrape). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public static void main(String[] args) throws Exception {
         var options = AgentLoad.options(args, "url", "token", "jdbc-url");

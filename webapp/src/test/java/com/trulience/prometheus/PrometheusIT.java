@@ -61,7 +61,9 @@ class PrometheusIT extends Deployed {
     private static final String ADMIN_PASSWORD = "prometheus-admin-password";
     private static final String VIEWER_PASSWORD = "prometheus-viewer-password";
     private static final String SCRAPE_TOKEN = "scrape-token-0123456789abcdef";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Prometheus scrapes in plain HTTP/1.1, never offering h2c (see Api.HTTP for what such an offer gets). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final AlertmanagerStandIn ALERTMANAGER = AlertmanagerStandIn.start();
 
     @Deployment(testable = false)

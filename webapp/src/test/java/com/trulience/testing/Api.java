@@ -11,7 +11,14 @@ import java.util.Base64;
 /** HTTP calls to the deployed backend, optionally as a user with HTTP Basic. */
 public record Api(URL base, String authorization) {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1, as the API's clients speak it (curl, scripts, Prometheus, nginx): by default the JDK client offers
+     * h2c on every request, which Payara's listener refuses (server-config/payara-micro-http.asadmin), and Grizzly
+     * then drops Content-Type from every answer written before the request ends (error pages, streamed bodies):
+     * the problem documents' type would not be checked at all (server-config/README.md).
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     public static Api anonymous(URL base) {
         return new Api(base, null);
