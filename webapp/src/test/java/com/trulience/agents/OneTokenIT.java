@@ -18,12 +18,15 @@ import java.net.http.WebSocketHandshakeException;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -46,6 +49,7 @@ class OneTokenIT extends Deployed {
     private static final AtomicInteger WORKERS = new AtomicInteger();
     /** The advisory lock a revocation's COMMIT waits for while a test holds it. */
     private static final int HELD_COMMIT = 1616;
+    private static final Pattern ACK = Pattern.compile("\\{\"type\":\"ack\",\"seq\":([0-9]+)}");
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -144,6 +148,44 @@ class OneTokenIT extends Deployed {
             assertEquals(1008, second.closedWith());
             assertTrue(second.closeReason().contains("frames a second"), second.closeReason());
         }
+    }
+
+    /**
+     * An agent replaying its outbox: its window of 64 batches in flight, a new one sent as each ack comes. Over the
+     * worker's batch rate (64 at once, then 100 a second) the batches are paced, not refused: every one is acked once,
+     * the socket stays open, each is stored once. And the acks come no faster than the rate however fast the machine
+     * is: the last batch is handed to storage no sooner than (N - 64) / 100 s after the first one arrived, by the
+     * server's own clock, so the bound holds on a slow machine too.
+     */
+    @Test
+    void aReplayFasterThanTheBatchRateIsPacedNotClosedAndStoredOnce() throws Exception {
+        var worker = register();
+        int batches = 1064;
+        int window = 64;
+        // every batch 5 s after the one before, the last still in the past
+        Instant first = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
+        var acked = new TreeSet<Long>();
+        long began = System.nanoTime();
+        try (var agent = AgentClient.connect(base, worker.token())) {
+            int sent = 0;
+            while (acked.size() < batches) {
+                while (sent < batches && sent - acked.size() < window) {
+                    agent.send(Frames.metrics(worker.id(), sent, first.plusSeconds(5L * sent), Frames.BUSY, Frames.IDLE));
+                    sent++;
+                }
+                String answer = agent.next();
+                var ack = ACK.matcher(answer);
+                assertTrue(ack.matches(), "after " + acked.size() + " acks: " + answer);
+                assertTrue(acked.add(Long.parseLong(ack.group(1))), "acked twice: " + answer);
+            }
+            double seconds = (System.nanoTime() - began) / 1e9;
+            System.out.printf("OneTokenIT: %d batches, %d in flight, acked in %.1f s%n", batches, window, seconds);
+            assertTrue(seconds >= (batches - 64) / 100.0, batches + " batches acked in " + seconds + " s: not paced");
+            assertTrue(agent.isOpen(), "the replay was closed");
+        }
+        assertEquals(batches, acked.size());
+        assertEquals(String.valueOf(2 * batches),
+                TestDatabase.query(DATABASE, "SELECT COUNT(*) FROM gpu_metrics WHERE worker_id = " + worker.id()));
     }
 
     /**

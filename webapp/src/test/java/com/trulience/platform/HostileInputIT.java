@@ -254,8 +254,9 @@ class HostileInputIT extends Deployed {
         // 5 minutes ahead, an invalid frame that spends the frame budget, and the flood closed for that reason instead.
         Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
         // The flooder's row in workers is locked meanwhile, so none of its batches can be stored: the limit is reached by
-        // count (257 unacked), not by racing a server that may store them as fast as they come (it did, once the acks
-        // had threads of their own, and the flood was never closed).
+        // count (the 257th frame finds 256 batches unacked, those paced beyond the first 64 included), not by racing a
+        // server that may store them as fast as they come (it did, once the acks had threads of their own, and the
+        // flood was never closed).
         try (var stall = DriverManager.getConnection(TestDatabase.url(TestDatabase.name(DATABASE)), TestDatabase.USER,
                 TestDatabase.PASSWORD); var flooder = AgentClient.connect(base, batches.token())) {
             stall.setAutoCommit(false);

@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -59,6 +61,13 @@ public class AgentProtocol {
      * events such as the alert evaluation. Bounded by the frame budget: at most 256 batches per worker wait for an ack.
      */
     private ExecutorService answers;
+
+    /**
+     * Hands batches over the worker's rate to storage once their turn comes. Not the default managed scheduler: a
+     * hand-off waits up to 5 s while the write queue is full, and that scheduler runs the dashboards' pushes.
+     * Bounded by the frame budget like the answers.
+     */
+    private ScheduledExecutorService paced;
 
     @Inject
     WorkerRegistry registry;
@@ -91,6 +100,7 @@ public class AgentProtocol {
     @PostConstruct
     void start() {
         answers = Executors.newFixedThreadPool(2, threads);
+        paced = Executors.newSingleThreadScheduledExecutor(threads);
         frames = figures.register(Counter.builder().name("trulience_backend_frames_ingested")
                 .help("Frames received from agents on this node, by type; invalid: answered with an error frame")
                 .labelNames("type").withoutExemplars());
@@ -103,6 +113,7 @@ public class AgentProtocol {
     @PreDestroy
     void stop() {
         answers.shutdownNow();
+        paced.shutdownNow();
     }
 
     /** By worker, for as long as the node runs: a reconnect does not refill the bucket. */
@@ -110,12 +121,13 @@ public class AgentProtocol {
 
     public void handle(long workerId, String text, Session session) {
         var budget = budgets.computeIfAbsent(workerId, id -> new FrameBudget(System::nanoTime));
-        if (!budget.takeFrame()) {
-            AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
-                    "more than " + FrameBudget.PER_SECOND + " frames a second besides acknowledged batches");
+        var refused = budget.admit();
+        if (refused.isPresent()) {
+            AgentSessions.close(session, CloseCodes.VIOLATED_POLICY, refused.get());
             return;
         }
         Long seq = null;
+        boolean batch = false;
         try {
             JsonObject json = FrameParser.read(text);
             seq = seqOf(json);
@@ -127,7 +139,10 @@ public class AgentProtocol {
             String type = FrameParser.type(json);
             switch (type) {
                 case "hello" -> hello(workerId, json);
-                case "gpu_metrics" -> metrics(json, session, budget);
+                case "gpu_metrics" -> {
+                    metrics(json, session, budget);
+                    batch = true;
+                }
                 case "gpu_event" -> event(workerId, json, session);
                 case "action_status" -> actionStatus(workerId, json);
                 default -> restartStatus(workerId, json);
@@ -137,6 +152,10 @@ public class AgentProtocol {
             frames.labelValues("invalid").inc();
             LOG.fine(() -> "worker " + workerId + " sent an invalid frame: " + invalid.getMessage());
             send(session, error(seq, invalid.code(), invalid.getMessage(), invalid.field()));
+        } finally {
+            if (!batch) {
+                budget.notABatch();
+            }
         }
     }
 
@@ -171,9 +190,18 @@ public class AgentProtocol {
             LOG.warning(() -> "worker " + batch.workerId() + "'s clock is " + batch.clockOffsetMs() / 1000 + " s ahead of this "
                     + "backend's; its batches are stored at the time they arrive (clock_corrected) until NTP corrects it");
         }
-        if (!budget.takeBatch()) {
-            AgentSessions.close(session, CloseCodes.VIOLATED_POLICY,
-                    "more than " + FrameBudget.MAX_UNACKED + " batches wait for their ack");
+        long delay = budget.takeBatch();
+        if (delay == 0) {
+            store(batch, session, budget, arrived);
+        } else {
+            paced.schedule(() -> store(batch, session, budget, arrived), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void store(MetricsBatch batch, Session session, FrameBudget budget, long arrived) {
+        if (!session.isOpen()) {
+            // Closed while the batch waited for its turn: its ack could not arrive, and the agent sends it again.
+            budget.batchDone();
             return;
         }
         // Answered on another thread than the writer's: a socket that is slow or broken must never hold up the write path.
