@@ -119,7 +119,8 @@ public final class FloodBench {
         System.out.printf("FRAMES %d acked, %.1f frames/s%n", result.frames(), result.frames() / result.seconds());
         System.out.printf("ACKS p50 %.1f p99 %.1f max %.1f ms%n", result.percentileMs(50), result.percentileMs(99),
                 result.percentileMs(100));
-        System.out.printf("LOST %d connections closed by the backend or failed%n", load.lostConnections.get());
+        System.out.printf("LOST %d connections closed by the backend or failed, %d frames never acked%n",
+                load.lostConnections.get(), result.neverAcked());
         System.out.printf("OFFLINE-ALERTS %d%n", offlineAlerts);
         System.out.printf("EXACTLY-ONCE %d samples acked, %d rows stored, %d missing, %d duplicated%n",
                 check[0], check[1], check[2], check[3]);

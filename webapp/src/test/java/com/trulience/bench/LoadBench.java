@@ -19,7 +19,16 @@ import java.time.temporal.ChronoUnit;
  */
 public final class LoadBench {
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable failed) {
+            failed.printStackTrace();
+        }
+        System.exit(1);  // run exits 0 itself; the HTTP client's threads would keep a failed run's JVM alive
+    }
+
+    private static void run(String[] args) throws Exception {
         var options = AgentLoad.options(args, "url", "admin-password", "jdbc-url", "result");
         var base = new URL(options.get("url"));
         int agents = Integer.parseInt(options.getOrDefault("agents", "1000"));
@@ -37,13 +46,15 @@ public final class LoadBench {
         System.out.printf("FRAMES %d acked, %.1f frames/s%n", result.frames(), result.frames() / result.seconds());
         System.out.printf("ACKS p50 %.1f p99 %.1f max %.1f ms%n", result.percentileMs(50), result.percentileMs(99),
                 result.percentileMs(100));
-        System.out.printf("LOST %d connections closed by the backend or failed%n", load.lostConnections.get());
+        System.out.printf("LOST %d connections closed by the backend or failed, %d frames never acked%n",
+                load.lostConnections.get(), result.neverAcked());
         System.out.printf("EXACTLY-ONCE %d samples acked, %d rows stored, %d missing, %d duplicated%n",
                 check[0], check[1], check[2], check[3]);
         String json = Json.createObjectBuilder().add("agents", agents).add("seconds", result.seconds())
                 .add("frames_acked", result.frames()).add("ack_p50_ms", result.percentileMs(50))
                 .add("ack_p99_ms", result.percentileMs(99)).add("ack_max_ms", result.percentileMs(100))
-                .add("connections_lost", load.lostConnections.get()).add("samples_acked", check[0])
+                .add("connections_lost", load.lostConnections.get()).add("frames_never_acked", result.neverAcked())
+                .add("samples_acked", check[0])
                 .add("rows_stored", check[1]).add("missing", check[2]).add("duplicated", check[3]).build().toString();
         Path file = Path.of(options.get("result"));
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
