@@ -248,8 +248,11 @@ final class AgentLoad {
             return sentAt.size();
         }
 
+        /** Closes what is still open: a socket the backend closed (counted as lost) must not end the run without its figures. */
         void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(closedMeanwhile -> null).join();
+            }
         }
     }
 
@@ -276,6 +279,26 @@ final class AgentLoad {
             }
             return new long[] {ackedSamples, stored, missing, duplicated};
         }
+    }
+
+    /** A bench's work, given main's arguments. */
+    interface Bench {
+        void run(String[] args) throws Exception;
+    }
+
+    /**
+     * Runs a bench and exits: 0 when it returned, 1 when it threw. Always by System.exit, because the HTTP client's
+     * threads would keep the JVM alive either way; the scripts judge the figures it printed.
+     */
+    static void runAndExit(String[] args, Bench bench) {
+        int status = 1;
+        try {
+            bench.run(args);
+            status = 0;
+        } catch (Throwable failed) {
+            failed.printStackTrace();
+        }
+        System.exit(status);
     }
 
     static Map<String, String> options(String[] args, String... required) {

@@ -39,12 +39,7 @@ public final class FloodBench {
             .executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(10)).build();
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Throwable failed) {
-            failed.printStackTrace();
-        }
-        System.exit(1);  // run exits 0 itself; the HTTP client's threads would keep a failed run's JVM alive
+        AgentLoad.runAndExit(args, FloodBench::run);
     }
 
     private static void run(String[] args) throws Exception {
@@ -90,7 +85,7 @@ public final class FloodBench {
             TimeUnit.SECONDS.sleep(seconds);
             attackers.shutdownNow();
             System.out.printf("ANSWERS %s%n", new java.util.TreeMap<>(answers));
-            System.exit(0);
+            return;
         }
         var result = load.run(agents, seconds, intervalMs, () -> {
             attackUntil.set(System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
@@ -124,7 +119,6 @@ public final class FloodBench {
         System.out.printf("OFFLINE-ALERTS %d%n", offlineAlerts);
         System.out.printf("EXACTLY-ONCE %d samples acked, %d rows stored, %d missing, %d duplicated%n",
                 check[0], check[1], check[2], check[3]);
-        System.exit(0);
     }
 
     private static void guess(URL base, AtomicLong until, Map<String, AtomicLong> answers) {

@@ -20,12 +20,7 @@ import java.time.temporal.ChronoUnit;
 public final class LoadBench {
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Throwable failed) {
-            failed.printStackTrace();
-        }
-        System.exit(1);  // run exits 0 itself; the HTTP client's threads would keep a failed run's JVM alive
+        AgentLoad.runAndExit(args, LoadBench::run);
     }
 
     private static void run(String[] args) throws Exception {
@@ -60,6 +55,5 @@ public final class LoadBench {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temp, json + "\n");
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        System.exit(0);  // the HTTP client's threads would keep the JVM alive; scripts/verify-load judges the figures
     }
 }
